@@ -1,0 +1,5 @@
+import sys
+
+from mesodesk.cli import main
+
+sys.exit(main())

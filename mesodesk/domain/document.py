@@ -1,0 +1,343 @@
+"""The consultation document, ``mesodesk.consultation/1``.
+
+A consultation arrives as JSON (from a file, the database or the wizard), is parsed
+into immutable pydantic models, and is checked against the knowledge base. Every
+problem becomes a ``DocumentIssue`` naming its JSON path (``courses[0].start_date``)
+and what was wrong; nothing else escapes ``parse_consultation``.
+
+Export writes back exactly the fields that were given, so a round trip is lossless.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+)
+
+from mesodesk.domain.knowledge import KnowledgeBase
+
+FORMAT = "mesodesk.consultation/1"
+MAX_NOTES = 20_000
+MAX_SIGNATURE_BYTES = 1024 * 1024
+MAX_SESSIONS = 100
+MAX_INTERVAL_DAYS = 365
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
+
+
+def _iso_date(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a real date") from None
+
+
+def _iso_datetime(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATETIME.match(value):
+        raise ValueError("must be a date and time written YYYY-MM-DDTHH:MM:SS")
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a real date and time") from None
+
+
+def _png_base64(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a base64-encoded PNG image")
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("is not valid base64") from None
+    if not raw.startswith(_PNG_MAGIC):
+        raise ValueError("is not a PNG image")
+    if len(raw) > MAX_SIGNATURE_BYTES:
+        raise ValueError("is larger than 1 MB")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), PlainSerializer(lambda d: d.isoformat())]
+IsoDateTime = Annotated[
+    dt.datetime, BeforeValidator(_iso_datetime),
+    PlainSerializer(lambda d: d.isoformat(timespec="seconds")),
+]
+PngBase64 = Annotated[str, BeforeValidator(_png_base64)]
+ShortText = Annotated[StrictStr, Field(max_length=200)]
+LongText = Annotated[StrictStr, Field(max_length=MAX_NOTES)]
+IdList = tuple[StrictStr, ...]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Patient(_Model):
+    name: StrictStr
+    date_of_birth: IsoDate
+    sex: Literal["female", "male", "other", "unspecified"] | None = None
+    phone: ShortText | None = None
+    email: ShortText | None = None
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _trimmed_name(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                raise ValueError("must not be empty")
+            if len(value) > 200:
+                raise ValueError("must be at most 200 characters")
+        return value
+
+
+class Practitioner(_Model):
+    name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
+    registration: ShortText | None = None
+
+
+class Override(_Model):
+    substance: StrictStr
+    # None only for a substance whose choice needs a recorded reason (levothyroxine).
+    history: StrictStr | None = None
+    reason: Annotated[StrictStr, Field(max_length=2000)]
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_given(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty: write why the substance is used anyway")
+        return value
+
+
+class Course(_Model):
+    concern: StrictStr
+    sessions: Annotated[StrictInt, Field(ge=1, le=MAX_SESSIONS)] | None = None
+    interval_days: Annotated[StrictInt, Field(ge=1, le=MAX_INTERVAL_DAYS)] | None = None
+    start_date: IsoDate | None = None
+
+
+class Signatures(_Model):
+    patient: PngBase64 | None = None
+    practitioner: PngBase64 | None = None
+    signed_at: IsoDateTime
+
+
+class Consultation(_Model):
+    format: Literal["mesodesk.consultation/1"]
+    date: IsoDate
+    patient: Patient
+    practitioner: Practitioner | None = None
+    concerns: Annotated[IdList, Field(min_length=1)]
+    areas: tuple[Annotated[StrictStr, Field(max_length=200)], ...] = ()
+    history: IdList = ()
+    history_notes: LongText = ""
+    lifestyle: IdList = ()
+    substances: IdList | None = None
+    overrides: tuple[Override, ...] = ()
+    courses: tuple[Course, ...] = ()
+    photo_consent: StrictBool = False
+    notes: LongText = ""
+    language: Annotated[StrictStr, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    signatures: Signatures | None = None
+
+    # -- derived -----------------------------------------------------------------------
+    def age_on(self, day: dt.date) -> int:
+        born = self.patient.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        """The patient's age in whole years on the consultation date."""
+        return self.age_on(self.date)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object, with exactly the fields that were given or set."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def canonical_json(self) -> str:
+        """Sorted keys, no whitespace, all fields: the basis of the fingerprint."""
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False,
+                          sort_keys=True, separators=(",", ":"))
+
+    def fingerprint(self) -> str:
+        """First 12 hex digits of the SHA-256 of the canonical JSON."""
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()[:12]
+
+    def with_changes(self, **changes: Any) -> Consultation:
+        """A copy with some fields replaced, validated again."""
+        data = self.to_dict()
+        data.update(changes)
+        return Consultation.model_validate(data)
+
+
+@dataclass(frozen=True)
+class DocumentIssue:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class DocumentError(Exception):
+    """The document is invalid; ``issues`` names each problem with its JSON path."""
+
+    def __init__(self, issues: list[DocumentIssue]):
+        self.issues = issues
+        super().__init__("\n".join(str(issue) for issue in issues))
+
+
+def json_path(location: tuple[Any, ...]) -> str:
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _friendly(detail: dict[str, Any]) -> str:
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling)"
+    if kind == "missing":
+        return "is required"
+    if kind == "literal_error" and detail["loc"] == ("format",):
+        return f"must be exactly '{FORMAT}'"
+    if kind == "value_error":
+        return str(detail["ctx"]["error"])
+    if kind in {"string_type", "int_type", "bool_type", "tuple_type", "model_type", "dict_type",
+                "list_type"}:
+        wanted = {"string_type": "text", "int_type": "a whole number", "bool_type": "true or false",
+                  "tuple_type": "a list", "list_type": "a list", "model_type": "an object",
+                  "dict_type": "an object"}[kind]
+        return f"must be {wanted}"
+    if kind == "too_short" and detail["loc"] == ("concerns",):
+        return "choose at least one concern"
+    return detail["msg"][0].lower() + detail["msg"][1:]
+
+
+def _structural_issues(error: ValidationError) -> list[DocumentIssue]:
+    issues = []
+    for detail in error.errors():
+        location = tuple(part for part in detail["loc"]
+                         if not (isinstance(part, str) and ("[" in part or part in {"function-before"})))
+        issues.append(DocumentIssue(json_path(location), _friendly(detail)))
+    return issues
+
+
+def parse_structure(data: Any) -> Consultation:
+    """Validate shape and types only (no knowledge base). Raises ``DocumentError``."""
+    if isinstance(data, (str, bytes)):
+        try:
+            data = json.loads(data)
+        except (ValueError, RecursionError) as error:
+            raise DocumentError([DocumentIssue("", f"not valid JSON: {error}")]) from None
+    if not isinstance(data, dict):
+        raise DocumentError([DocumentIssue("", "the document must be a JSON object")])
+    try:
+        return Consultation.model_validate(data)
+    except ValidationError as error:
+        raise DocumentError(_structural_issues(error)) from None
+    except RecursionError:
+        raise DocumentError([DocumentIssue("", "the document is nested too deeply")]) from None
+
+
+def _check_ids(path: str, values: tuple[str, ...], known: dict[str, Any], what: str
+               ) -> list[DocumentIssue]:
+    issues = []
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value not in known:
+            issues.append(DocumentIssue(f"{path}[{index}]", f"'{value}' is not a known {what}"))
+        elif value in seen:
+            issues.append(DocumentIssue(f"{path}[{index}]", f"'{value}' is listed twice"))
+        seen.add(value)
+    return issues
+
+
+def check_against_knowledge(doc: Consultation, kb: KnowledgeBase,
+                            today: dt.date | None = None) -> list[DocumentIssue]:
+    """The rules of the format that need the knowledge base or the calendar."""
+    today = today or dt.date.today()
+    issues: list[DocumentIssue] = []
+    if doc.date > today:
+        issues.append(DocumentIssue("date", f"{doc.date.isoformat()} is in the future"))
+    if doc.patient.date_of_birth >= doc.date:
+        issues.append(DocumentIssue("patient.date_of_birth",
+                                    "must be before the consultation date"))
+    issues += _check_ids("concerns", doc.concerns, kb.concerns, "concern")
+    issues += _check_ids("history", doc.history, kb.history, "medical history item")
+    issues += _check_ids("lifestyle", doc.lifestyle, kb.lifestyle, "lifestyle risk")
+    offered = {s for c in doc.concerns if c in kb.concerns
+               for k in kb.classes_of(c) for s in kb.classes[k].substances}
+    for index, substance in enumerate(doc.substances or ()):
+        if substance not in kb.substances:
+            issues.append(DocumentIssue(f"substances[{index}]", f"'{substance}' is not a known substance"))
+        elif substance not in offered:
+            issues.append(DocumentIssue(f"substances[{index}]",
+                                        f"'{substance}' is not suggested for the chosen concerns"))
+        elif substance in (doc.substances or ())[:index]:
+            issues.append(DocumentIssue(f"substances[{index}]", f"'{substance}' is listed twice"))
+    for index, override in enumerate(doc.overrides):
+        if override.substance not in kb.substances:
+            issues.append(DocumentIssue(f"overrides[{index}].substance",
+                                        f"'{override.substance}' is not a known substance"))
+        if override.history is None:
+            known = kb.substances.get(override.substance)
+            if known is not None and not known.requires_reason:
+                issues.append(DocumentIssue(f"overrides[{index}].history",
+                                            "is required: name the history item that is overridden"))
+        elif override.history not in kb.history:
+            issues.append(DocumentIssue(f"overrides[{index}].history",
+                                        f"'{override.history}' is not a known medical history item"))
+    seen_courses: set[str] = set()
+    for index, course in enumerate(doc.courses):
+        if course.concern not in doc.concerns:
+            issues.append(DocumentIssue(f"courses[{index}].concern",
+                                        f"'{course.concern}' is not one of the chosen concerns"))
+        elif course.concern in seen_courses:
+            issues.append(DocumentIssue(f"courses[{index}].concern",
+                                        f"a course for '{course.concern}' is already given"))
+        seen_courses.add(course.concern)
+    return issues
+
+
+def parse_consultation(data: Any, kb: KnowledgeBase, today: dt.date | None = None) -> Consultation:
+    """Parse JSON text or a decoded object into a valid consultation.
+
+    Raises ``DocumentError`` (and nothing else) naming every problem by its path.
+    """
+    doc = parse_structure(data)
+    issues = check_against_knowledge(doc, kb, today)
+    if issues:
+        raise DocumentError(issues)
+    return doc

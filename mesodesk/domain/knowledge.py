@@ -1,0 +1,442 @@
+"""The clinical knowledge base: its schema, its loader and its cross-checks.
+
+The clinical content lives in ``resources/knowledge/*.toml`` so that a clinician can
+review and correct it without touching code. Each file holds one kind of entry; every
+entry is validated by a pydantic model that forbids unknown keys, and the whole base is
+then checked for duplicate ids, dangling references and missing sources. Every error
+names the file, the entry and the field, so the person editing the data can fix it.
+
+A practitioner's own additions (an overlay directory with the same file names) are
+merged into the shipped base and validated the same way.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+ALL = "*"  # a rule or advice that applies to all mesotherapy / all concerns
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+SourceIds = Annotated[list[Id], Field(min_length=1)]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Entry):
+    id: Id
+    citation: Text
+    url: str = ""
+
+
+class CourseDefaults(_Entry):
+    sessions: int = Field(ge=1)
+    sessions_min: int = Field(ge=1)
+    sessions_max: int = Field(ge=1)
+    interval_days: int = Field(ge=1)
+    interval_min: int = Field(ge=1)
+    interval_max: int = Field(ge=1)
+    maintenance: Text
+    source_quality: Text
+    sources: SourceIds
+
+
+class Concern(_Entry):
+    id: Id
+    name: Text
+    patient_text: Text
+    practitioner_note: Text
+    classes: list[Id] = Field(min_length=1)
+    preselected: list[Id] = []
+    advice: list[Text] = []
+    evidence: Text
+    course: CourseDefaults
+    sources: SourceIds
+
+
+class IngredientClass(_Entry):
+    id: Id
+    name: Text
+    patient_text: Text
+    practitioner_note: Text
+    substances: list[Id] = Field(min_length=1)
+    # Lets an overlay attach its own class to a shipped concern.
+    concerns: list[Id] = []
+    sources: SourceIds
+
+
+class Substance(_Entry):
+    id: Id
+    name: Text
+    patient_text: Text
+    practitioner_note: Text
+    regulatory: Text
+    regulatory_patient: Text
+    evidence: Text
+    requires_reason: bool = False
+    reason_prompt: str = ""
+    sources: SourceIds
+
+
+class Rule(_Entry):
+    effect: Literal["contraindicated", "caution"]
+    # ``["*"]`` means all mesotherapy; otherwise substance ids.
+    applies_to: list[str] = Field(min_length=1)
+    text: Text
+    patient_text: Text
+    sources: SourceIds
+
+
+class HistoryItem(_Entry):
+    id: Id
+    group: Text
+    label: Text
+    patient_text: Text
+    rules: list[Rule] = []
+    sources: SourceIds
+
+
+class Interaction(_Entry):
+    code: Id
+    substance: Id
+    with_classes: list[Id] = []
+    text: Text
+    patient_text: Text
+    sources: SourceIds
+
+
+class LifestyleRisk(_Entry):
+    id: Id
+    name: Text
+    label: Text
+    advice: Text
+    concerns: list[str] = Field(min_length=1)
+    sources: SourceIds
+
+
+class AdverseEffect(_Entry):
+    id: Id
+    kind: Literal["common", "serious"]
+    text: Text
+    # ``["*"]``, or concern, class or substance ids the effect belongs to.
+    applies_to: list[str] = Field(min_length=1)
+    sources: SourceIds
+
+
+class Aftercare(_Entry):
+    id: Id
+    when: Literal["before", "after"]
+    text: Text
+    default: Text = "—"
+    range: str = ""
+    applies_to: list[str] = Field(min_length=1)
+    sources: SourceIds
+
+
+class ConsentSection(_Entry):
+    id: Id
+    title: Text
+    text: Text
+    sources: SourceIds
+
+
+class General(_Entry):
+    cooling_off_days: int = Field(ge=0, le=60)
+    cooling_off_note: Text
+    what_is_mesotherapy: Text
+    depth_note: Text
+    results_disclaimer: Text
+    lidocaine_dose_ceiling: Text
+    sources: SourceIds
+
+
+# file name -> (table key, model, id field)
+FILES: dict[str, tuple[str, type[_Entry], str]] = {
+    "sources.toml": ("source", Source, "id"),
+    "concerns.toml": ("concern", Concern, "id"),
+    "classes.toml": ("class", IngredientClass, "id"),
+    "substances.toml": ("substance", Substance, "id"),
+    "history.toml": ("history", HistoryItem, "id"),
+    "interactions.toml": ("interaction", Interaction, "code"),
+    "lifestyle.toml": ("risk", LifestyleRisk, "id"),
+    "adverse_effects.toml": ("effect", AdverseEffect, "id"),
+    "aftercare.toml": ("advice", Aftercare, "id"),
+    "consent.toml": ("section", ConsentSection, "id"),
+}
+GENERAL_FILE = "general.toml"
+
+
+@dataclass(frozen=True)
+class KnowledgeIssue:
+    file: str
+    entry: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.entry:
+            where += f": {self.entry}"
+        if self.field:
+            where += f": field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge base is invalid; ``issues`` names every problem found."""
+
+    def __init__(self, issues: list[KnowledgeIssue]):
+        self.issues = issues
+        super().__init__("\n".join(str(issue) for issue in issues))
+
+
+@dataclass(frozen=True)
+class _Located:
+    file: str
+    entry: Any
+
+
+class KnowledgeBase:
+    """The validated knowledge base, with look-ups by id. Read-only once built."""
+
+    def __init__(self, entries: dict[str, list[_Located]], general: General):
+        self.general = general
+        self.sources: dict[str, Source] = _index(entries["sources.toml"])
+        self.concerns: dict[str, Concern] = _index(entries["concerns.toml"])
+        self.classes: dict[str, IngredientClass] = _index(entries["classes.toml"])
+        self.substances: dict[str, Substance] = _index(entries["substances.toml"])
+        self.history: dict[str, HistoryItem] = _index(entries["history.toml"])
+        self.interactions: dict[str, Interaction] = _index(entries["interactions.toml"], "code")
+        self.lifestyle: dict[str, LifestyleRisk] = _index(entries["lifestyle.toml"])
+        self.adverse_effects: list[AdverseEffect] = [e.entry for e in entries["adverse_effects.toml"]]
+        self.aftercare: list[Aftercare] = [e.entry for e in entries["aftercare.toml"]]
+        self.consent_sections: list[ConsentSection] = [e.entry for e in entries["consent.toml"]]
+
+    def classes_of(self, concern_id: str) -> list[str]:
+        """The ingredient classes suggested for a concern, shipped and overlay ones."""
+        own = list(self.concerns[concern_id].classes)
+        attached = [c.id for c in self.classes.values() if concern_id in c.concerns and c.id not in own]
+        return own + attached
+
+    def substance_name(self, substance_id: str) -> str:
+        return self.substances[substance_id].name
+
+
+def _index(located: list[_Located], key: str = "id") -> dict[str, Any]:
+    return {getattr(item.entry, key): item.entry for item in located}
+
+
+def _pydantic_issues(file: str, entry: str, error: ValidationError) -> list[KnowledgeIssue]:
+    issues = []
+    for detail in error.errors():
+        field = ".".join(str(part) for part in detail["loc"])
+        message = detail["msg"]
+        if detail["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif detail["type"] == "missing":
+            message = "is required"
+        elif detail["type"] == "too_short" and field.endswith("sources"):
+            message = "needs at least one source"
+        elif detail["type"] == "string_too_short":
+            message = "must not be empty"
+        issues.append(KnowledgeIssue(file, entry, field, message))
+    return issues
+
+
+def _read_toml(path: Path, issues: list[KnowledgeIssue]) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        issues.append(KnowledgeIssue(path.name, "", "", f"not valid TOML: {error}"))
+    except OSError as error:
+        issues.append(KnowledgeIssue(path.name, "", "", f"cannot be read: {error.strerror}"))
+    return None
+
+
+def _parse_file(path: Path, table: str, model: type[_Entry], id_field: str,
+                issues: list[KnowledgeIssue]) -> list[_Located]:
+    data = _read_toml(path, issues)
+    if data is None:
+        return []
+    unknown = sorted(set(data) - {table})
+    for key in unknown:
+        issues.append(KnowledgeIssue(path.name, "", key, f"unknown table (expected [[{table}]])"))
+    raw_entries = data.get(table, [])
+    if not isinstance(raw_entries, list):
+        issues.append(KnowledgeIssue(path.name, "", table, f"must be an array of tables [[{table}]]"))
+        return []
+    located = []
+    for position, raw in enumerate(raw_entries, start=1):
+        label = f"{table} '{raw.get(id_field)}'" if isinstance(raw, dict) and raw.get(id_field) else f"{table} #{position}"
+        try:
+            located.append(_Located(path.name, model.model_validate(raw)))
+        except ValidationError as error:
+            issues.extend(_pydantic_issues(path.name, label, error))
+    return located
+
+
+def _load_directory(directory: Path, issues: list[KnowledgeIssue], *, overlay: bool
+                    ) -> tuple[dict[str, list[_Located]], General | None]:
+    entries: dict[str, list[_Located]] = {name: [] for name in FILES}
+    general = None
+    if not directory.is_dir():
+        issues.append(KnowledgeIssue(str(directory), "", "", "is not a directory"))
+        return entries, None
+    known = set(FILES) | {GENERAL_FILE}
+    for path in sorted(directory.glob("*.toml")):
+        if path.name not in known:
+            issues.append(KnowledgeIssue(path.name, "", "", "unknown knowledge file"))
+    for name, (table, model, id_field) in FILES.items():
+        path = directory / name
+        if path.exists():
+            entries[name] = _parse_file(path, table, model, id_field, issues)
+        elif not overlay:
+            issues.append(KnowledgeIssue(name, "", "", "is missing"))
+    general_path = directory / GENERAL_FILE
+    if general_path.exists() and not overlay:
+        data = _read_toml(general_path, issues)
+        if data is not None:
+            try:
+                general = General.model_validate(data)
+            except ValidationError as error:
+                issues.extend(_pydantic_issues(GENERAL_FILE, "", error))
+    elif overlay and general_path.exists():
+        issues.append(KnowledgeIssue(GENERAL_FILE, "", "", "cannot be overridden by an overlay"))
+    elif not overlay:
+        issues.append(KnowledgeIssue(GENERAL_FILE, "", "", "is missing"))
+    return entries, general
+
+
+def _check_duplicates(entries: dict[str, list[_Located]], issues: list[KnowledgeIssue]) -> None:
+    for name, located in entries.items():
+        table, _model, id_field = FILES[name]
+        seen: dict[str, str] = {}
+        for item in located:
+            key = getattr(item.entry, id_field)
+            if key in seen:
+                issues.append(KnowledgeIssue(item.file, f"{table} '{key}'", id_field,
+                                             f"duplicate id (already defined in {seen[key]})"))
+            else:
+                seen[key] = item.file
+
+
+class _RefChecker:
+    """Checks that every id an entry names exists."""
+
+    def __init__(self, entries: dict[str, list[_Located]], issues: list[KnowledgeIssue]):
+        self.issues = issues
+        self.ids = {name: {getattr(i.entry, FILES[name][2]) for i in located}
+                    for name, located in entries.items()}
+
+    def check(self, item: _Located, table: str, field: str, values: Iterable[str],
+              kinds: tuple[str, ...], allow_all: bool = False) -> None:
+        key = getattr(item.entry, "id", None) or getattr(item.entry, "code", "")
+        for value in values:
+            if allow_all and value == ALL:
+                continue
+            if not any(value in self.ids[kind] for kind in kinds):
+                wanted = " or ".join(kind.removesuffix(".toml").replace("_", " ") for kind in kinds)
+                self.issues.append(KnowledgeIssue(item.file, f"{table} '{key}'", field,
+                                                  f"'{value}' is not a known id in {wanted}"))
+
+
+def _check_references(entries: dict[str, list[_Located]], general: General | None,
+                      issues: list[KnowledgeIssue]) -> None:
+    refs = _RefChecker(entries, issues)
+    for name, located in entries.items():
+        table = FILES[name][0]
+        for item in located:
+            entry = item.entry
+            if name != "sources.toml":
+                refs.check(item, table, "sources", entry.sources, ("sources.toml",))
+            if isinstance(entry, Concern):
+                refs.check(item, table, "classes", entry.classes, ("classes.toml",))
+                refs.check(item, table, "course.sources", entry.course.sources, ("sources.toml",))
+                _check_preselection(item, entries, issues)
+                _check_course(item, issues)
+            elif isinstance(entry, IngredientClass):
+                refs.check(item, table, "substances", entry.substances, ("substances.toml",))
+                refs.check(item, table, "concerns", entry.concerns, ("concerns.toml",))
+            elif isinstance(entry, HistoryItem):
+                for number, rule in enumerate(entry.rules):
+                    refs.check(item, table, f"rules.{number}.applies_to", rule.applies_to,
+                               ("substances.toml",), allow_all=True)
+                    refs.check(item, table, f"rules.{number}.sources", rule.sources, ("sources.toml",))
+            elif isinstance(entry, Interaction):
+                refs.check(item, table, "substance", [entry.substance], ("substances.toml",))
+                refs.check(item, table, "with_classes", entry.with_classes, ("classes.toml",))
+            elif isinstance(entry, LifestyleRisk):
+                refs.check(item, table, "concerns", entry.concerns, ("concerns.toml",), allow_all=True)
+            elif isinstance(entry, (AdverseEffect, Aftercare)):
+                refs.check(item, table, "applies_to", entry.applies_to,
+                           ("concerns.toml", "classes.toml", "substances.toml"), allow_all=True)
+    if general is not None:
+        for source in general.sources:
+            if source not in refs.ids["sources.toml"]:
+                issues.append(KnowledgeIssue(GENERAL_FILE, "", "sources",
+                                             f"'{source}' is not a known id in sources"))
+
+
+def _check_preselection(item: _Located, entries: dict[str, list[_Located]],
+                        issues: list[KnowledgeIssue]) -> None:
+    concern: Concern = item.entry
+    members = {s for located in entries["classes.toml"] if located.entry.id in concern.classes
+               for s in located.entry.substances}
+    for substance in concern.preselected:
+        if substance not in members:
+            issues.append(KnowledgeIssue(item.file, f"concern '{concern.id}'", "preselected",
+                                         f"'{substance}' is not a substance of this concern's classes"))
+
+
+def _check_course(item: _Located, issues: list[KnowledgeIssue]) -> None:
+    course = item.entry.course
+    label = f"concern '{item.entry.id}'"
+    if not course.sessions_min <= course.sessions <= course.sessions_max:
+        issues.append(KnowledgeIssue(item.file, label, "course.sessions",
+                                     "the default lies outside sessions_min..sessions_max"))
+    if not course.interval_min <= course.interval_days <= course.interval_max:
+        issues.append(KnowledgeIssue(item.file, label, "course.interval_days",
+                                     "the default lies outside interval_min..interval_max"))
+
+
+def load_knowledge(directory: Path | None = None, overlay: Path | None = None) -> KnowledgeBase:
+    """Load and validate a knowledge base, merging an optional overlay directory.
+
+    Raises ``KnowledgeError`` listing every problem found.
+    """
+    from mesodesk.paths import knowledge_dir
+
+    issues: list[KnowledgeIssue] = []
+    entries, general = _load_directory(directory or knowledge_dir(), issues, overlay=False)
+    if overlay is not None and overlay.is_dir() and any(overlay.glob("*.toml")):
+        extra, _ = _load_directory(overlay, issues, overlay=True)
+        for name, located in extra.items():
+            entries[name] = entries[name] + [
+                _Located(f"overlay/{item.file}", item.entry) for item in located]
+    _check_duplicates(entries, issues)
+    _check_references(entries, general, issues)
+    if issues or general is None:
+        raise KnowledgeError(issues)
+    return KnowledgeBase(entries, general)
+
+
+_default: KnowledgeBase | None = None
+
+
+def default_knowledge() -> KnowledgeBase:
+    """The shipped base merged with the practitioner's overlay, loaded once."""
+    global _default
+    if _default is None:
+        from mesodesk.paths import overlay_knowledge_dir
+
+        _default = load_knowledge(overlay=overlay_knowledge_dir())
+    return _default

@@ -1,0 +1,92 @@
+"""Plain domain objects for stored records.
+
+The store's repositories return these (never ORM rows), so the GUI and the PDF work
+with immutable values and no database session can leak out of ``mesodesk.store``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from mesodesk.domain.document import Consultation
+
+ConsultationStatus = Literal["draft", "final", "not-treated"]
+Sex = Literal["female", "male", "other", "unspecified"]
+
+
+@dataclass(frozen=True)
+class NewPatient:
+    """What a person types to create or edit a patient."""
+
+    name: str
+    date_of_birth: dt.date
+    sex: Sex | None = None
+    phone: str | None = None
+    email: str | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    id: int
+    name: str
+    date_of_birth: dt.date
+    sex: Sex | None
+    phone: str | None
+    email: str | None
+    notes: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ConsultationRecord:
+    id: int
+    patient_id: int
+    date: dt.date
+    concerns: tuple[str, ...]
+    status: ConsultationStatus
+    document: Consultation
+    supersedes: int | None  # the earlier version this one replaces, if any
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    has_signed_consent: bool = False
+
+
+@dataclass(frozen=True)
+class SignedConsent:
+    id: int
+    consultation_id: int
+    pdf_sha256: str
+    fingerprint: str  # the consultation's 12-hex-digit fingerprint
+    signed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ClinicSettings:
+    """The clinic's own details, printed on every plan and consent summary."""
+
+    name: str = ""
+    address: str = ""
+    logo_png: bytes | None = None
+    practitioner_name: str = ""
+    practitioner_registration: str = ""
+    default_paper: Literal["a4", "letter"] = "a4"
+    default_language: str = "en"
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    table: str
+    record_id: int | None
+    before: str | None  # fingerprint or hash of the record before the change
+    after: str | None
+    previous_hash: str
+    hash: str
+    details: dict[str, str] = field(default_factory=dict)

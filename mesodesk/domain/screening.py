@@ -1,0 +1,310 @@
+"""Screening: what a consultation suggests, forbids and warns about.
+
+Every clinical decision of the app is made here, from the knowledge base's rules;
+the GUI and the PDF only show a ``ScreeningResult``.
+
+- A history item that contraindicates all mesotherapy blocks the consultation; no
+  override lifts it.
+- Each substance of the suggested classes gets ``ok``, ``caution`` or
+  ``contraindicated`` with its reasons.
+- A suggested substance that is contraindicated is not pre-selected, and the reason is
+  kept so the plan can say why.
+- A chosen contraindicated substance needs an override (a written reason) for every
+  history item that contraindicates it; otherwise the consultation is blocked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from mesodesk.domain.courses import PlannedCourse, plan_courses
+from mesodesk.domain.document import Consultation, Override
+from mesodesk.domain.knowledge import ALL, KnowledgeBase
+
+SCREENING_FORMAT = "mesodesk.screening/1"
+UNDER_18 = "under-18"
+
+Status = Literal["ok", "caution", "contraindicated"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    history: str
+    effect: Literal["contraindicated", "caution"]
+    text: str
+    patient_text: str
+    general: bool  # the rule applies to all mesotherapy
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"history": self.history, "effect": self.effect, "text": self.text}
+
+
+@dataclass(frozen=True)
+class SubstanceResult:
+    id: str
+    name: str
+    class_id: str
+    concern: str
+    status: Status
+    selected: bool
+    preselected: bool
+    reasons: tuple[Reason, ...]
+    overrides: tuple[Override, ...] = ()
+
+    @property
+    def contraindications(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.effect == "contraindicated")
+
+    @property
+    def cautions(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.effect == "caution")
+
+    @property
+    def excluded_by_screening(self) -> bool:
+        """Suggested by default, but left out because screening found it contraindicated."""
+        return self.preselected and not self.selected and self.status == "contraindicated"
+
+    def to_dict(self) -> dict[str, Any]:
+        override = self.overrides[0] if self.overrides else None
+        return {
+            "id": self.id, "name": self.name, "class": self.class_id, "concern": self.concern,
+            "status": self.status, "selected": self.selected, "preselected": self.preselected,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "override": override.model_dump(mode="json") if override else None,
+        }
+
+
+@dataclass(frozen=True)
+class Block:
+    history: str
+    substance: str | None
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"history": self.history, "substance": self.substance, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Warning:
+    code: str
+    text: str
+    patient_text: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Advice:
+    lifestyle: str
+    name: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"lifestyle": self.lifestyle, "text": self.text}
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    history: tuple[str, ...]  # as declared, plus under-18 when the age says so
+    blocked_by: tuple[Block, ...]
+    substances: tuple[SubstanceResult, ...]
+    warnings: tuple[Warning, ...]
+    advice: tuple[Advice, ...]
+    courses: tuple[PlannedCourse, ...]
+    applied_overrides: tuple[Override, ...] = field(default=())
+
+    @property
+    def status(self) -> Literal["ok", "blocked"]:
+        return "blocked" if self.blocked_by else "ok"
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.blocked_by)
+
+    @property
+    def generally_contraindicated(self) -> bool:
+        """Blocked by a history item that rules out all mesotherapy."""
+        return any(block.substance is None for block in self.blocked_by)
+
+    @property
+    def selected(self) -> tuple[SubstanceResult, ...]:
+        return tuple(s for s in self.substances if s.selected)
+
+    @property
+    def excluded(self) -> tuple[SubstanceResult, ...]:
+        return tuple(s for s in self.substances if s.excluded_by_screening)
+
+    def substance(self, substance_id: str) -> SubstanceResult:
+        return next(s for s in self.substances if s.id == substance_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": SCREENING_FORMAT,
+            "status": self.status,
+            "blocked_by": [b.to_dict() for b in self.blocked_by],
+            "history": list(self.history),
+            "substances": [s.to_dict() for s in self.substances],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "advice": [a.to_dict() for a in self.advice],
+            "courses": [c.to_dict() for c in self.courses],
+        }
+
+
+def effective_history(doc: Consultation) -> tuple[str, ...]:
+    """The declared history, plus ``under-18`` when the date of birth says so."""
+    history = tuple(doc.history)
+    if doc.age < 18 and UNDER_18 not in history:
+        history += (UNDER_18,)
+    return history
+
+
+def _reasons_for(substance_id: str, history: tuple[str, ...], kb: KnowledgeBase) -> tuple[Reason, ...]:
+    reasons = []
+    for history_id in history:
+        for rule in kb.history[history_id].rules:
+            general = ALL in rule.applies_to
+            if general or substance_id in rule.applies_to:
+                reasons.append(Reason(history_id, rule.effect, rule.text, rule.patient_text, general))
+    # Contraindications first, so the strongest reason reads first.
+    return tuple(sorted(reasons, key=lambda r: r.effect != "contraindicated"))
+
+
+def _status(reasons: tuple[Reason, ...]) -> Status:
+    effects = {r.effect for r in reasons}
+    if "contraindicated" in effects:
+        return "contraindicated"
+    return "caution" if "caution" in effects else "ok"
+
+
+def _suggested(doc: Consultation, kb: KnowledgeBase) -> list[tuple[str, str, str]]:
+    """(substance, class, concern) for every substance of the suggested classes, once each."""
+    seen: set[str] = set()
+    suggested = []
+    for concern in doc.concerns:
+        for class_id in kb.classes_of(concern):
+            for substance in kb.classes[class_id].substances:
+                if substance not in seen:
+                    seen.add(substance)
+                    suggested.append((substance, class_id, concern))
+    return suggested
+
+
+def _applicable_overrides(substance_id: str, reasons: tuple[Reason, ...],
+                          overrides: tuple[Override, ...], kb: KnowledgeBase) -> tuple[Override, ...]:
+    """The overrides that lift a specific contraindication, or record a required reason."""
+    specific = {r.history for r in reasons if r.effect == "contraindicated" and not r.general}
+    if kb.substances[substance_id].requires_reason:
+        specific.add(None)
+    return tuple(o for o in overrides if o.substance == substance_id and o.history in specific)
+
+
+def _uncleared(reasons: tuple[Reason, ...], overrides: tuple[Override, ...]) -> list[Reason]:
+    overridden = {o.history for o in overrides}
+    return [r for r in reasons
+            if r.effect == "contraindicated" and not r.general and r.history not in overridden]
+
+
+def _screen_substances(doc: Consultation, history: tuple[str, ...], kb: KnowledgeBase
+                       ) -> tuple[list[SubstanceResult], list[Block]]:
+    preselected = {s for c in doc.concerns for s in kb.concerns[c].preselected}
+    results, blocks = [], []
+    for substance_id, class_id, concern in _suggested(doc, kb):
+        reasons = _reasons_for(substance_id, history, kb)
+        overrides = _applicable_overrides(substance_id, reasons, doc.overrides, kb)
+        uncleared = _uncleared(reasons, overrides)
+        generally_ruled_out = any(r.general and r.effect == "contraindicated" for r in reasons)
+        if doc.substances is None:
+            selected = substance_id in preselected and not uncleared and not generally_ruled_out
+        else:
+            selected = substance_id in doc.substances
+        if selected:
+            blocks += [Block(r.history, substance_id, f"{kb.substance_name(substance_id)}: {r.text}"
+                             " Choosing it needs an override with a written reason.")
+                       for r in uncleared]
+        results.append(SubstanceResult(
+            id=substance_id, name=kb.substance_name(substance_id), class_id=class_id,
+            concern=concern, status=_status(reasons), selected=selected,
+            preselected=substance_id in preselected, reasons=reasons, overrides=overrides))
+    return results, blocks
+
+
+def _general_blocks(history: tuple[str, ...], kb: KnowledgeBase) -> list[Block]:
+    return [Block(history_id, None, rule.text)
+            for history_id in history for rule in kb.history[history_id].rules
+            if rule.effect == "contraindicated" and ALL in rule.applies_to]
+
+
+def _interaction_warnings(selected: set[str], doc: Consultation, kb: KnowledgeBase) -> list[Warning]:
+    warnings = []
+    for interaction in kb.interactions.values():
+        if interaction.substance not in selected:
+            continue
+        partners = {s for c in interaction.with_classes for s in kb.classes[c].substances}
+        if interaction.with_classes and not partners & selected:
+            continue
+        text = interaction.text
+        if kb.substances[interaction.substance].requires_reason and not any(
+                o.substance == interaction.substance for o in doc.overrides):
+            text += " No reason is recorded yet."
+        warnings.append(Warning(interaction.code, text, interaction.patient_text))
+    return warnings
+
+
+def _override_warnings(doc: Consultation, substances: list[SubstanceResult], kb: KnowledgeBase
+                       ) -> list[Warning]:
+    applied = {id(o) for s in substances if s.selected for o in s.overrides}
+    warnings = []
+    for override in doc.overrides:
+        if id(override) in applied:
+            continue
+        name = kb.substance_name(override.substance)
+        warnings.append(Warning(
+            "override-not-needed",
+            f"The override for {name} ({override.history}) does not apply: the substance is not "
+            "chosen, or that history item does not contraindicate it. It is kept but not printed."))
+    return warnings
+
+
+def _empty_concern_warnings(doc: Consultation, substances: list[SubstanceResult],
+                            kb: KnowledgeBase) -> list[Warning]:
+    warnings = []
+    for concern in doc.concerns:
+        offered = {s for c in kb.classes_of(concern) for s in kb.classes[c].substances}
+        if not any(s.selected and s.id in offered for s in substances):
+            warnings.append(Warning("concern-without-substances",
+                                    f"No substance is selected for {kb.concerns[concern].name.lower()}."))
+    return warnings
+
+
+def _advice(doc: Consultation, kb: KnowledgeBase) -> list[Advice]:
+    advice = []
+    for risk_id in doc.lifestyle:
+        risk = kb.lifestyle[risk_id]
+        if ALL in risk.concerns or set(risk.concerns) & set(doc.concerns):
+            advice.append(Advice(risk_id, risk.name, risk.advice))
+    return advice
+
+
+def screen(doc: Consultation, kb: KnowledgeBase) -> ScreeningResult:
+    """Screen a valid consultation (see ``parse_consultation``) against the knowledge base."""
+    history = effective_history(doc)
+    substances, substance_blocks = _screen_substances(doc, history, kb)
+    blocks = _general_blocks(history, kb) + substance_blocks
+    selected = {s.id for s in substances if s.selected}
+    courses, course_warnings = plan_courses(doc, kb)
+    warnings = (_interaction_warnings(selected, doc, kb) + _override_warnings(doc, substances, kb)
+                + (_empty_concern_warnings(doc, substances, kb) if not blocks else [])
+                + course_warnings)
+    applied = tuple(o for s in substances if s.selected for o in s.overrides)
+    return ScreeningResult(
+        history=history, blocked_by=tuple(blocks), substances=tuple(substances),
+        warnings=tuple(warnings), advice=tuple(_advice(doc, kb)), courses=tuple(courses),
+        applied_overrides=applied)
+
+
+def first_session(result: ScreeningResult) -> dt.date | None:
+    dates = [c.sessions[0].date for c in result.courses if c.sessions]
+    return min(dates) if dates else None
