@@ -1,0 +1,187 @@
+"""Screening: the bundled examples, pre-selection, overrides, interactions, advice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from mesodesk.domain.document import parse_consultation
+from mesodesk.domain.screening import screen
+from tests.conftest import example
+
+TODAY = dt.date(2026, 11, 26)
+
+
+def screened(kb, name=None, **changes):
+    data = example(name) if name else {
+        "format": "mesodesk.consultation/1", "date": "2026-11-20",
+        "patient": {"name": "Ana", "date_of_birth": "1990-05-05"}, "concerns": ["cellulite"]}
+    data.update(changes)
+    return screen(parse_consultation(data, kb, today=TODAY), kb)
+
+
+def selected(result):
+    return {s.id for s in result.selected}
+
+
+PRESELECTED = {
+    "cellulite": {"l-carnitine", "caffeine", "rutin", "artichoke-extract", "lidocaine"},
+    "localized-fat": {"phosphatidylcholine", "deoxycholic-acid"},
+    "skin-rejuvenation": {"hyaluronic-acid-non-cross-linked", "multivitamins", "trace-minerals", "amino-acids"},
+    "hair-loss": {"prp"},
+}
+
+
+@pytest.mark.parametrize("concern", sorted(PRESELECTED))
+def test_preselection_follows_domain_md(concern, kb):
+    result = screened(kb, concerns=[concern])
+    assert selected(result) == PRESELECTED[concern]
+    assert result.status == "ok"
+
+
+def test_never_preselected_substances(kb):
+    result = screened(kb, concerns=list(PRESELECTED))
+    never = {"isoproterenol", "levothyroxine", "aminophylline", "pentoxifylline", "ginkgo-biloba",
+             "collagenase", "hyaluronidase"}
+    assert not never & selected(result)
+    assert {s.id for s in result.substances} >= never  # still listed, unselected
+
+
+def test_prp_is_not_preselected_for_skin_alone(kb):
+    result = screened(kb, concerns=["skin-rejuvenation"])
+    assert result.substance("prp").selected is False
+
+
+def test_cellulite_with_arrhythmia(kb):
+    result = screened(kb, "cellulite-arrhythmia.json")
+    assert result.status == "ok"
+    assert result.substance("isoproterenol").status == "contraindicated"
+    assert result.substance("levothyroxine").status == "contraindicated"
+    for substance in ("caffeine", "lidocaine"):
+        assert result.substance(substance).status == "caution"
+        assert result.substance(substance).selected
+    assert result.substance("aminophylline").status == "caution"
+    assert result.substance("l-carnitine").status == "ok"
+
+
+def test_soy_allergy_for_localized_fat_leaves_out_phosphatidylcholine_and_says_why(kb):
+    result = screened(kb, "localized-fat-soy.json")
+    assert result.status == "ok"
+    pc = result.substance("phosphatidylcholine")
+    assert pc.status == "contraindicated" and not pc.selected and pc.excluded_by_screening
+    assert "soy" in pc.contraindications[0].patient_text.lower()
+    assert selected(result) == {"deoxycholic-acid"}
+    assert [s.id for s in result.excluded] == ["phosphatidylcholine"]
+
+
+def test_pregnant_patient_is_blocked_whatever_is_chosen(kb):
+    result = screened(kb, "pregnant.json")
+    assert result.status == "blocked" and result.generally_contraindicated
+    assert [(b.history, b.substance) for b in result.blocked_by] == [("pregnancy", None)]
+    assert selected(result) == set()
+
+
+def test_override_does_not_lift_a_general_contraindication(kb):
+    result = screened(kb, "pregnant.json", substances=["caffeine"], overrides=[
+        {"substance": "caffeine", "history": "pregnancy", "reason": "Patient insists."}])
+    assert result.status == "blocked"
+
+
+def test_anticoagulated_hair_loss_patient_gets_prp_with_caution(kb):
+    result = screened(kb, "hair-loss-anticoagulants.json")
+    assert result.status == "ok"
+    prp = result.substance("prp")
+    assert prp.selected and prp.status == "caution"
+    assert {r.history for r in prp.reasons} == {"anticoagulants"}
+    assert any(not r.general for r in prp.reasons), "the PRP-specific bleeding caution"
+
+
+def test_sixteen_year_old_is_blocked_by_computed_age(kb):
+    result = screened(kb, "minor-16.json")
+    assert result.status == "blocked"
+    assert "under-18" in result.history
+    assert result.blocked_by[0].history == "under-18"
+
+
+@pytest.mark.parametrize("born, blocked", [("2008-11-20", False), ("2008-11-21", True), ("2008-11-19", False)])
+def test_eighteenth_birthday_is_exact(born, blocked, kb):
+    result = screened(kb, patient={"name": "Ana", "date_of_birth": born})
+    assert result.blocked == blocked
+
+
+def test_skin_example_gets_advice_for_each_relevant_risk(kb):
+    result = screened(kb, "skin-rejuvenation.json")
+    assert [a.lifestyle for a in result.advice] == ["smoking", "sun-exposure", "atmospheric-pollution"]
+
+
+def test_advice_only_for_risks_that_weigh_on_the_concern(kb):
+    result = screened(kb, concerns=["hair-loss"], lifestyle=["diet", "smoking", "physical-inactivity"])
+    assert [a.lifestyle for a in result.advice] == ["smoking"]
+
+
+def test_chosen_contraindicated_substance_without_override_blocks(kb):
+    result = screened(kb, history=["allergy-lidocaine"], substances=["lidocaine", "caffeine"])
+    assert result.status == "blocked"
+    assert [(b.history, b.substance) for b in result.blocked_by] == [("allergy-lidocaine", "lidocaine")]
+
+
+def test_override_with_reason_unblocks_and_is_kept(kb):
+    result = screened(kb, history=["allergy-lidocaine"], substances=["lidocaine"], overrides=[
+        {"substance": "lidocaine", "history": "allergy-lidocaine", "reason": "Allergy disproved by testing."}])
+    assert result.status == "ok"
+    assert result.substance("lidocaine").overrides[0].reason == "Allergy disproved by testing."
+    assert [o.substance for o in result.applied_overrides] == ["lidocaine"]
+
+
+def test_an_override_is_needed_for_each_contraindicating_item(kb):
+    result = screened(kb, history=["cardiac-arrhythmia", "thyroid-disease"], substances=["levothyroxine"],
+                      overrides=[{"substance": "levothyroxine", "history": "cardiac-arrhythmia", "reason": "x"}])
+    assert [(b.history, b.substance) for b in result.blocked_by] == [("thyroid-disease", "levothyroxine")]
+
+
+def test_suggested_contraindicated_substance_with_override_stays_preselected(kb):
+    result = screened(kb, history=["allergy-lidocaine"], overrides=[
+        {"substance": "lidocaine", "history": "allergy-lidocaine", "reason": "Tested negative."}])
+    assert "lidocaine" in selected(result) and result.status == "ok"
+
+
+def test_override_that_does_not_apply_is_a_warning_not_an_unblock(kb):
+    result = screened(kb, "format-example.json")
+    assert result.status == "ok"
+    assert "override-not-needed" in {w.code for w in result.warnings}
+    assert result.applied_overrides == ()
+
+
+def test_lidocaine_with_injection_lipolysis_warns(kb):
+    result = screened(kb, concerns=["cellulite", "localized-fat"])
+    assert "lidocaine-inhibits-lipolysis" in {w.code for w in result.warnings}
+    assert "lidocaine-inhibits-lipolysis" not in {w.code for w in screened(kb).warnings}
+
+
+def test_levothyroxine_boxed_warning_whenever_chosen(kb):
+    result = screened(kb, substances=["levothyroxine"])
+    warning = next(w for w in result.warnings if w.code == "levothyroxine-boxed-warning")
+    assert "weight loss" in warning.text and "No reason is recorded" in warning.text
+    with_reason = screened(kb, substances=["levothyroxine"], overrides=[
+        {"substance": "levothyroxine", "reason": "Documented hypothyroid patient, endocrinologist agrees."}])
+    warning = next(w for w in with_reason.warnings if w.code == "levothyroxine-boxed-warning")
+    assert "No reason" not in warning.text
+    assert with_reason.applied_overrides[0].history is None
+
+
+def test_every_suggested_substance_is_listed_once(kb):
+    result = screened(kb, concerns=["cellulite", "hair-loss"])
+    ids = [s.id for s in result.substances]
+    assert len(ids) == len(set(ids))
+    assert result.substance("rutin").concern == "cellulite"
+
+
+def test_screening_json_has_the_documented_shape(kb):
+    data = screened(kb, "hair-loss-anticoagulants.json").to_dict()
+    assert data["format"] == "mesodesk.screening/1" and data["status"] == "ok" and data["blocked_by"] == []
+    prp = next(s for s in data["substances"] if s["id"] == "prp")
+    assert {"id", "class", "concern", "status", "selected", "reasons", "override"} <= set(prp)
+    assert prp["reasons"][0]["history"] == "anticoagulants" and prp["override"] is None
+    assert data["courses"][0]["sessions"][0] == {"number": 1, "date": "2026-11-23"}
+    assert data["advice"][0]["lifestyle"] == "smoking"
