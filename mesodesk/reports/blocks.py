@@ -1,0 +1,239 @@
+"""Building blocks shared by the plan and the consent summary.
+
+Each function returns flowables. Text arguments are already escaped Paragraph
+markup (see ``mesodesk.reports.text``); nothing here escapes again.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    HRFlowable,
+    Image,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from mesodesk.i18n import _
+from mesodesk.reports.errors import ReportError
+from mesodesk.reports.fonts import BOLD, REGULAR
+from mesodesk.reports.styles import ACCENT, INK, RULE, TINT, WARN_RULE, WARN_TINT, Styles
+
+
+@dataclass(frozen=True)
+class PngImage:
+    """A PNG decoded and measured up front, so a bad image fails before layout."""
+
+    data: bytes
+    width: int
+    height: int
+
+    def flowable(self, max_width: float, max_height: float) -> Image:
+        scale = min(max_width / self.width, max_height / self.height)
+        image = Image(io.BytesIO(self.data), width=self.width * scale,
+                      height=self.height * scale, mask="auto")
+        image.hAlign = "LEFT"
+        return image
+
+
+def read_png(data: bytes, what: str) -> PngImage:
+    try:
+        reader = ImageReader(io.BytesIO(data))
+        width, height = reader.getSize()
+    except Exception as error:  # Pillow raises many kinds for damaged images
+        raise ReportError(f"{what} is not a readable image ({error})") from None
+    if width <= 0 or height <= 0:
+        raise ReportError(f"{what} is an empty image")
+    return PngImage(data, width, height)
+
+
+def read_png_base64(value: str, what: str) -> PngImage:
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ReportError(f"{what} is not valid base64") from None
+    return read_png(raw, what)
+
+
+def heading(text: str, styles: Styles) -> list[Flowable]:
+    # A section heading near the bottom of a page starts a new page rather than
+    # leaving a heading with one line under it.
+    return [CondPageBreak(30 * mm), Paragraph(text, styles.h2)]
+
+
+def bullets(items: Sequence[str | list[Flowable]], styles: Styles) -> ListFlowable:
+    """A bulleted list; an item is markup, or flowables (a line plus a note)."""
+    entries = []
+    for item in items:
+        flowables = [Paragraph(item, styles.bullet)] if isinstance(item, str) else item
+        entries.append(ListItem(flowables, value="•"))
+    return ListFlowable(entries, bulletType="bullet", start="•", leftIndent=12,
+                        bulletFontName=REGULAR, bulletFontSize=9, bulletColor=ACCENT,
+                        bulletOffsetY=-0.5, spaceBefore=1, spaceAfter=5)
+
+
+def info_table(rows: Sequence[tuple[str, str, str, str]], width: float, styles: Styles) -> Table:
+    """The patient box: label/value pairs in two columns on a pale tint."""
+    label_width = 26 * mm
+    value_width = width / 2 - label_width
+    data = [[Paragraph(l1, styles.label), Paragraph(v1, styles.cell_bold),
+             Paragraph(l2, styles.label), Paragraph(v2, styles.cell_bold)]
+            for l1, v1, l2, v2 in rows]
+    table = Table(data, colWidths=[label_width, value_width, label_width, value_width],
+                  hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), TINT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 7),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, 0), 7),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 7),
+        ("LINEABOVE", (0, 0), (-1, 0), 1.4, ACCENT),
+    ]))
+    return table
+
+
+def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], col_widths: Sequence[float],
+               styles: Styles, bold_first: bool = False) -> Table:
+    """A table with a tinted header row that repeats when the table splits."""
+    head = [Paragraph(text, styles.cell_head) for text in header]
+    body = [[Paragraph(text, styles.cell_bold if bold_first and index == 0 else styles.cell)
+             for index, text in enumerate(row)] for row in rows]
+    table = Table([head, *body], colWidths=list(col_widths), repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), TINT),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+    ]))
+    return table
+
+
+def callout(flowables: list[Flowable], width: float, warning: bool = False) -> Table:
+    """A box with a coloured bar on the left, for what must not be missed."""
+    table = Table([[flowables]], colWidths=[width], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), WARN_TINT if warning else TINT),
+        ("LINEBEFORE", (0, 0), (0, -1), 2.6, WARN_RULE if warning else ACCENT),
+        ("LEFTPADDING", (0, 0), (-1, -1), 9),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+    ]))
+    return table
+
+
+def clinic_header(name: str, details: list[str], practitioner: str, logo: PngImage | None,
+                  width: float, styles: Styles) -> list[Flowable]:
+    """Clinic name, address and practitioner on the left; the logo on the right."""
+    left: list[Flowable] = []
+    if name:
+        left.append(Paragraph(name, styles.clinic_name))
+    left += [Paragraph(line, styles.clinic_detail) for line in details]
+    if practitioner:
+        left.append(Paragraph(practitioner, styles.clinic_detail if name else styles.clinic_name))
+    logo_width = 45 * mm if logo else 0
+    cells: list[object] = [left or [Spacer(1, 1)]]
+    widths = [width - logo_width]
+    if logo is not None:
+        image = logo.flowable(logo_width - 2 * mm, 22 * mm)
+        image.hAlign = "RIGHT"
+        cells.append(image)
+        widths.append(logo_width)
+    table = Table([cells], colWidths=widths, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("ALIGN", (-1, 0), (-1, 0), "RIGHT"),
+    ]))
+    return [table, Spacer(1, 3 * mm),
+            HRFlowable(width="100%", thickness=1.2, color=ACCENT, spaceBefore=0, spaceAfter=5 * mm)]
+
+
+def tick_box(checked: bool, text: str, styles: Styles) -> Paragraph:
+    """A printed tick box (☑ or ☐) followed by its statement."""
+    box = "☑" if checked else "☐"
+    return Paragraph(f'<font name="{BOLD}" size="13" color="{ACCENT.hexval()}">{box}</font>'
+                     f"&nbsp;&nbsp;{text}", styles.choice)
+
+
+@dataclass(frozen=True)
+class SignatureField:
+    role: str  # "Patient", "Practitioner" (translated, escaped)
+    name: str  # escaped; may be empty
+    image: PngImage | None
+    date: str  # escaped; empty leaves a line to write on
+
+
+def signature_block(fields: Sequence[SignatureField], width: float, styles: Styles) -> Flowable:
+    """Side-by-side signature boxes: the signature (drawn if given) on a line, then the
+    name and the date, the date on its own line when not yet signed."""
+    gap = 10 * mm
+    column = (width - gap * (len(fields) - 1)) / len(fields)
+    sign_height = 20 * mm
+    columns = []
+    for field in fields:
+        signature: Flowable = (field.image.flowable(column - 4 * mm, sign_height - 2 * mm)
+                               if field.image else Spacer(column, sign_height))
+        date = field.date or "_" * 18
+        rows = [
+            [Paragraph(field.role, styles.cell_head)],
+            [signature],
+            [Paragraph(field.name or "&nbsp;", styles.cell)],
+            [Paragraph(f"{_('Date:')} {date}", styles.cell)],
+        ]
+        cell = Table(rows, colWidths=[column], rowHeights=[None, sign_height, None, None])
+        cell.setStyle(TableStyle([
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("VALIGN", (0, 1), (0, 1), "BOTTOM"),
+            ("LINEBELOW", (0, 1), (0, 1), 0.8, INK),
+            ("TOPPADDING", (0, 2), (0, 2), 4),
+        ]))
+        columns.append(cell)
+    row: list[object] = []
+    widths: list[float] = []
+    for index, cell in enumerate(columns):
+        if index:
+            row.append("")
+            widths.append(gap)
+        row.append(cell)
+        widths.append(column)
+    outer = Table([row], colWidths=widths, hAlign="LEFT")
+    outer.setStyle(TableStyle([
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    return outer
+
+
+def keep(flowables: list[Flowable]) -> KeepTogether:
+    return KeepTogether(flowables)

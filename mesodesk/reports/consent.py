@@ -1,0 +1,271 @@
+"""The consent summary: what the patient agrees to, and signs.
+
+It follows domain.md "What the consent summary contains": the procedure, why the
+patient wants it, alternatives including no treatment, that results are not
+guaranteed, sessions and schedule, the substances and their regulatory status, the
+declared medical history and every overridden contraindication with its reason,
+common and serious risks (with the delayed-infection warning), before- and
+after-care, the separate photograph consent, the patient's rights, and the
+signatures with their date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+
+from mesodesk.domain.knowledge import ConsentSection
+from mesodesk.i18n import _
+from mesodesk.reports.blocks import (
+    SignatureField,
+    bullets,
+    callout,
+    data_table,
+    heading,
+    info_table,
+    signature_block,
+    tick_box,
+)
+from mesodesk.reports.context import Context
+from mesodesk.reports.plan import course_title, header
+from mesodesk.reports.text import esc, join_words, long_date, paragraphs, sentence
+
+# The fixed sections of consent.toml this module places itself; any other section a
+# clinic adds is printed before the signatures.
+_PLACED = {"procedure", "alternatives", "results", "photographs", "your-rights"}
+# The adverse effect printed as a highlighted warning (painful lumps weeks later).
+DELAYED_INFECTION = "infection"
+
+
+class _Numbered:
+    """Numbers the consent's headings, so a question can point at "section 7"."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.number = 0
+
+    def __call__(self, title: str) -> list[Flowable]:
+        self.number += 1
+        return heading(f"{self.number}.&nbsp;&nbsp;{title}", self.ctx.styles)
+
+
+def consent_story(ctx: Context) -> list[Flowable]:
+    styles = ctx.styles
+    sections = {s.id: s for s in ctx.kb.consent_sections}
+    story = header(ctx, _("Consent summary"),
+                   _("A summary of what we discussed at your consultation on {date}. Read it at "
+                     "home, ask us anything, and sign only when you are ready.").format(date=ctx.date))
+    story += [info_table(ctx.patient_rows(with_concerns=False), ctx.width, styles), Spacer(1, 2 * mm)]
+    numbered = _Numbered(ctx)
+    parts: list[Callable[[Context, _Numbered, dict[str, ConsentSection]], list[Flowable]]] = [
+        _procedure, _why, _alternatives, _results, _schedule, _substances, _history,
+        _overrides, _risks, _care, _photographs, _rights, _extra_sections,
+    ]
+    for part in parts:
+        story += part(ctx, numbered, sections)
+    story += _signatures(ctx)
+    return story
+
+
+def _section_text(ctx: Context, section: ConsentSection | None) -> list[Flowable]:
+    if section is None:
+        return []
+    return [Paragraph(part, ctx.styles.body) for part in paragraphs(section.text)]
+
+
+def _titled(ctx: Context, numbered: _Numbered, sections: dict[str, ConsentSection],
+            section_id: str, fallback: str) -> list[Flowable]:
+    section = sections.get(section_id)
+    title = esc(section.title) if section else fallback
+    return numbered(title) + _section_text(ctx, section)
+
+
+def _procedure(ctx, numbered, sections):
+    story = _titled(ctx, numbered, sections, "procedure", _("The procedure"))
+    story.append(Paragraph(_("Areas to be treated: {areas}.").format(areas=ctx.areas_text),
+                           ctx.styles.body))
+    return story
+
+
+def _why(ctx, numbered, sections):
+    story = numbered(_("Why you would like this treatment"))
+    story.append(Paragraph(_("You told us you would like to improve:"), ctx.styles.body))
+    items = [f"<b>{esc(ctx.kb.concerns[c].name)}</b>: {esc(ctx.kb.concerns[c].patient_text)}"
+             for c in ctx.doc.concerns]
+    story.append(bullets(items, ctx.styles))
+    return story
+
+
+def _alternatives(ctx, numbered, sections):
+    return _titled(ctx, numbered, sections, "alternatives", _("Alternatives"))
+
+
+def _results(ctx, numbered, sections):
+    return _titled(ctx, numbered, sections, "results", _("Results are not guaranteed"))
+
+
+def _schedule(ctx, numbered, sections):
+    story = numbered(_("Number of sessions and schedule"))
+    items = []
+    for course in ctx.result.courses:
+        span = (_("on {date}").format(date=long_date(course.start_date))
+                if len(course.sessions) == 1 else
+                _("from {first} to {last}").format(first=long_date(course.start_date),
+                                                   last=long_date(course.last_date)))
+        items.append(f"<b>{course_title(ctx, course)}</b>, {span}. {esc(course.maintenance)}")
+    story.append(bullets(items, ctx.styles))
+    story.append(Paragraph(_("Every date is listed in your treatment plan."), ctx.styles.body))
+    return story
+
+
+def _substances(ctx, numbered, sections):
+    styles = ctx.styles
+    story = numbered(_("What will be injected, and its approval status"))
+    selected = ctx.result.selected
+    if not selected:
+        story.append(Paragraph(_("No substance has been chosen yet."), styles.body))
+        return story
+    story.append(Paragraph(_("Most substances used in mesotherapy are not approved for this use. "
+                             "Using a medicine outside its approval (“off-label”) is legal, but you "
+                             "should know when it happens:"), styles.body))
+    rows = [[esc(ctx.kb.substances[s.id].name), esc(ctx.kb.substances[s.id].regulatory_patient)]
+            for s in selected]
+    story.append(data_table([_("Substance"), _("Approval and use")], rows,
+                            [52 * mm, ctx.width - 52 * mm], styles, bold_first=True))
+    story.append(Spacer(1, 2 * mm))
+    return story
+
+
+def _history(ctx, numbered, sections):
+    styles = ctx.styles
+    story = numbered(_("Your medical history"))
+    declared = [ctx.history_label(h) for h in ctx.result.history if h in ctx.kb.history]
+    if declared:
+        story.append(Paragraph(_("You told us:"), styles.body))
+        story.append(bullets(declared, styles))
+    else:
+        story.append(Paragraph(_("You told us of no illness, medicine, allergy or other condition "
+                                 "that affects this treatment. Please tell us if anything changes "
+                                 "before a session."), styles.body))
+    if ctx.doc.history_notes.strip():
+        story.append(Paragraph(_("Notes recorded at your consultation"), styles.h3))
+        story += [Paragraph(part, styles.body) for part in paragraphs(ctx.doc.history_notes)]
+    cautions = [esc(r.patient_text) for r in ctx.general_cautions()]
+    for item in ctx.result.selected:
+        cautions += [f"<b>{esc(item.name)}</b>: {esc(r.patient_text)}"
+                     for r in ctx.specific_cautions(item)]
+    if cautions:
+        story.append(Paragraph(_("What this means for your treatment"), styles.h3))
+        story.append(bullets(cautions, styles))
+    if ctx.result.excluded:
+        names = join_words([f"<b>{esc(s.name)}</b>" for s in ctx.result.excluded])
+        story.append(Paragraph(_("Because of your medical history, {names} will not be used "
+                                 "(see your treatment plan).").format(names=names), styles.body))
+    return story
+
+
+def _overrides(ctx, numbered, sections):
+    styles = ctx.styles
+    story = numbered(_("Decisions to use a substance despite a reason not to"))
+    applied = ctx.result.applied_overrides
+    if not applied:
+        story.append(Paragraph(_("None: nothing is used that your medical history rules out."),
+                               styles.body))
+        return story
+    story.append(Paragraph(_("Your practitioner has decided to use the following, and has written "
+                             "down why:"), styles.body))
+    items: list[str | list[Flowable]] = []
+    for override in applied:
+        item = ctx.result.substance(override.substance)
+        why_not = [sentence(r.patient_text) for r in item.contraindications
+                   if r.history == override.history]
+        line = f"<b>{esc(item.name)}</b>"
+        if why_not:
+            line += ": " + _("normally not used because: {why}").format(
+                why=" ".join(esc(text) for text in why_not))
+        reason = Paragraph(_("Reason for using it: {reason}").format(
+            reason=ctx.notes(override.reason)), styles.bullet_note)
+        items.append([Paragraph(line, styles.bullet), reason])
+    story.append(bullets(items, styles))
+    return story
+
+
+def _risks(ctx, numbered, sections):
+    styles = ctx.styles
+    story = numbered(_("Risks and side effects"))
+    common = ctx.adverse_effects("common")
+    serious = [e for e in ctx.adverse_effects("serious") if e.id != DELAYED_INFECTION]
+    delayed = [e for e in ctx.adverse_effects("serious") if e.id == DELAYED_INFECTION]
+    if common:
+        story.append(Paragraph(_("Common and expected; they settle on their own"), styles.h3))
+        story.append(bullets([esc(e.text) for e in common], styles))
+    if serious or delayed:
+        story.append(Paragraph(_("Rare but serious"), styles.h3))
+    if serious:
+        story.append(bullets([esc(e.text) for e in serious], styles))
+    for effect in delayed:
+        # Printed once, in a box: the one risk the patient must act on weeks later.
+        story.append(KeepTogether([Spacer(1, 1 * mm), callout([
+            Paragraph(f"<b>{_('Important: painful lumps weeks later')}</b>", styles.callout),
+            Paragraph(esc(effect.text), styles.callout),
+        ], ctx.width, warning=True), Spacer(1, 2 * mm)]))
+    return story
+
+
+def _care(ctx, numbered, sections):
+    story = numbered(_("Before and after each session"))
+    story.append(Paragraph(_("The advice on what to do before and after each session is in your "
+                             "treatment plan, under “Before and after each session”. Please follow "
+                             "it, and contact us if anything worries you."), ctx.styles.body))
+    return story
+
+
+def _photographs(ctx, numbered, sections):
+    styles = ctx.styles
+    story = _titled(ctx, numbered, sections, "photographs", _("Photographs (optional)"))
+    agreed = ctx.doc.photo_consent
+    story.append(KeepTogether([
+        tick_box(agreed, _("Yes, I agree to photographs being taken."), styles),
+        tick_box(not agreed, _("No, I do not agree to photographs being taken."), styles),
+        Spacer(1, 2 * mm),
+    ]))
+    return story
+
+
+def _rights(ctx, numbered, sections):
+    return _titled(ctx, numbered, sections, "your-rights", _("Your decision"))
+
+
+def _extra_sections(ctx, numbered, sections):
+    story: list[Flowable] = []
+    for section in ctx.kb.consent_sections:
+        if section.id not in _PLACED:
+            story += numbered(esc(section.title)) + _section_text(ctx, section)
+    return story
+
+
+def _signatures(ctx: Context) -> list[Flowable]:
+    styles = ctx.styles
+    signed = ctx.doc.signatures
+    date = long_date(signed.signed_at.date()) if signed is not None else ""
+    fields = [
+        SignatureField(_("Patient"), ctx.patient_name, ctx.patient_signature,
+                       date if ctx.patient_signature else ""),
+        SignatureField(_("Practitioner"), ctx.practitioner_line, ctx.practitioner_signature,
+                       date if ctx.practitioner_signature else ""),
+    ]
+    declaration = _("I have read this consent summary and my treatment plan. I have had time to "
+                    "think and to ask questions, and they were answered. I understand the risks, "
+                    "that results are not guaranteed, and that I may withdraw my consent at any "
+                    "time. I agree to the treatment described.")
+    return [
+        Spacer(1, 4 * mm),
+        KeepTogether([
+            Paragraph(_("Agreement"), styles.h2),
+            callout([Paragraph(declaration, styles.callout)], ctx.width),
+            Spacer(1, 7 * mm),
+            signature_block(fields, ctx.width, styles),
+        ]),
+    ]

@@ -1,0 +1,87 @@
+"""Assembles the one PDF: the treatment plan, a page break, the consent summary.
+
+Output is deterministic: reportlab's invariant mode fixes the creation date and the
+document id, and nothing here reads the clock; the only date printed is the
+consultation's. The same consultation therefore gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import partial
+
+from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
+
+from mesodesk import __version__
+from mesodesk.domain.document import Consultation
+from mesodesk.domain.knowledge import KnowledgeBase
+from mesodesk.domain.records import ClinicSettings
+from mesodesk.domain.screening import ScreeningResult
+from mesodesk.i18n import _
+from mesodesk.reports.consent import consent_story
+from mesodesk.reports.context import Context
+from mesodesk.reports.errors import ReportError
+from mesodesk.reports.fonts import register_fonts
+from mesodesk.reports.layout import (
+    BOTTOM_MARGIN,
+    LEFT_MARGIN,
+    RIGHT_MARGIN,
+    TOP_MARGIN,
+    NumberedCanvas,
+    PageDecor,
+    PartMarker,
+    page_size,
+)
+from mesodesk.reports.plan import plan_story
+from mesodesk.reports.styles import make_styles
+from mesodesk.reports.text import clean
+
+
+def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
+              clinic: ClinicSettings | None, paper: str) -> bytes:
+    if result.blocked:
+        causes = "; ".join(f"{block.history}: {block.text}" for block in result.blocked_by)
+        raise ReportError(f"no plan is printed for a clinically blocked consultation ({causes})")
+    size = page_size(paper)
+    register_fonts()
+    styles = make_styles()
+    width = size[0] - LEFT_MARGIN - RIGHT_MARGIN
+    height = size[1] - TOP_MARGIN - BOTTOM_MARGIN
+    ctx = Context.create(doc, result, kb, clinic, styles, width)
+
+    story = [PartMarker("plan"), *plan_story(ctx), PageBreak(), PartMarker("consent"),
+             *consent_story(ctx)]
+
+    patient = clean(doc.patient.name).replace("\n", " ")
+    author = ctx.practitioner_name_raw or ctx.clinic_name_raw or "mesodesk"
+    decor = PageDecor(
+        date=ctx.date, fingerprint=doc.fingerprint(), patient=patient,
+        clinic=ctx.clinic_name_raw or ctx.practitioner_name_raw,
+        part_titles={"plan": _("Treatment plan"), "consent": _("Consent summary")},
+    )
+    buffer = io.BytesIO()
+    template = BaseDocTemplate(
+        buffer, pagesize=size,
+        leftMargin=LEFT_MARGIN, rightMargin=RIGHT_MARGIN,
+        topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN,
+        title=_("Treatment plan and consent summary: {patient}").format(patient=patient),
+        author=author,
+        subject=_("Mesotherapy treatment plan and consent summary, consultation of {date} "
+                  "(record {fingerprint})").format(date=doc.date.isoformat(),
+                                                   fingerprint=doc.fingerprint()),
+        creator=f"mesodesk {__version__}",
+        keywords=["mesotherapy", "treatment plan", "consent", doc.fingerprint()],
+        lang=doc.language,
+        invariant=1,
+        pageCompression=1,
+    )
+    frame = Frame(LEFT_MARGIN, BOTTOM_MARGIN, width, height, id="text",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    try:
+        template.build(story, canvasmaker=partial(NumberedCanvas, decor=decor))
+    except ReportError:
+        raise
+    except Exception as error:  # reportlab's LayoutError and friends
+        raise ReportError(f"the document could not be laid out: {error}") from error
+    return buffer.getvalue()

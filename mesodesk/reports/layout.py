@@ -1,0 +1,133 @@
+"""Paper, margins, and what is drawn on every page: the running header and the footer.
+
+The footer says "Page X of Y", which is only known once every page is laid out, so
+the canvas keeps each page's state and draws headers and footers when it is saved
+(the two-pass "NumberedCanvas" pattern). Nothing is ever drawn within
+``SAFE_MARGIN`` of the paper's edge, where office printers cannot print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
+
+from mesodesk.i18n import _
+from mesodesk.reports.errors import ReportError
+from mesodesk.reports.fonts import REGULAR
+from mesodesk.reports.styles import MUTED, RULE
+
+PAGE_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
+
+SAFE_MARGIN = 12 * mm  # nothing at all is drawn closer than this to an edge
+LEFT_MARGIN = RIGHT_MARGIN = 20 * mm
+TOP_MARGIN = 23 * mm  # the running header sits above the text frame
+BOTTOM_MARGIN = 24 * mm  # the footer sits below it
+
+HEADER_BASELINE = 16 * mm  # from the top edge
+HEADER_RULE = 18.2 * mm
+FOOTER_BASELINE = 14 * mm  # from the bottom edge
+FOOTER_RULE = 18 * mm
+DECOR_SIZE = 7.8
+
+
+def page_size(paper: str) -> tuple[float, float]:
+    try:
+        return PAGE_SIZES[paper]
+    except KeyError:
+        known = ", ".join(PAGE_SIZES)
+        raise ReportError(f"unknown paper size '{paper}' (choose {known})") from None
+
+
+@dataclass(frozen=True)
+class PageDecor:
+    """What the header and footer say; the same on every page but the page number."""
+
+    date: str
+    fingerprint: str
+    patient: str
+    clinic: str
+    part_titles: dict[str, str]
+
+
+def fit(text: str, width: float, font: str = REGULAR, size: float = DECOR_SIZE) -> str:
+    """The text, shortened with an ellipsis to fit ``width`` (header lines only)."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+class PartMarker(Flowable):
+    """Zero-size flowable marking where the plan or the consent summary begins.
+
+    The page it lands on gets no running header (it carries the full clinic header
+    instead), and the following pages name the part in theirs.
+    """
+
+    def __init__(self, part: str):
+        super().__init__()
+        self.part = part
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._mesodesk_part = self.part  # type: ignore[attr-defined]
+        self.canv._mesodesk_part_starts = True  # type: ignore[attr-defined]
+
+
+class NumberedCanvas(Canvas):
+    """A canvas that draws the running header and "Page X of Y" once all pages exist."""
+
+    def __init__(self, *args: Any, decor: PageDecor, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._decor = decor
+        self._saved_pages: list[dict[str, Any]] = []
+        self._mesodesk_part = ""
+        self._mesodesk_part_starts = False
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._saved_pages.append(dict(self.__dict__))
+        self._startPage()
+        self._mesodesk_part_starts = False
+
+    def save(self) -> None:
+        total = len(self._saved_pages)
+        for number, state in enumerate(self._saved_pages, start=1):
+            self.__dict__.update(state)
+            self._draw_decor(number, total)
+            super().showPage()
+        super().save()
+
+    def _draw_decor(self, number: int, total: int) -> None:
+        width, height = self._pagesize
+        decor = self._decor
+        inner = width - LEFT_MARGIN - RIGHT_MARGIN
+        self.saveState()
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.5)
+        self.setFillColor(MUTED)
+        self.setFont(REGULAR, DECOR_SIZE)
+        if not self._mesodesk_part_starts:
+            title = decor.part_titles.get(self._mesodesk_part, "")
+            right = fit(decor.clinic, inner * 0.4)
+            left_width = inner - stringWidth(right, REGULAR, DECOR_SIZE) - 6 * mm
+            left = fit(f"{title} · {decor.patient}" if title else decor.patient, left_width)
+            y = height - HEADER_BASELINE
+            self.drawString(LEFT_MARGIN, y, left)
+            if right:
+                self.drawRightString(width - RIGHT_MARGIN, y, right)
+            self.line(LEFT_MARGIN, height - HEADER_RULE, width - RIGHT_MARGIN, height - HEADER_RULE)
+        self.line(LEFT_MARGIN, FOOTER_RULE, width - RIGHT_MARGIN, FOOTER_RULE)
+        footer = _("Page {page} of {pages} · {date} · {fingerprint}").format(
+            page=number, pages=total, date=decor.date, fingerprint=decor.fingerprint)
+        self.drawCentredString(width / 2, FOOTER_BASELINE, fit(footer, inner))
+        self.restoreState()

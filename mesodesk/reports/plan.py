@@ -1,0 +1,193 @@
+"""The treatment plan: what the patient takes home to read, in plain words.
+
+It explains; it never promises. The course is a dated table, the risks are in the
+consent summary that follows, and every clinical statement comes from the knowledge
+base or the screening result.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+
+from mesodesk.domain.courses import PlannedCourse
+from mesodesk.i18n import _, ngettext
+from mesodesk.reports.blocks import bullets, callout, clinic_header, data_table, heading, info_table
+from mesodesk.reports.context import Context
+from mesodesk.reports.text import esc, long_date, paragraphs, sentence, weekday
+
+
+def header(ctx: Context, title: str, subtitle: str) -> list[Flowable]:
+    """Clinic header, document title and the patient box (top of each part)."""
+    styles = ctx.styles
+    name = esc(ctx.clinic_name_raw)
+    practitioner = ctx.practitioner_line
+    flowables = clinic_header(name, ctx.clinic_address_lines, practitioner, ctx.logo,
+                              ctx.width, styles)
+    flowables += [Paragraph(title, styles.title), Paragraph(subtitle, styles.subtitle)]
+    return flowables
+
+
+def plan_story(ctx: Context) -> list[Flowable]:
+    styles = ctx.styles
+    story = header(ctx, _("Your treatment plan"),
+                   _("Prepared for you at your consultation on {date}. Please keep it and bring "
+                     "it to your sessions.").format(date=ctx.date))
+    story += [info_table(ctx.patient_rows(with_concerns=True), ctx.width, styles), Spacer(1, 2 * mm)]
+    story += _concerns(ctx)
+    story += heading(_("What mesotherapy is"), styles)
+    story.append(Paragraph(esc(ctx.kb.general.what_is_mesotherapy), styles.body))
+    story += _used(ctx)
+    story += _not_used(ctx)
+    story += _courses(ctx)
+    story += _what_you_can_do(ctx)
+    story += _care(ctx)
+    if ctx.doc.notes.strip():
+        story += heading(_("Notes from your consultation"), styles)
+        story += [Paragraph(part, styles.body) for part in paragraphs(ctx.doc.notes)]
+    return story
+
+
+def _concerns(ctx: Context) -> list[Flowable]:
+    styles = ctx.styles
+    story = heading(_("What you came to us about"), styles)
+    items = [f"<b>{esc(ctx.kb.concerns[c].name)}.</b> {esc(ctx.kb.concerns[c].patient_text)}"
+             for c in ctx.doc.concerns]
+    story.append(bullets(items, styles))
+    story.append(Paragraph(_("Areas to be treated: {areas}.").format(areas=ctx.areas_text),
+                           styles.body))
+    return story
+
+
+def _used(ctx: Context) -> list[Flowable]:
+    styles = ctx.styles
+    story = heading(_("What we plan to use"), styles)
+    groups = ctx.selected_by_class()
+    if not groups:
+        story.append(Paragraph(_("No substance has been chosen yet. Your practitioner will talk "
+                                 "this through with you before any session."), styles.body))
+        return story
+    story.append(Paragraph(_("Your practitioner has chosen the following, grouped by what each "
+                             "group is meant to do:"), styles.body))
+    blocks: list[list[Flowable]] = []
+    for class_id, items in groups:
+        ingredient_class = ctx.kb.classes[class_id]
+        entries: list[str | list[Flowable]] = []
+        for item in items:
+            substance = ctx.kb.substances[item.id]
+            line = Paragraph(f"<b>{esc(substance.name)}</b>: {esc(substance.patient_text)}",
+                             styles.bullet)
+            notes = [Paragraph(_("Used with extra care: {why}").format(why=esc(reason.patient_text)),
+                               styles.bullet_note)
+                     for reason in ctx.specific_cautions(item)]
+            if item.overrides:
+                notes.append(Paragraph(_("Used after a considered decision by your practitioner; "
+                                         "the reason is written in your consent summary."),
+                                       styles.bullet_note))
+            entries.append([line, *notes])
+        blocks.append([
+            Paragraph(esc(ingredient_class.name), styles.h3),
+            Paragraph(esc(ingredient_class.patient_text), styles.lead),
+            bullets(entries, styles),
+        ])
+    general = ctx.general_cautions()
+    if general:
+        # Said once for the whole selection, and kept on the page of the last group.
+        lines = [Paragraph(_("<b>Because of your medical history</b>"), styles.callout)]
+        lines += [Paragraph(esc(r.patient_text), styles.callout) for r in general]
+        blocks[-1] += [Spacer(1, 1 * mm), callout(lines, ctx.width), Spacer(1, 2 * mm)]
+    story += [KeepTogether(block) for block in blocks]
+    good_to_know = [w for w in ctx.result.warnings if w.patient_text]
+    if good_to_know:
+        story.append(Paragraph(_("Good to know"), styles.h3))
+        story.append(bullets([esc(w.patient_text) for w in good_to_know], styles))
+    return story
+
+
+def _not_used(ctx: Context) -> list[Flowable]:
+    styles = ctx.styles
+    story = heading(_("What we decided not to use, and why"), styles)
+    excluded = ctx.result.excluded
+    if not excluded:
+        story.append(Paragraph(_("Nothing that is usually suggested for your concern had to be left "
+                                 "out because of your medical history."), styles.body))
+        return story
+    story.append(Paragraph(_("These are usually suggested for your concern, but they are not right "
+                             "for you:"), styles.body))
+    items = []
+    for item in excluded:
+        why = " ".join(esc(sentence(r.patient_text)) for r in item.contraindications)
+        items.append(f"<b>{esc(item.name)}</b>: {why}")
+    story.append(bullets(items, styles))
+    return story
+
+
+def course_title(ctx: Context, course: PlannedCourse) -> str:
+    count = len(course.sessions)
+    sessions = ngettext("{n} session", "{n} sessions", count).format(n=count)
+    if count == 1:
+        return _("{concern}: {sessions}").format(
+            concern=esc(ctx.kb.concerns[course.concern].name), sessions=sessions)
+    every = ngettext("one every day", "one every {n} days", course.interval_days).format(
+        n=course.interval_days)
+    return _("{concern}: {sessions}, {every}").format(
+        concern=esc(ctx.kb.concerns[course.concern].name), sessions=sessions, every=every)
+
+
+def _courses(ctx: Context) -> list[Flowable]:
+    styles = ctx.styles
+    story = heading(_("Your course of sessions"), styles)
+    story.append(Paragraph(_("Each course is a series of sessions on the dates below. The dates can "
+                             "be moved if you need to; tell us as early as you can."), styles.body))
+    widths = [24 * mm, 58 * mm, 40 * mm]
+    for course in ctx.result.courses:
+        rows = [[str(s.number), long_date(s.date), weekday(s.date)] for s in course.sessions]
+        table = data_table([_("Session"), _("Date"), _("Day")], rows, widths, styles)
+        # Keep the title with the first rows; a long course splits with its header repeated.
+        story += [Paragraph(course_title(ctx, course), styles.h3), Spacer(1, 1 * mm), table,
+                  Spacer(1, 2 * mm),
+                  Paragraph(_("<b>Afterwards:</b> {maintenance}").format(
+                      maintenance=esc(course.maintenance)), styles.body)]
+    story += [Spacer(1, 1 * mm),
+              callout([Paragraph(f"<b>{_('What to expect')}</b>", styles.callout),
+                       Paragraph(esc(ctx.kb.general.results_disclaimer), styles.callout)],
+                      ctx.width)]
+    return story
+
+
+def _what_you_can_do(ctx: Context) -> list[Flowable]:
+    styles = ctx.styles
+    items = [esc(advice) for c in ctx.doc.concerns for advice in ctx.kb.concerns[c].advice]
+    items += [f"<b>{esc(a.name)}.</b> {esc(a.text)}" for a in ctx.result.advice]
+    if not items:
+        return []
+    story = heading(_("What you can do"), styles)
+    story.append(Paragraph(_("Between sessions, these can help:"), styles.body))
+    story.append(bullets(items, styles))
+    return story
+
+
+def _care(ctx: Context) -> list[Flowable]:
+    styles = ctx.styles
+    story = heading(_("Before and after each session"), styles)
+    before = ctx.aftercare("before")
+    if before:
+        story.append(Paragraph(_("Before each session"), styles.h3))
+        story.append(bullets([esc(a.text) for a in before], styles))
+    after = ctx.aftercare("after")
+    timed = [a for a in after if a.default.strip() not in {"", "—", "-"}]
+    untimed = [a for a in after if a not in timed]
+    if after:
+        story.append(Paragraph(_("After each session"), styles.h3))
+    if timed:
+        rows = [[esc(a.text), esc(a.default)] for a in timed]
+        story += [Spacer(1, 1 * mm),
+                  data_table([_("Avoid"), _("For at least")], rows,
+                             [ctx.width - 45 * mm, 45 * mm], styles),
+                  Spacer(1, 3 * mm)]
+    if untimed:
+        story.append(bullets([esc(a.text) for a in untimed], styles))
+    story.append(Paragraph(_("If anything worries you after a session, contact us. The risks, "
+                             "including what to watch for in the weeks after a session, are "
+                             "listed in your consent summary."), styles.body))
+    return story
