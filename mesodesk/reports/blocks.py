@@ -75,36 +75,67 @@ def heading(text: str, styles: Styles) -> list[Flowable]:
     return [CondPageBreak(30 * mm), Paragraph(text, styles.h2)]
 
 
-def bullets(items: Sequence[str | list[Flowable]], styles: Styles) -> ListFlowable:
-    """A bulleted list; an item is markup, or flowables (a line plus a note)."""
-    entries = []
-    for item in items:
-        flowables = [Paragraph(item, styles.bullet)] if isinstance(item, str) else item
-        entries.append(ListItem(flowables, value="•"))
-    return ListFlowable(entries, bulletType="bullet", start="•", leftIndent=12,
-                        bulletFontName=REGULAR, bulletFontSize=9, bulletColor=ACCENT,
-                        bulletOffsetY=-0.5, spaceBefore=1, spaceAfter=5)
+def bullets(items: Sequence[str | list[Flowable]], styles: Styles,
+            tail: Sequence[Flowable] = ()) -> list[Flowable]:
+    """A bulleted list; an item is markup, or flowables (a line plus its notes).
+
+    The first item is a flowable of its own, so a heading before the list (which
+    keeps with what follows) takes only that item to the next page, not the whole
+    list; ``tail`` (a closing box) is kept with the last item.
+    """
+    def one_list(chunk: Sequence[str | list[Flowable]], space_after: float) -> ListFlowable:
+        entries = []
+        for item in chunk:
+            flowables = [Paragraph(item, styles.bullet)] if isinstance(item, str) else item
+            entries.append(ListItem(flowables, value="•"))
+        return ListFlowable(entries, bulletType="bullet", start="•", leftIndent=12,
+                            bulletFontName=REGULAR, bulletFontSize=9, bulletColor=ACCENT,
+                            bulletOffsetY=-0.5, spaceBefore=0, spaceAfter=space_after)
+
+    if not items:
+        return list(tail)
+    end_space = 4
+    if len(items) == 1:
+        first: list[Flowable] = [one_list(items, end_space)]
+        return [KeepTogether(first + list(tail))] if tail else first
+    between = styles.bullet.spaceAfter  # the same gap as between items of one list
+    flowables: list[Flowable] = [one_list(items[:1], between)]
+    if len(items) > 2:
+        flowables.append(one_list(items[1:-1], between))
+    last = one_list(items[-1:], end_space)
+    flowables.append(KeepTogether([last, *tail]) if tail else last)
+    return flowables
 
 
-def info_table(rows: Sequence[tuple[str, str, str, str]], width: float, styles: Styles) -> Table:
-    """The patient box: label/value pairs in two columns on a pale tint."""
-    label_width = 26 * mm
+def info_table(rows: Sequence[tuple[str, str] | tuple[str, str, str, str]], width: float,
+               styles: Styles) -> Table:
+    """The patient box on a pale tint: a row is one label/value pair across the whole
+    width (for long values such as a name), or two pairs side by side."""
+    label_width = 27 * mm
     value_width = width / 2 - label_width
-    data = [[Paragraph(l1, styles.label), Paragraph(v1, styles.cell_bold),
-             Paragraph(l2, styles.label), Paragraph(v2, styles.cell_bold)]
-            for l1, v1, l2, v2 in rows]
+    data = []
+    spans = []
+    for index, row in enumerate(rows):
+        if len(row) == 2:
+            data.append([Paragraph(row[0], styles.label), Paragraph(row[1], styles.cell_bold), "", ""])
+            spans.append(("SPAN", (1, index), (3, index)))
+        else:
+            l1, v1, l2, v2 = row
+            data.append([Paragraph(l1, styles.label), Paragraph(v1, styles.cell_bold),
+                         Paragraph(l2, styles.label), Paragraph(v2, styles.cell_bold)])
     table = Table(data, colWidths=[label_width, value_width, label_width, value_width],
                   hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), TINT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.2),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.6),
         ("LEFTPADDING", (0, 0), (-1, -1), 7),
         ("RIGHTPADDING", (0, 0), (-1, -1), 5),
         ("TOPPADDING", (0, 0), (-1, 0), 7),
         ("BOTTOMPADDING", (0, -1), (-1, -1), 7),
         ("LINEABOVE", (0, 0), (-1, 0), 1.4, ACCENT),
+        *spans,
     ]))
     return table
 

@@ -94,7 +94,7 @@ def _why(ctx, numbered, sections):
     story.append(Paragraph(_("You told us you would like to improve:"), ctx.styles.body))
     items = [f"<b>{esc(ctx.kb.concerns[c].name)}</b>: {esc(ctx.kb.concerns[c].patient_text)}"
              for c in ctx.doc.concerns]
-    story.append(bullets(items, ctx.styles))
+    story += bullets(items, ctx.styles)
     return story
 
 
@@ -115,7 +115,7 @@ def _schedule(ctx, numbered, sections):
                 _("from {first} to {last}").format(first=long_date(course.start_date),
                                                    last=long_date(course.last_date)))
         items.append(f"<b>{course_title(ctx, course)}</b>, {span}. {esc(course.maintenance)}")
-    story.append(bullets(items, ctx.styles))
+    story += bullets(items, ctx.styles)
     story.append(Paragraph(_("Every date is listed in your treatment plan."), ctx.styles.body))
     return story
 
@@ -144,7 +144,7 @@ def _history(ctx, numbered, sections):
     declared = [ctx.history_label(h) for h in ctx.result.history if h in ctx.kb.history]
     if declared:
         story.append(Paragraph(_("You told us:"), styles.body))
-        story.append(bullets(declared, styles))
+        story += bullets(declared, styles)
     else:
         story.append(Paragraph(_("You told us of no illness, medicine, allergy or other condition "
                                  "that affects this treatment. Please tell us if anything changes "
@@ -158,7 +158,7 @@ def _history(ctx, numbered, sections):
                      for r in ctx.specific_cautions(item)]
     if cautions:
         story.append(Paragraph(_("What this means for your treatment"), styles.h3))
-        story.append(bullets(cautions, styles))
+        story += bullets(cautions, styles)
     if ctx.result.excluded:
         names = join_words([f"<b>{esc(s.name)}</b>" for s in ctx.result.excluded])
         story.append(Paragraph(_("Because of your medical history, {names} will not be used "
@@ -179,16 +179,16 @@ def _overrides(ctx, numbered, sections):
     items: list[str | list[Flowable]] = []
     for override in applied:
         item = ctx.result.substance(override.substance)
-        why_not = [sentence(r.patient_text) for r in item.contraindications
+        entry: list[Flowable] = [Paragraph(f"<b>{esc(item.name)}</b>", styles.bullet)]
+        why_not = [esc(sentence(r.patient_text)) for r in item.contraindications
                    if r.history == override.history]
-        line = f"<b>{esc(item.name)}</b>"
         if why_not:
-            line += ": " + _("normally not used because: {why}").format(
-                why=" ".join(esc(text) for text in why_not))
-        reason = Paragraph(_("Reason for using it: {reason}").format(
-            reason=ctx.notes(override.reason)), styles.bullet_note)
-        items.append([Paragraph(line, styles.bullet), reason])
-    story.append(bullets(items, styles))
+            entry.append(Paragraph(_("Why it is normally not used: {why}").format(
+                why=" ".join(why_not)), styles.bullet_detail))
+        entry.append(Paragraph(_("Why it is used for you: {reason}").format(
+            reason=ctx.notes(override.reason)), styles.bullet_detail))
+        items.append(entry)
+    story += bullets(items, styles)
     return story
 
 
@@ -200,11 +200,11 @@ def _risks(ctx, numbered, sections):
     delayed = [e for e in ctx.adverse_effects("serious") if e.id == DELAYED_INFECTION]
     if common:
         story.append(Paragraph(_("Common and expected; they settle on their own"), styles.h3))
-        story.append(bullets([esc(e.text) for e in common], styles))
+        story += bullets([esc(e.text) for e in common], styles)
     if serious or delayed:
         story.append(Paragraph(_("Rare but serious"), styles.h3))
     if serious:
-        story.append(bullets([esc(e.text) for e in serious], styles))
+        story += bullets([esc(e.text) for e in serious], styles)
     for effect in delayed:
         # Printed once, in a box: the one risk the patient must act on weeks later.
         story.append(KeepTogether([Spacer(1, 1 * mm), callout([

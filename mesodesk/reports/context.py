@@ -102,15 +102,15 @@ class Context:
     def areas_text(self) -> str:
         return join_words(self.areas) if self.areas else _("to be agreed with your practitioner")
 
-    def patient_rows(self, *, with_concerns: bool) -> list[tuple[str, str, str, str]]:
-        rows = [
-            (_("Patient"), self.patient_name, _("Date of birth"), self.date_of_birth),
-            (_("Consultation"), self.date, _("Practitioner"),
-             self.practitioner_line or _("not recorded")),
+    def patient_rows(self, *, with_concerns: bool) -> list[tuple[str, ...]]:
+        rows: list[tuple[str, ...]] = [
+            (_("Patient"), self.patient_name),
+            (_("Date of birth"), self.date_of_birth, _("Consultation"), self.date),
+            (_("Practitioner"), self.practitioner_line or _("not recorded")),
         ]
         if with_concerns:
-            rows.append((_("Concerns"), join_words(self.concern_names),
-                         _("Areas"), join_words(self.areas) or _("to be agreed")))
+            rows.append((_("Concerns"), ", ".join(self.concern_names)))
+            rows.append((_("Areas"), ", ".join(self.areas) or _("to be agreed")))
         return rows
 
     # -- what screening decided --------------------------------------------------------

@@ -53,7 +53,7 @@ def _concerns(ctx: Context) -> list[Flowable]:
     story = heading(_("What you came to us about"), styles)
     items = [f"<b>{esc(ctx.kb.concerns[c].name)}.</b> {esc(ctx.kb.concerns[c].patient_text)}"
              for c in ctx.doc.concerns]
-    story.append(bullets(items, styles))
+    story += bullets(items, styles)
     story.append(Paragraph(_("Areas to be treated: {areas}.").format(areas=ctx.areas_text),
                            styles.body))
     return story
@@ -69,8 +69,8 @@ def _used(ctx: Context) -> list[Flowable]:
         return story
     story.append(Paragraph(_("Your practitioner has chosen the following, grouped by what each "
                              "group is meant to do:"), styles.body))
-    blocks: list[list[Flowable]] = []
-    for class_id, items in groups:
+    general = ctx.general_cautions()
+    for position, (class_id, items) in enumerate(groups, start=1):
         ingredient_class = ctx.kb.classes[class_id]
         entries: list[str | list[Flowable]] = []
         for item in items:
@@ -85,22 +85,19 @@ def _used(ctx: Context) -> list[Flowable]:
                                          "the reason is written in your consent summary."),
                                        styles.bullet_note))
             entries.append([line, *notes])
-        blocks.append([
-            Paragraph(esc(ingredient_class.name), styles.h3),
-            Paragraph(esc(ingredient_class.patient_text), styles.lead),
-            bullets(entries, styles),
-        ])
-    general = ctx.general_cautions()
-    if general:
-        # Said once for the whole selection, and kept on the page of the last group.
-        lines = [Paragraph(_("<b>Because of your medical history</b>"), styles.callout)]
-        lines += [Paragraph(esc(r.patient_text), styles.callout) for r in general]
-        blocks[-1] += [Spacer(1, 1 * mm), callout(lines, ctx.width), Spacer(1, 2 * mm)]
-    story += [KeepTogether(block) for block in blocks]
+        tail: list[Flowable] = []
+        if general and position == len(groups):
+            # Said once for the whole selection, kept on the page of the last substance.
+            lines = [Paragraph(_("<b>Because of your medical history</b>"), styles.callout)]
+            lines += [Paragraph(esc(r.patient_text), styles.callout) for r in general]
+            tail = [Spacer(1, 1 * mm), callout(lines, ctx.width), Spacer(1, 2 * mm)]
+        story.append(Paragraph(esc(ingredient_class.name), styles.h3))
+        story.append(Paragraph(esc(ingredient_class.patient_text), styles.lead))
+        story += bullets(entries, styles, tail=tail)
     good_to_know = [w for w in ctx.result.warnings if w.patient_text]
     if good_to_know:
         story.append(Paragraph(_("Good to know"), styles.h3))
-        story.append(bullets([esc(w.patient_text) for w in good_to_know], styles))
+        story += bullets([esc(w.patient_text) for w in good_to_know], styles)
     return story
 
 
@@ -118,7 +115,7 @@ def _not_used(ctx: Context) -> list[Flowable]:
     for item in excluded:
         why = " ".join(esc(sentence(r.patient_text)) for r in item.contraindications)
         items.append(f"<b>{esc(item.name)}</b>: {why}")
-    story.append(bullets(items, styles))
+    story += bullets(items, styles)
     return story
 
 
@@ -143,11 +140,12 @@ def _courses(ctx: Context) -> list[Flowable]:
     for course in ctx.result.courses:
         rows = [[str(s.number), long_date(s.date), weekday(s.date)] for s in course.sessions]
         table = data_table([_("Session"), _("Date"), _("Day")], rows, widths, styles)
-        # Keep the title with the first rows; a long course splits with its header repeated.
-        story += [Paragraph(course_title(ctx, course), styles.h3), Spacer(1, 1 * mm), table,
-                  Spacer(1, 2 * mm),
-                  Paragraph(_("<b>Afterwards:</b> {maintenance}").format(
-                      maintenance=esc(course.maintenance)), styles.body)]
+        afterwards = Paragraph(_("<b>Afterwards:</b> {maintenance}").format(
+            maintenance=esc(course.maintenance)), styles.body)
+        # A course that fits on a page stays in one piece with its title; a longer one
+        # splits, repeating its header row on each page.
+        story.append(KeepTogether([Paragraph(course_title(ctx, course), styles.h3), table,
+                                   Spacer(1, 2 * mm), afterwards]))
     story += [Spacer(1, 1 * mm),
               callout([Paragraph(f"<b>{_('What to expect')}</b>", styles.callout),
                        Paragraph(esc(ctx.kb.general.results_disclaimer), styles.callout)],
@@ -163,7 +161,7 @@ def _what_you_can_do(ctx: Context) -> list[Flowable]:
         return []
     story = heading(_("What you can do"), styles)
     story.append(Paragraph(_("Between sessions, these can help:"), styles.body))
-    story.append(bullets(items, styles))
+    story += bullets(items, styles)
     return story
 
 
@@ -173,7 +171,7 @@ def _care(ctx: Context) -> list[Flowable]:
     before = ctx.aftercare("before")
     if before:
         story.append(Paragraph(_("Before each session"), styles.h3))
-        story.append(bullets([esc(a.text) for a in before], styles))
+        story += bullets([esc(a.text) for a in before], styles)
     after = ctx.aftercare("after")
     timed = [a for a in after if a.default.strip() not in {"", "—", "-"}]
     untimed = [a for a in after if a not in timed]
@@ -181,12 +179,11 @@ def _care(ctx: Context) -> list[Flowable]:
         story.append(Paragraph(_("After each session"), styles.h3))
     if timed:
         rows = [[esc(a.text), esc(a.default)] for a in timed]
-        story += [Spacer(1, 1 * mm),
-                  data_table([_("Avoid"), _("For at least")], rows,
+        story += [data_table([_("Advice"), _("For at least")], rows,
                              [ctx.width - 45 * mm, 45 * mm], styles),
                   Spacer(1, 3 * mm)]
     if untimed:
-        story.append(bullets([esc(a.text) for a in untimed], styles))
+        story += bullets([esc(a.text) for a in untimed], styles)
     story.append(Paragraph(_("If anything worries you after a session, contact us. The risks, "
                              "including what to watch for in the weeks after a session, are "
                              "listed in your consent summary."), styles.body))

@@ -38,6 +38,7 @@ class Styles:
     note: ParagraphStyle
     bullet: ParagraphStyle
     bullet_note: ParagraphStyle
+    bullet_detail: ParagraphStyle
     label: ParagraphStyle
     cell: ParagraphStyle
     cell_bold: ParagraphStyle
@@ -51,7 +52,7 @@ class Styles:
 def make_styles() -> Styles:
     body = ParagraphStyle("body", fontName=REGULAR, fontSize=BODY_SIZE, leading=LEADING,
                           textColor=INK, alignment=TA_LEFT, spaceAfter=5, splitLongWords=1,
-                          allowWidows=0, allowOrphans=0)
+                          embeddedHyphenation=1, allowWidows=0, allowOrphans=0)
     cell = ParagraphStyle("cell", parent=body, fontSize=9.2, leading=12.4, spaceAfter=0)
     return Styles(
         title=ParagraphStyle("title", parent=body, fontName=BOLD, fontSize=19, leading=23,
@@ -70,6 +71,7 @@ def make_styles() -> Styles:
         bullet=ParagraphStyle("bullet", parent=body, spaceAfter=3),
         bullet_note=ParagraphStyle("bullet_note", parent=body, fontName=ITALIC, fontSize=9,
                                    leading=12.4, textColor=MUTED, spaceAfter=4),
+        bullet_detail=ParagraphStyle("bullet_detail", parent=body, spaceAfter=3),
         label=ParagraphStyle("label", parent=cell, fontSize=8, leading=10.5, textColor=MUTED),
         cell=cell,
         cell_bold=ParagraphStyle("cell_bold", parent=cell, fontName=BOLD),
