@@ -34,6 +34,11 @@ from mesodesk.reports.fonts import BOLD, REGULAR
 from mesodesk.reports.styles import ACCENT, INK, RULE, TINT, WARN_RULE, WARN_TINT, Styles
 
 
+# Tables set a font for every cell (Helvetica unless told), even when every cell is a
+# Paragraph with its own: without this, Helvetica would be referenced by the PDF.
+_PLAIN = [("FONTNAME", (0, 0), (-1, -1), REGULAR)]
+
+
 @dataclass(frozen=True)
 class PngImage:
     """A PNG decoded and measured up front, so a bad image fails before layout."""
@@ -126,6 +131,7 @@ def info_table(rows: Sequence[tuple[str, str] | tuple[str, str, str, str]], widt
     table = Table(data, colWidths=[label_width, value_width, label_width, value_width],
                   hAlign="LEFT")
     table.setStyle(TableStyle([
+        *_PLAIN,
         ("BACKGROUND", (0, 0), (-1, -1), TINT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.6),
@@ -148,6 +154,7 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], col_widths:
              for index, text in enumerate(row)] for row in rows]
     table = Table([head, *body], colWidths=list(col_widths), repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
+        *_PLAIN,
         ("BACKGROUND", (0, 0), (-1, 0), TINT),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
@@ -161,13 +168,21 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], col_widths:
 
 
 def callout(flowables: list[Flowable], width: float, warning: bool = False) -> Table:
-    """A box with a coloured bar on the left, for what must not be missed."""
-    table = Table([[flowables]], colWidths=[width], hAlign="LEFT")
+    """A tinted box with a coloured bar on the left, for what must not be missed.
+
+    The bar is a narrow filled column, not a table line: a line is centred on the
+    cell's edge and would stick out past the margin by half its width.
+    """
+    bar = 2.6
+    table = Table([["", flowables]], colWidths=[bar, width - bar], hAlign="LEFT")
     table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), WARN_TINT if warning else TINT),
-        ("LINEBEFORE", (0, 0), (0, -1), 2.6, WARN_RULE if warning else ACCENT),
-        ("LEFTPADDING", (0, 0), (-1, -1), 9),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        *_PLAIN,
+        ("BACKGROUND", (0, 0), (0, -1), WARN_RULE if warning else ACCENT),
+        ("BACKGROUND", (1, 0), (1, -1), WARN_TINT if warning else TINT),
+        ("LEFTPADDING", (0, 0), (0, -1), 0),
+        ("RIGHTPADDING", (0, 0), (0, -1), 0),
+        ("LEFTPADDING", (1, 0), (1, -1), 9),
+        ("RIGHTPADDING", (1, 0), (1, -1), 8),
         ("TOPPADDING", (0, 0), (-1, -1), 6),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
     ]))
@@ -193,6 +208,7 @@ def clinic_header(name: str, details: list[str], practitioner: str, logo: PngIma
         widths.append(logo_width)
     table = Table([cells], colWidths=widths, hAlign="LEFT")
     table.setStyle(TableStyle([
+        *_PLAIN,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -238,6 +254,7 @@ def signature_block(fields: Sequence[SignatureField], width: float, styles: Styl
         ]
         cell = Table(rows, colWidths=[column], rowHeights=[None, sign_height, None, None])
         cell.setStyle(TableStyle([
+        *_PLAIN,
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -257,6 +274,7 @@ def signature_block(fields: Sequence[SignatureField], width: float, styles: Styl
         widths.append(column)
     outer = Table([row], colWidths=widths, hAlign="LEFT")
     outer.setStyle(TableStyle([
+        *_PLAIN,
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0),

@@ -21,7 +21,7 @@ from mesodesk.i18n import _
 from mesodesk.reports.consent import consent_story
 from mesodesk.reports.context import Context
 from mesodesk.reports.errors import ReportError
-from mesodesk.reports.fonts import register_fonts
+from mesodesk.reports.fonts import REGULAR, register_fonts
 from mesodesk.reports.layout import (
     BOTTOM_MARGIN,
     LEFT_MARGIN,
@@ -33,7 +33,7 @@ from mesodesk.reports.layout import (
     page_size,
 )
 from mesodesk.reports.plan import plan_story
-from mesodesk.reports.styles import make_styles
+from mesodesk.reports.styles import BODY_SIZE, make_styles
 from mesodesk.reports.text import clean
 
 
@@ -72,6 +72,9 @@ def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
         creator=f"mesodesk {__version__}",
         keywords=["mesotherapy", "treatment plan", "consent", doc.fingerprint()],
         lang=doc.language,
+        # Without this the canvas starts every page in Helvetica, which would be
+        # referenced (though unused) on every page.
+        initialFontName=REGULAR, initialFontSize=BODY_SIZE,
         invariant=1,
         pageCompression=1,
     )

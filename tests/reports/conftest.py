@@ -1,0 +1,54 @@
+"""Fixtures for the PDF tests: consultations parsed, screened and rendered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+
+from mesodesk.domain.document import Consultation, parse_consultation
+from mesodesk.domain.knowledge import KnowledgeBase
+from mesodesk.domain.records import ClinicSettings
+from mesodesk.domain.screening import ScreeningResult, screen
+from mesodesk.reports import render_plan
+from tests.conftest import example
+from tests.reports.samples import stress_document
+
+# The bundled examples that are not clinically blocked, and so print a plan.
+PRINTABLE = ["cellulite-arrhythmia.json", "format-example.json", "hair-loss-anticoagulants.json",
+             "localized-fat-soy.json", "skin-rejuvenation.json"]
+BLOCKED = ["pregnant.json", "minor-16.json"]
+TODAY = dt.date(2026, 11, 26)  # the examples are dated up to this day
+
+CLINIC = ClinicSettings(name="Clinique Lumière", address="12 Odos Ermou\n105 63 Athens",
+                        practitioner_name="Dr Maria Ioannou", practitioner_registration="12345")
+
+
+class Rendered:
+    def __init__(self, doc: Consultation, result: ScreeningResult, pdf: bytes):
+        self.doc, self.result, self.pdf = doc, result, pdf
+
+
+@pytest.fixture(scope="session")
+def render(kb: KnowledgeBase) -> Callable[..., Rendered]:
+    """Render a consultation (a dict or an example's file name); cached per arguments."""
+    cache: dict[tuple, Rendered] = {}
+
+    def _render(source: dict | str, clinic: ClinicSettings | None = CLINIC,
+                paper: str = "a4", **changes) -> Rendered:
+        data = example(source) if isinstance(source, str) else dict(source)
+        data.update(changes)
+        doc = parse_consultation(data, kb, today=TODAY)
+        key = (doc.canonical_json(), clinic, paper)
+        if key not in cache:
+            result = screen(doc, kb)
+            cache[key] = Rendered(doc, result, render_plan(doc, result, kb, clinic, paper))
+        return cache[key]
+
+    return _render
+
+
+@pytest.fixture(scope="session")
+def stress(render) -> Rendered:
+    return render(stress_document())
