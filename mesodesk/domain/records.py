@@ -53,6 +53,17 @@ class ConsultationRecord:
     created_at: dt.datetime
     updated_at: dt.datetime
     has_signed_consent: bool = False
+    finalized_at: dt.datetime | None = None  # when it became final or not-treated
+    superseded_by: int | None = None  # the newer version that replaces this one, if any
+
+
+@dataclass(frozen=True)
+class PractitionerRecord:
+    """A practitioner named on a stored consultation."""
+
+    id: int
+    name: str
+    registration: str
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,73 @@
-"""See ../shared/design.md for what this layer does."""
+"""Patient records: the database, its migrations, the audit trail and backups.
+
+See ../shared/design.md for what this layer does. Importing this package is cheap (no
+SQLAlchemy, no driver): the GUI paints its window first and pays for the database when it
+calls ``open_database``. ``Database`` is importable from here too, but that attribute
+loads SQLAlchemy; for type hints use ``if TYPE_CHECKING:``.
+
+    db = open_database()                       # MESODESK_DB, else the user data directory
+    db = open_database("/path/clinic.db", passphrase="...")   # SQLCipher
+    db = open_database("postgresql://user:pw@host/clinic")
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from mesodesk.store.base import (
+    AuditReport,
+    ClinicallyBlocked,
+    DatabaseLocked,
+    DiskFull,
+    ImmutableRecord,
+    IntegrityFailure,
+    InvalidRecord,
+    NotADatabase,
+    NotFound,
+    ReadOnlyLocation,
+    SchemaOutdated,
+    SchemaTooNew,
+    StoreError,
+    Unsupported,
+    WrongPassphrase,
+)
+
+if TYPE_CHECKING:
+    from mesodesk.domain.knowledge import KnowledgeBase
+    from mesodesk.store.database import Database
+
+__all__ = [
+    "AuditReport", "ClinicallyBlocked", "Database", "DatabaseLocked", "DiskFull",
+    "ImmutableRecord", "IntegrityFailure", "InvalidRecord", "NotADatabase", "NotFound",
+    "ReadOnlyLocation", "SchemaOutdated", "SchemaTooNew", "StoreError", "Unsupported",
+    "WrongPassphrase", "open_database",
+]
+
+
+def open_database(location: str | os.PathLike[str] | None = None, passphrase: str | None = None,
+                  *, migrate: bool = True, busy_timeout: float = 5.0,
+                  knowledge: KnowledgeBase | None = None, actor: str = "") -> Database:
+    """Open (or create) the database and bring its schema up to date.
+
+    ``location``: a file path or a ``postgresql://`` URL; None means ``MESODESK_DB``, else
+    ``mesodesk.db`` in the user data directory. ``passphrase``: opens or creates an
+    encrypted (SQLCipher) file; None means ``MESODESK_PASSPHRASE`` if set. When the schema
+    is behind, the file is backed up to ``backups/`` beside it and then migrated;
+    ``migrate=False`` opens an existing schema as it is (for reading, e.g. ``audit verify``).
+    A schema newer than this build is refused. Every failure is a ``StoreError`` whose
+    message says what happened; nothing is changed by a failed open. ``actor`` names who
+    the audit trail records (default: the login name and host).
+    """
+    from mesodesk.store.database import open_database as _open
+
+    return _open(location, passphrase, migrate=migrate, busy_timeout=busy_timeout,
+                 knowledge=knowledge, actor=actor)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Database":
+        from mesodesk.store.database import Database
+
+        return Database
+    raise AttributeError(f"module 'mesodesk.store' has no attribute {name!r}")

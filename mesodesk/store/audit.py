@@ -1,0 +1,264 @@
+"""The audit trail: append-only, hash-chained, written in the same transaction as the change.
+
+Each event holds the SHA-256 of the previous event (``previous_hash``) and its own
+``hash`` over its canonical JSON (id, time, actor, action, table, record, before/after
+state hashes, details and the previous hash). Ids are consecutive. ``before``/``after`` are
+SHA-256 hashes of the record's state (``state_hash``), so ``verify`` can also tell when a
+record no longer matches its last audited state, i.e. was changed outside mesodesk.
+
+What a hash chain cannot show on its own: events removed from the end of the trail. The
+record check catches that whenever the removed events were the latest for some record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import socket
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from mesodesk.domain.records import AuditEvent
+from mesodesk.store import tables as t
+from mesodesk.store.base import GENESIS_HASH, AuditReport
+
+UTC = dt.timezone.utc
+
+# The columns that make up each audited record's state. Timestamps are left out (they
+# say when, the audit event already does); derived columns (search keys) too.
+STATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "patients": ("id", "name", "date_of_birth", "sex", "phone", "email", "notes"),
+    "practitioners": ("id", "name", "registration"),
+    "consultations": ("id", "patient_id", "practitioner_id", "status", "date", "concerns",
+                      "document", "fingerprint", "supersedes"),
+    "signed_consents": ("id", "consultation_id", "pdf_sha256", "fingerprint", "signed_at"),
+    "clinic_settings": ("id", "name", "address", "logo_png", "practitioner_name",
+                        "practitioner_registration", "default_paper", "default_language"),
+}
+AUDITED_TABLES = {"patients": t.patients, "practitioners": t.practitioners,
+                  "consultations": t.consultations, "signed_consents": t.signed_consents,
+                  "clinic_settings": t.clinic_settings}
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(UTC)
+
+
+def default_actor() -> str:
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some service environments
+        user = "unknown"
+    try:
+        host = socket.gethostname()
+    except OSError:
+        host = ""
+    return f"{user}@{host}" if host else user
+
+
+def actor_or_default(actor: str) -> str:
+    actor = (actor or "").strip()
+    return (actor or default_actor())[:200]
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def sha256_hex(data: str | bytes) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def format_time(value: dt.datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return format_time(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
+    return value
+
+
+def state_hash(table: str, values: Mapping[str, Any]) -> str:
+    """SHA-256 of a record's state: the audited columns, canonical JSON."""
+    return sha256_hex(canonical({column: _plain(values[column])
+                                 for column in STATE_COLUMNS[table]}))
+
+
+def event_hash(*, id: int, at: dt.datetime, actor: str, action: str, table: str,
+               record_id: int | None, before: str | None, after: str | None,
+               details: Mapping[str, str], previous_hash: str) -> str:
+    return sha256_hex(canonical({
+        "id": id, "at": format_time(at), "actor": actor, "action": action, "table": table,
+        "record_id": record_id, "before": before, "after": after, "details": dict(details),
+        "previous_hash": previous_hash,
+    }))
+
+
+def append(connection: Connection, *, actor: str, action: str, table: str,
+           record_id: int | None, before: str | None, after: str | None,
+           details: Mapping[str, Any] | None = None) -> AuditEvent:
+    """Add the next event. Call inside the write transaction (which holds the write lock)."""
+    last = connection.execute(
+        select(t.audit_events.c.id, t.audit_events.c.hash)
+        .order_by(t.audit_events.c.id.desc()).limit(1)).first()
+    previous_hash = last.hash if last else GENESIS_HASH
+    event_id = last.id + 1 if last else 1
+    at = now()
+    clean = {str(key): "" if value is None else str(value)
+             for key, value in (details or {}).items()}
+    actor = actor_or_default(actor)
+    digest = event_hash(id=event_id, at=at, actor=actor, action=action, table=table,
+                        record_id=record_id, before=before, after=after, details=clean,
+                        previous_hash=previous_hash)
+    connection.execute(t.audit_events.insert().values(
+        id=event_id, at=at, actor=actor, action=action, table_name=table, record_id=record_id,
+        before_hash=before, after_hash=after, details=canonical(clean),
+        previous_hash=previous_hash, hash=digest))
+    return AuditEvent(id=event_id, at=at, actor=actor, action=action, table=table,
+                      record_id=record_id, before=before, after=after,
+                      previous_hash=previous_hash, hash=digest, details=clean)
+
+
+def _event(row: Any) -> AuditEvent:
+    try:
+        details = json.loads(row.details)
+    except ValueError:
+        details = {"unreadable": row.details}
+    return AuditEvent(id=row.id, at=row.at, actor=row.actor, action=row.action,
+                      table=row.table_name, record_id=row.record_id, before=row.before_hash,
+                      after=row.after_hash, previous_hash=row.previous_hash, hash=row.hash,
+                      details=details if isinstance(details, dict) else {"unreadable": row.details})
+
+
+def events(connection: Connection, limit: int = 100, *, table: str | None = None,
+           record_id: int | None = None) -> list[AuditEvent]:
+    """The newest events first, optionally those of one record."""
+    query = select(t.audit_events)
+    if table is not None:
+        query = query.where(t.audit_events.c.table_name == table)
+    if record_id is not None:
+        query = query.where(t.audit_events.c.record_id == record_id)
+    rows = connection.execute(query.order_by(t.audit_events.c.id.desc()).limit(limit))
+    return [_event(row) for row in rows]
+
+
+def _recomputed(row: Any) -> str | None:
+    try:
+        details = json.loads(row.details)
+        if not isinstance(details, dict):
+            return None
+        return event_hash(id=row.id, at=row.at, actor=row.actor, action=row.action,
+                          table=row.table_name, record_id=row.record_id, before=row.before_hash,
+                          after=row.after_hash, details=details, previous_hash=row.previous_hash)
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def verify(connection: Connection, *, batch: int = 2000) -> AuditReport:
+    """Check every link of the chain, then every record against its last audited state."""
+    problems: list[str] = []
+    first_broken: int | None = None
+    previous_hash = GENESIS_HASH
+    expected_id = 1
+    checked = 0
+    last_after: dict[tuple[str, int], tuple[str | None, int]] = {}
+    last_id = 0
+    columns = t.audit_events.c
+    while True:
+        rows = connection.execute(
+            select(t.audit_events).where(columns.id > last_id).order_by(columns.id)
+            .limit(batch)).all()
+        if not rows:
+            break
+        for row in rows:
+            checked += 1
+            broken = []
+            if row.id != expected_id:
+                broken.append(f"event {row.id}: events {expected_id}..{row.id - 1} are missing "
+                              "before it")
+            if row.previous_hash != previous_hash:
+                broken.append(f"event {row.id}: does not follow the event before it "
+                              "(its previous-hash link does not match)")
+            if _recomputed(row) != row.hash:
+                broken.append(f"event {row.id}: its contents were changed after it was "
+                              "written (the hash does not match)")
+            if broken:
+                problems.extend(broken)
+                if first_broken is None:
+                    first_broken = row.id
+            if row.record_id is not None and row.table_name in STATE_COLUMNS:
+                last_after[(row.table_name, row.record_id)] = (row.after_hash, row.id)
+            previous_hash = row.hash
+            expected_id = row.id + 1
+            last_id = row.id
+    chain_problems = len(problems)
+    problems.extend(_record_problems(connection, last_after, batch))
+    if not problems:
+        message = (f"the audit trail is whole: {checked} events checked, and every record "
+                   "matches its last audited state")
+    elif first_broken is not None:
+        more = len(problems) - 1
+        message = (f"the audit trail is broken at event {first_broken}: "
+                   f"{problems[0].split(': ', 1)[1]}"
+                   + (f" ({more} more problem{'s' if more != 1 else ''})" if more else ""))
+    else:
+        more = len(problems) - 1
+        message = (f"the audit chain of {checked} events is whole, but a record does not match "
+                   f"its audit trail: {problems[chain_problems]}"
+                   + (f" ({more} more problem{'s' if more != 1 else ''})" if more else ""))
+    return AuditReport(ok=not problems, checked=checked, first_broken_id=first_broken,
+                       message=message, problems=tuple(problems))
+
+
+_LABELS = {"patients": "patient", "practitioners": "practitioner",
+           "consultations": "consultation", "signed_consents": "signed consent",
+           "clinic_settings": "clinic settings"}
+
+
+def _record_problems(connection: Connection,
+                     last_after: dict[tuple[str, int], tuple[str | None, int]],
+                     batch: int) -> list[str]:
+    problems: list[str] = []
+    for name, table in AUDITED_TABLES.items():
+        label = _LABELS[name]
+        seen: set[int] = set()
+        wanted = [table.c[column] for column in STATE_COLUMNS[name]]
+        if name == "signed_consents":
+            wanted.append(table.c.pdf)
+        last_id = 0
+        while True:
+            rows = connection.execute(select(*wanted).where(table.c.id > last_id)
+                                      .order_by(table.c.id).limit(batch)).all()
+            if not rows:
+                break
+            for row in rows:
+                values = row._mapping
+                seen.add(row.id)
+                audited = last_after.get((name, row.id))
+                if audited is None:
+                    problems.append(f"{label} {row.id}: has no audit event (written outside "
+                                    "mesodesk)")
+                elif audited[0] != state_hash(name, values):
+                    problems.append(f"{label} {row.id}: differs from its last audited state "
+                                    f"(event {audited[1]}): changed outside mesodesk")
+                if name == "signed_consents" and sha256_hex(bytes(row.pdf)) != row.pdf_sha256:
+                    problems.append(f"signed consent {row.id}: the PDF no longer matches its "
+                                    "SHA-256")
+            last_id = rows[-1].id
+        for (table_name, record_id), (after, event_id) in last_after.items():
+            if table_name == name and after is not None and record_id not in seen:
+                problems.append(f"{label} {record_id}: missing, but its last audit event "
+                                f"({event_id}) does not delete it")
+    return problems

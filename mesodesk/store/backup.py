@@ -1,0 +1,317 @@
+"""Backups and restores of a SQLite (or SQLCipher) database.
+
+A backup is made with SQLite's online backup API into a file beside the destination, in
+rollback-journal mode (one self-contained file), checked with ``PRAGMA integrity_check``,
+synced to disk and only then renamed into place: a backup file is whole or absent. An
+encrypted database's backup is encrypted with the same passphrase.
+
+A restore first verifies the backup (integrity, that it is a mesodesk database of a
+schema this build knows, and that its audit trail is whole), keeps the current database
+aside, then copies the backup into place with the same backup API (safe even while
+another mesodesk has the database open).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mesodesk.store.base import (
+    APPLICATION_ID,
+    REVISIONS,
+    DiskFull,
+    IntegrityFailure,
+    InvalidRecord,
+    NotADatabase,
+    ReadOnlyLocation,
+    SchemaTooNew,
+    StoreError,
+    Unsupported,
+    WrongPassphrase,
+)
+from mesodesk.store.engine import (
+    Location,
+    _apply_key,
+    _sqlite_driver,
+    check_sqlite_file,
+    translate_error,
+)
+
+if TYPE_CHECKING:
+    from mesodesk.store.database import Database
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    path: Path
+    revision: str
+    patients: int
+    consultations: int
+    signed_consents: int
+    audit_events: int
+    encrypted: bool
+
+    def describe(self) -> str:
+        return (f"{self.patients} patients, {self.consultations} consultations, "
+                f"{self.signed_consents} signed consents, {self.audit_events} audit events, "
+                f"schema {self.revision}{', encrypted' if self.encrypted else ''}")
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    summary: BackupSummary
+    target: Path
+    kept_aside: Path | None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _fsync(path: Path, *, directory: bool = False) -> None:
+    flags = os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        if directory:
+            return  # not every platform can open a directory (Windows)
+        raise
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        if not directory:
+            raise
+    finally:
+        os.close(descriptor)
+
+
+def _remove_quietly(*paths: Path) -> None:
+    for path in paths:
+        with suppress(OSError):
+            path.unlink()
+
+
+def _file_error(error: OSError, what: str) -> StoreError:
+    if error.errno == errno.ENOSPC:
+        return DiskFull(f"{what}: the disk is full. Nothing was replaced.")
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ReadOnlyLocation(f"{what}: permission denied (read-only folder?). "
+                                "Nothing was replaced.")
+    return StoreError(f"{what}: {error.strerror or error}")
+
+
+def _copy(source: Any, destination: Path, passphrase: str | None, what: str) -> None:
+    """Copy an open source connection into a new file at ``destination``, atomically."""
+    driver = _sqlite_driver()
+    partial = destination.with_name(f".{destination.name}.{os.getpid()}.partial")
+    _remove_quietly(partial, Path(f"{partial}-journal"))
+    target = None
+    try:
+        target = driver.connect(str(partial), isolation_level=None)
+        _apply_key(target, passphrase)
+        source.backup(target)
+        target.execute("PRAGMA journal_mode = DELETE").fetchone()
+        result = target.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            raise IntegrityFailure(f"{what}: the copy failed its integrity check ({result})")
+        target.close()
+        target = None
+        _fsync(partial)
+        os.replace(partial, destination)
+        _fsync(destination.parent, directory=True)
+    except driver.Error as error:
+        raise translate_error(error, Location("sqlite", path=destination,
+                                              passphrase=passphrase)) from error
+    except OSError as error:
+        raise _file_error(error, what) from error
+    finally:
+        if target is not None:
+            target.close()
+        _remove_quietly(partial, Path(f"{partial}-journal"))
+
+
+def _destination(path: Path, what: str) -> Path:
+    path = path.expanduser().absolute()
+    if path.is_dir():
+        raise InvalidRecord(f"{path} is a folder: give the name of the {what} file")
+    if not path.parent.is_dir():
+        raise StoreError(f"the folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK):
+        raise ReadOnlyLocation(f"cannot write in the folder {path.parent}: it is read-only")
+    return path
+
+
+def backup(db: Database, path: Path) -> Path:
+    if db.location.kind != "sqlite":
+        raise Unsupported(
+            "mesodesk backs up its SQLite file; back up a PostgreSQL server with the server's "
+            "own tools (pg_dump, or the host's backups)")
+    assert db.location.path is not None
+    destination = _destination(path, "backup")
+    if destination == db.location.path or _same_file(destination, db.location.path):
+        raise InvalidRecord(f"{destination} is the database itself: choose another file")
+    raw = db.engine.raw_connection()
+    try:
+        _copy(raw.driver_connection, destination, db.location.passphrase,
+              f"backup to {destination}")
+    finally:
+        raw.close()
+    return destination
+
+
+@contextmanager
+def _open_read_only(path: Path, passphrase: str | None) -> Iterator[Any]:
+    driver = _sqlite_driver()
+    location = Location("sqlite", path=path, passphrase=passphrase)
+    connection = None
+    try:
+        connection = driver.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                    check_same_thread=False)
+        _apply_key(connection, passphrase)
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        yield connection
+    except driver.Error as error:
+        raise translate_error(error, location) from error
+    finally:
+        if connection is not None:
+            connection.close()
+
+
+def verify_backup(path: str | os.PathLike[str], passphrase: str | None) -> BackupSummary:
+    """Check that ``path`` is a whole, readable mesodesk database whose audit trail is whole."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import StaticPool
+
+    from mesodesk.store import audit
+
+    path = Path(path).expanduser().absolute()
+    if not path.is_file():
+        raise InvalidRecord(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise NotADatabase(f"{path} is empty, not a mesodesk backup")
+    check_sqlite_file(path, passphrase)
+    with _open_read_only(path, passphrase) as connection:
+        result = connection.execute("PRAGMA integrity_check").fetchall()
+        if [tuple(row) for row in result] != [("ok",)]:
+            raise IntegrityFailure(f"{path} is damaged ({result[0][0]}); it was not restored")
+        if connection.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            raise NotADatabase(f"{path} is not a mesodesk database")
+        tables = {row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "alembic_version" not in tables:
+            raise NotADatabase(f"{path} has no mesodesk schema")
+        revisions = [row[0] for row in connection.execute("SELECT version_num FROM alembic_version")]
+        if len(revisions) != 1:
+            raise IntegrityFailure(f"{path} records {len(revisions)} schema revisions")
+        revision = revisions[0]
+        if revision not in REVISIONS:
+            raise SchemaTooNew(f"{path} was written by a newer version of mesodesk (schema "
+                               f"{revision}); update mesodesk to restore it")
+
+        def count(table: str) -> int:
+            return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+        counts = {name: count(name) for name in ("patients", "consultations", "signed_consents",
+                                                  "audit_events")}
+        engine = create_engine("sqlite+pysqlite://", module=_sqlite_driver(),
+                               creator=lambda: connection, poolclass=StaticPool)
+        try:
+            with engine.connect() as sa_connection:
+                report = audit.verify(sa_connection)
+        finally:
+            engine.dispose(close=False)
+        if not report.ok:
+            raise IntegrityFailure(f"{path}: {report.message}; it was not restored")
+    return BackupSummary(path=path, revision=revision, patients=counts["patients"],
+                         consultations=counts["consultations"],
+                         signed_consents=counts["signed_consents"],
+                         audit_events=counts["audit_events"], encrypted=passphrase is not None)
+
+
+def _aside_path(target: Path) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = target.with_name(f"{target.stem}.before-restore-{stamp}{target.suffix}")
+    counter = 1
+    while aside.exists():
+        counter += 1
+        aside = target.with_name(f"{target.stem}.before-restore-{stamp}-{counter}{target.suffix}")
+    return aside
+
+
+def _current_opens(target: Path, passphrase: str | None) -> bool:
+    """Does the current database open as a mesodesk database with this passphrase?"""
+    from mesodesk.store.engine import check_ours, probe_sqlite
+
+    location = Location("sqlite", path=target, passphrase=passphrase)
+    try:
+        check_ours(location, probe_sqlite(location))
+        with _open_read_only(target, passphrase) as connection:
+            return connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    except WrongPassphrase:
+        raise WrongPassphrase(
+            f"the current database {target} does not open with this passphrase, so restore "
+            "will not replace it. Nothing was changed.") from None
+    except StoreError:
+        return False
+
+
+def restore(location: Location, source: str | os.PathLike[str], *, busy_timeout: float = 5.0
+            ) -> RestoreResult:
+    """Replace the database at ``location`` with the verified backup ``source``."""
+    if location.kind != "sqlite":
+        raise Unsupported("mesodesk restores its SQLite file; restore a PostgreSQL server with "
+                          "the server's own tools (pg_restore)")
+    target = location.path
+    assert target is not None
+    source = Path(source).expanduser().absolute()
+    if source == target or _same_file(source, target):
+        raise InvalidRecord(f"{source} is the database itself: choose a backup file")
+    summary = verify_backup(source, location.passphrase)
+    _destination(target, "database")
+    driver = _sqlite_driver()
+    kept_aside = None
+    exists = target.exists() and target.stat().st_size > 0
+    with _open_read_only(source, location.passphrase) as backup_connection:
+        if not exists:
+            _copy(backup_connection, target, location.passphrase, f"restore into {target}")
+        elif _current_opens(target, location.passphrase):
+            kept_aside = _aside_path(target)
+            with _open_read_only(target, location.passphrase) as current:
+                _copy(current, kept_aside, location.passphrase,
+                      f"keeping the current database aside as {kept_aside}")
+            live = None
+            try:
+                live = driver.connect(str(target), timeout=busy_timeout, isolation_level=None)
+                _apply_key(live, location.passphrase)
+                backup_connection.backup(live)
+                result = live.execute("PRAGMA integrity_check").fetchone()[0]
+                if result != "ok":
+                    raise IntegrityFailure(f"the restored database failed its integrity check "
+                                           f"({result}); the previous one is at {kept_aside}")
+            except driver.Error as error:
+                raise translate_error(error, location) from error
+            finally:
+                if live is not None:
+                    live.close()
+        else:
+            # Damaged or not ours: move its files aside untouched, then copy the backup in.
+            kept_aside = _aside_path(target)
+            try:
+                os.replace(target, kept_aside)
+                for suffix in ("-wal", "-shm", "-journal"):
+                    companion = Path(f"{target}{suffix}")
+                    if companion.exists():
+                        os.replace(companion, Path(f"{kept_aside}{suffix}"))
+            except OSError as error:
+                raise _file_error(error, f"moving {target} aside") from error
+            _copy(backup_connection, target, location.passphrase, f"restore into {target}")
+    return RestoreResult(summary=summary, target=target, kept_aside=kept_aside)

@@ -1,0 +1,174 @@
+"""The ``Database``: an open store with its repositories, transactions and backups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from mesodesk.store import backup as backups
+from mesodesk.store.base import NotFound, StoreError
+from mesodesk.store.engine import (
+    DEFAULT_BUSY_TIMEOUT,
+    PG_LOCK_KEY,
+    Location,
+    check_ours,
+    check_writable,
+    create_store_engine,
+    probe_sqlite,
+    resolve_location,
+    translating,
+)
+from mesodesk.store.repositories import (
+    AuditTrail,
+    Consents,
+    Consultations,
+    Patients,
+    Practitioners,
+    Settings,
+)
+
+if TYPE_CHECKING:
+    from mesodesk.domain.knowledge import KnowledgeBase
+
+
+class Database:
+    """An open mesodesk database. Thread-safe: each operation takes its own connection
+    from the pool, so workers may call it while the GUI thread does too."""
+
+    def __init__(self, location: Location, engine: Engine,
+                 knowledge: KnowledgeBase | None = None):
+        self.location = location
+        self.engine = engine
+        self._knowledge = knowledge
+        self.patients = Patients(self)
+        self.practitioners = Practitioners(self)
+        self.consultations = Consultations(self)
+        self.consents = Consents(self)
+        self.settings = Settings(self)
+        self.audit = AuditTrail(self)
+        self.upgrade_backup: Path | None = None  # the backup made before a schema upgrade
+
+    # -- what it is ----------------------------------------------------------------------
+    @property
+    def description(self) -> str:
+        """For the status bar: the file (with "(encrypted)") or the URL without password."""
+        return self.location.description
+
+    @property
+    def encrypted(self) -> bool:
+        return self.location.encrypted
+
+    @property
+    def kind(self) -> str:
+        return self.location.kind
+
+    @property
+    def path(self) -> Path | None:
+        return self.location.path
+
+    @property
+    def schema_revision(self) -> str | None:
+        from mesodesk.store.schema import current_revision
+
+        with self.reading() as connection:
+            return current_revision(connection)
+
+    def knowledge(self) -> KnowledgeBase:
+        if self._knowledge is None:
+            from mesodesk.domain.knowledge import KnowledgeError, default_knowledge
+
+            try:
+                self._knowledge = default_knowledge()
+            except KnowledgeError as error:
+                raise StoreError(f"the knowledge base is invalid:\n{error}") from None
+        return self._knowledge
+
+    # -- transactions --------------------------------------------------------------------
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A consistent snapshot for reads; every database error becomes a StoreError."""
+        with translating(self.location):
+            with self.engine.connect() as connection:
+                with connection.begin():
+                    yield connection
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One transaction holding the write lock: all of a change and its audit event, or none.
+
+        SQLite: BEGIN IMMEDIATE. PostgreSQL: a transaction-level advisory lock. Either way
+        writers take turns, which keeps the audit chain a single line.
+        """
+        with translating(self.location):
+            with self.engine.connect() as connection:
+                connection.execution_options(mesodesk_begin="IMMEDIATE")
+                with connection.begin():
+                    if connection.dialect.name == "postgresql":
+                        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                           {"key": PG_LOCK_KEY})
+                    yield connection
+
+    # -- backups -------------------------------------------------------------------------
+    def backup(self, path: str | os.PathLike[str]) -> Path:
+        """Copy the database to ``path`` with SQLite's online backup API: consistent while
+        the app keeps working, encrypted with the same passphrase if the database is.
+        The copy is written beside ``path``, checked, then moved into place."""
+        return backups.backup(self, Path(path))
+
+    def backup_before_upgrade(self, revision: str) -> Path:
+        assert self.location.path is not None
+        folder = self.location.path.parent / "backups"
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create the backup folder {folder} before upgrading the "
+                             f"database: {error.strerror}. Nothing was changed.") from None
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        destination = folder / f"{self.location.path.stem}-schema-{revision}-{stamp}.db"
+        counter = 1
+        while destination.exists():
+            counter += 1
+            destination = folder / f"{self.location.path.stem}-schema-{revision}-{stamp}-{counter}.db"
+        self.upgrade_backup = self.backup(destination)
+        return self.upgrade_backup
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Database {self.description}>"
+
+
+def open_database(location: str | os.PathLike[str] | None = None, passphrase: str | None = None,
+                  *, migrate: bool = True, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+                  knowledge: KnowledgeBase | None = None, actor: str = "") -> Database:
+    from mesodesk.store.schema import ensure_schema
+
+    where = resolve_location(location, passphrase)
+    if where.kind == "sqlite":
+        assert where.path is not None
+        if not migrate and not (where.path.exists() and where.path.stat().st_size > 0):
+            raise NotFound(f"there is no database at {where.path}")
+        check_ours(where, probe_sqlite(where))
+        check_writable(where)
+    engine = create_store_engine(where, busy_timeout=busy_timeout)
+    db = Database(where, engine, knowledge)
+    try:
+        with translating(where):
+            ensure_schema(db, migrate=migrate, actor=actor)
+    except BaseException:
+        engine.dispose()
+        raise
+    return db

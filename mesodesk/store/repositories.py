@@ -1,0 +1,653 @@
+"""Repositories: domain objects in, domain objects out; no ORM row leaves the store.
+
+Every change runs in one write transaction that also appends its audit event, so a
+change and its audit record are committed together or not at all. Finalized and
+not-treated consultations, signed consents and audit events never change: the checks
+here give a clear message, and database triggers (migration 0001) refuse the same
+changes made by any other program.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, exists, func, or_, select, true
+from sqlalchemy.engine import Connection
+
+from mesodesk.domain.document import (
+    MAX_NOTES,
+    Consultation,
+    DocumentError,
+    Patient,
+    check_against_knowledge,
+    parse_structure,
+)
+from mesodesk.domain.records import (
+    AuditEvent,
+    ClinicSettings,
+    ConsultationRecord,
+    NewPatient,
+    PatientRecord,
+    PractitionerRecord,
+    SignedConsent,
+)
+from mesodesk.store import audit
+from mesodesk.store import tables as t
+from mesodesk.store.base import (
+    AuditReport,
+    ClinicallyBlocked,
+    ImmutableRecord,
+    IntegrityFailure,
+    InvalidRecord,
+    NotFound,
+    StoreError,
+)
+from mesodesk.store.search import parse_query, phone_digits, search_key
+
+if TYPE_CHECKING:
+    from mesodesk.store.database import Database
+
+SEXES = ("female", "male", "other", "unspecified")
+MAX_NAME = 200
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+MAX_SEARCH_LIMIT = 10_000
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_FINGERPRINT = re.compile(r"^[0-9a-f]{12}$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def _text_or_none(value: str | None, field: str, maximum: int = MAX_NAME) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidRecord(f"{field}: must be text")
+    value = value.strip()
+    if len(value) > maximum:
+        raise InvalidRecord(f"{field}: must be at most {maximum} characters")
+    return value or None
+
+
+def _aware(value: dt.datetime, field: str) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        raise InvalidRecord(f"{field}: must be a date and time")
+    return value.astimezone(dt.timezone.utc)  # a naive time is read as local time
+
+
+def clean_patient(new: NewPatient, today: dt.date | None = None) -> dict[str, Any]:
+    """The column values for a patient, or ``InvalidRecord`` naming the field."""
+    today = today or dt.date.today()
+    if not isinstance(new.name, str) or not new.name.strip():
+        raise InvalidRecord("name: must not be empty")
+    name = new.name.strip()
+    if len(name) > MAX_NAME:
+        raise InvalidRecord(f"name: must be at most {MAX_NAME} characters")
+    born = new.date_of_birth
+    if not isinstance(born, dt.date) or isinstance(born, dt.datetime):
+        raise InvalidRecord("date_of_birth: must be a date")
+    if born > today:
+        raise InvalidRecord(f"date_of_birth: {born.isoformat()} is in the future")
+    if born.year < 1900:
+        raise InvalidRecord(f"date_of_birth: {born.isoformat()} is before 1900")
+    if new.sex is not None and new.sex not in SEXES:
+        raise InvalidRecord(f"sex: must be one of {', '.join(SEXES)}")
+    phone = _text_or_none(new.phone, "phone")
+    notes = new.notes or ""
+    if not isinstance(notes, str):
+        raise InvalidRecord("notes: must be text")
+    if len(notes) > MAX_NOTES:
+        raise InvalidRecord(f"notes: must be at most {MAX_NOTES} characters")
+    return {
+        "name": name, "search_key": search_key(name), "date_of_birth": born, "sex": new.sex,
+        "phone": phone, "phone_digits": phone_digits(phone), "email": _text_or_none(new.email, "email"),
+        "notes": notes,
+    }
+
+
+def _patient(row: Any) -> PatientRecord:
+    return PatientRecord(id=row.id, name=row.name, date_of_birth=row.date_of_birth, sex=row.sex,
+                         phone=row.phone, email=row.email, notes=row.notes,
+                         created_at=row.created_at, updated_at=row.updated_at)
+
+
+def document_text(doc: Consultation) -> str:
+    """How a consultation document is stored: its JSON, exactly the fields given."""
+    return json.dumps(doc.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def load_document(text: str, consultation_id: int) -> Consultation:
+    try:
+        return parse_structure(text)
+    except DocumentError as error:
+        raise IntegrityFailure(
+            f"consultation {consultation_id}: the stored document cannot be read ({error}); "
+            "restore a backup or run `mesodesk audit verify`") from None
+
+
+class _Repository:
+    def __init__(self, db: Database):
+        self._db = db
+
+
+class Patients(_Repository):
+    def create(self, new: NewPatient, actor: str = "") -> PatientRecord:
+        values = clean_patient(new)
+        with self._db.writing() as connection:
+            return self._insert(connection, [values], actor)[0]
+
+    def create_many(self, patients: Iterable[NewPatient], actor: str = "") -> list[PatientRecord]:
+        """Create many patients in one transaction (an import, the demo): all or none."""
+        values = []
+        for index, new in enumerate(patients):
+            try:
+                values.append(clean_patient(new))
+            except InvalidRecord as error:
+                raise InvalidRecord(f"patient {index + 1}: {error}") from None
+        if not values:
+            return []
+        with self._db.writing() as connection:
+            return self._insert(connection, values, actor)
+
+    def _insert(self, connection: Connection, rows: list[dict[str, Any]], actor: str
+                ) -> list[PatientRecord]:
+        stamp = audit.now()
+        rows = [{**values, "created_at": stamp, "updated_at": stamp} for values in rows]
+        ids = connection.execute(
+            t.patients.insert().returning(t.patients.c.id, sort_by_parameter_order=True),
+            rows).scalars().all()
+        records = []
+        for patient_id, values in zip(ids, rows, strict=True):
+            values = {**values, "id": patient_id}
+            audit.append(connection, actor=actor, action="create", table="patients",
+                         record_id=patient_id, before=None,
+                         after=audit.state_hash("patients", values))
+            records.append(_patient(_Values(values)))
+        return records
+
+    def update(self, patient_id: int, new: NewPatient, actor: str = "") -> PatientRecord:
+        values = clean_patient(new)
+        with self._db.writing() as connection:
+            row = self._row(connection, patient_id)
+            before = audit.state_hash("patients", row._mapping)
+            after = audit.state_hash("patients", {**values, "id": patient_id})
+            if before == after:
+                return _patient(row)
+            connection.execute(t.patients.update().where(t.patients.c.id == patient_id)
+                               .values(**values, updated_at=audit.now()))
+            audit.append(connection, actor=actor, action="update", table="patients",
+                         record_id=patient_id, before=before, after=after)
+            return _patient(self._row(connection, patient_id))
+
+    def get(self, patient_id: int) -> PatientRecord:
+        with self._db.reading() as connection:
+            return _patient(self._row(connection, patient_id))
+
+    @staticmethod
+    def _row(connection: Connection, patient_id: int) -> Any:
+        row = connection.execute(select(t.patients).where(t.patients.c.id == patient_id)).first()
+        if row is None:
+            raise NotFound(f"there is no patient {patient_id}")
+        return row
+
+    @staticmethod
+    def _matching(text: str):
+        query = parse_query(text)
+        if query.empty:
+            return true()
+        conditions = []
+        if query.words:
+            conditions.append(and_(*[t.patients.c.search_key.contains(word, autoescape=True)
+                                     for word in query.words]))
+        if query.date_of_birth is not None:
+            conditions.append(t.patients.c.date_of_birth == query.date_of_birth)
+        if query.phone:
+            conditions.append(t.patients.c.phone_digits.contains(query.phone, autoescape=True))
+        return or_(*conditions)
+
+    def search(self, text: str = "", *, limit: int = 100, offset: int = 0) -> list[PatientRecord]:
+        """Patients whose name contains every word typed (accents, case and script folded),
+        or born on the date typed, or whose phone contains the digits typed; by name."""
+        limit = max(0, min(int(limit), MAX_SEARCH_LIMIT))
+        offset = max(0, int(offset))
+        with self._db.reading() as connection:
+            rows = connection.execute(
+                select(t.patients).where(self._matching(text))
+                .order_by(t.patients.c.search_key, t.patients.c.id)
+                .limit(limit).offset(offset))
+            return [_patient(row) for row in rows]
+
+    def count(self, text: str = "") -> int:
+        with self._db.reading() as connection:
+            return connection.execute(
+                select(func.count()).select_from(t.patients).where(self._matching(text))
+            ).scalar_one()
+
+    def find(self, patient: Patient) -> PatientRecord | None:
+        """The stored patient with the same name (normalized) and date of birth, if any."""
+        with self._db.reading() as connection:
+            row = self._find(connection, patient.name, patient.date_of_birth)
+            return _patient(row) if row is not None else None
+
+    @staticmethod
+    def _find(connection: Connection, name: str, born: dt.date) -> Any:
+        return connection.execute(
+            select(t.patients).where(t.patients.c.search_key == search_key(name.strip()),
+                                     t.patients.c.date_of_birth == born)
+            .order_by(t.patients.c.id).limit(1)).first()
+
+    def find_or_create(self, patient: Patient, actor: str = "") -> PatientRecord:
+        """Match on normalized name and date of birth; otherwise create. An existing
+        patient is returned as stored (the document keeps its own copy of the details)."""
+        new = NewPatient(name=patient.name, date_of_birth=patient.date_of_birth,
+                         sex=patient.sex, phone=patient.phone, email=patient.email)
+        values = clean_patient(new)
+        with self._db.writing() as connection:
+            row = self._find(connection, values["name"], values["date_of_birth"])
+            if row is not None:
+                return _patient(row)
+            return self._insert(connection, [values], actor)[0]
+
+
+class _Values:
+    """Attribute access over a dict, to build records from values just written."""
+
+    def __init__(self, values: dict[str, Any]):
+        self.__dict__.update(values)
+
+
+class Practitioners(_Repository):
+    def list(self) -> list[PractitionerRecord]:
+        with self._db.reading() as connection:
+            rows = connection.execute(select(t.practitioners).order_by(t.practitioners.c.name,
+                                                                       t.practitioners.c.id))
+            return [PractitionerRecord(id=row.id, name=row.name, registration=row.registration)
+                    for row in rows]
+
+    @staticmethod
+    def id_for(connection: Connection, doc: Consultation, actor: str) -> int | None:
+        if doc.practitioner is None:
+            return None
+        name = doc.practitioner.name.strip()
+        registration = (doc.practitioner.registration or "").strip()
+        found = connection.execute(
+            select(t.practitioners.c.id).where(t.practitioners.c.name == name,
+                                               t.practitioners.c.registration == registration)
+        ).scalar()
+        if found is not None:
+            return found
+        practitioner_id = connection.execute(t.practitioners.insert().values(
+            name=name, registration=registration, created_at=audit.now())).inserted_primary_key[0]
+        audit.append(connection, actor=actor, action="create", table="practitioners",
+                     record_id=practitioner_id, before=None,
+                     after=audit.state_hash("practitioners", {"id": practitioner_id, "name": name,
+                                                              "registration": registration}))
+        return practitioner_id
+
+
+def _consultation_query():
+    c = t.consultations.c
+    has_consent = exists().where(t.signed_consents.c.consultation_id == c.id)
+    successor = t.consultations.alias("successor")
+    superseded_by = (select(successor.c.id).where(successor.c.supersedes == c.id)
+                     .scalar_subquery())
+    return select(t.consultations, has_consent.label("has_signed_consent"),
+                  superseded_by.label("superseded_by"))
+
+
+def _consultation(row: Any) -> ConsultationRecord:
+    return ConsultationRecord(
+        id=row.id, patient_id=row.patient_id, date=row.date,
+        concerns=tuple(row.concerns.split()), status=row.status,
+        document=load_document(row.document, row.id), supersedes=row.supersedes,
+        created_at=row.created_at, updated_at=row.updated_at,
+        has_signed_consent=bool(row.has_signed_consent), finalized_at=row.finalized_at,
+        superseded_by=row.superseded_by)
+
+
+def _document_columns(doc: Consultation) -> dict[str, Any]:
+    if not isinstance(doc, Consultation):
+        raise InvalidRecord("document: must be a consultation document")
+    return {"document": document_text(doc), "fingerprint": doc.fingerprint(),
+            "date": doc.date, "concerns": " ".join(doc.concerns)}
+
+
+_STATUS_WORDS = {"final": "finalized", "not-treated": "recorded as not treated"}
+
+
+class Consultations(_Repository):
+    def _row(self, connection: Connection, consultation_id: int) -> Any:
+        row = connection.execute(_consultation_query()
+                                 .where(t.consultations.c.id == consultation_id)).first()
+        if row is None:
+            raise NotFound(f"there is no consultation {consultation_id}")
+        return row
+
+    def _draft_row(self, connection: Connection, consultation_id: int, doing: str) -> Any:
+        row = self._row(connection, consultation_id)
+        if row.status != "draft":
+            raise ImmutableRecord(
+                f"consultation {consultation_id} is {_STATUS_WORDS[row.status]} and cannot be "
+                f"{doing}; make a new version of it instead")
+        return row
+
+    @staticmethod
+    def _state(values: Any) -> str:
+        return audit.state_hash("consultations", values)
+
+    def save_draft(self, patient_id: int, doc: Consultation, consultation_id: int | None = None,
+                   actor: str = "") -> ConsultationRecord:
+        """Create a draft, or replace the document of an existing draft (a no-op if unchanged)."""
+        columns = _document_columns(doc)
+        with self._db.writing() as connection:
+            Patients._row(connection, patient_id)
+            practitioner_id = Practitioners.id_for(connection, doc, actor)
+            stamp = audit.now()
+            if consultation_id is None:
+                values = {**columns, "patient_id": patient_id, "practitioner_id": practitioner_id,
+                          "status": "draft", "supersedes": None}
+                new_id = connection.execute(t.consultations.insert().values(
+                    **values, created_at=stamp, updated_at=stamp)).inserted_primary_key[0]
+                audit.append(connection, actor=actor, action="create-draft",
+                             table="consultations", record_id=new_id, before=None,
+                             after=self._state({**values, "id": new_id}),
+                             details={"patient": patient_id, "fingerprint": columns["fingerprint"]})
+                return _consultation(self._row(connection, new_id))
+            row = self._draft_row(connection, consultation_id, "changed")
+            if row.patient_id != patient_id:
+                raise InvalidRecord(f"consultation {consultation_id} belongs to patient "
+                                    f"{row.patient_id}, not to patient {patient_id}")
+            values = {**row._mapping, **columns, "practitioner_id": practitioner_id}
+            before, after = self._state(row._mapping), self._state(values)
+            if before == after:
+                return _consultation(row)
+            connection.execute(t.consultations.update()
+                               .where(t.consultations.c.id == consultation_id)
+                               .values(**columns, practitioner_id=practitioner_id,
+                                       updated_at=stamp))
+            audit.append(connection, actor=actor, action="update-draft", table="consultations",
+                         record_id=consultation_id, before=before, after=after,
+                         details={"fingerprint": columns["fingerprint"]})
+            return _consultation(self._row(connection, consultation_id))
+
+    def _close(self, consultation_id: int, doc: Consultation, status: str, action: str,
+               actor: str) -> ConsultationRecord:
+        columns = _document_columns(doc)
+        with self._db.writing() as connection:
+            row = self._draft_row(connection, consultation_id, _STATUS_WORDS[status])
+            practitioner_id = Practitioners.id_for(connection, doc, actor)
+            stamp = audit.now()
+            changes = {**columns, "practitioner_id": practitioner_id, "status": status}
+            before = self._state(row._mapping)
+            after = self._state({**row._mapping, **changes})
+            connection.execute(t.consultations.update()
+                               .where(t.consultations.c.id == consultation_id)
+                               .values(**changes, updated_at=stamp, finalized_at=stamp))
+            audit.append(connection, actor=actor, action=action, table="consultations",
+                         record_id=consultation_id, before=before, after=after,
+                         details={"fingerprint": columns["fingerprint"]})
+            return _consultation(self._row(connection, consultation_id))
+
+    def finalize(self, consultation_id: int, doc: Consultation, actor: str = ""
+                 ) -> ConsultationRecord:
+        """Store the final document; from then on the consultation never changes."""
+        self._check_treatable(doc)
+        return self._close(consultation_id, doc, "final", "finalize", actor)
+
+    def mark_not_treated(self, consultation_id: int, doc: Consultation, actor: str = ""
+                         ) -> ConsultationRecord:
+        """Close the consultation without treatment (e.g. clinically blocked); immutable too."""
+        return self._close(consultation_id, doc, "not-treated", "mark-not-treated", actor)
+
+    def _check_treatable(self, doc: Consultation) -> None:
+        from mesodesk.domain.screening import screen
+
+        kb = self._db.knowledge()
+        issues = check_against_knowledge(doc, kb)
+        if issues:
+            raise InvalidRecord("the consultation cannot be finalized:\n"
+                                + "\n".join(f"  {issue}" for issue in issues))
+        result = screen(doc, kb)
+        if result.blocked:
+            causes = "\n".join(f"  {block.history}: {block.text}" for block in result.blocked_by)
+            raise ClinicallyBlocked(
+                "the consultation is clinically blocked, so it cannot be finalized as treated "
+                f"(record it as not treated instead):\n{causes}")
+
+    def new_version(self, consultation_id: int, actor: str = "") -> ConsultationRecord:
+        """A new draft that supersedes a closed consultation; the old one stays as it was.
+        The signatures are not carried over: they belong to the version that was signed."""
+        with self._db.writing() as connection:
+            row = self._row(connection, consultation_id)
+            if row.status == "draft":
+                raise InvalidRecord(f"consultation {consultation_id} is a draft: edit it "
+                                    "instead of making a new version")
+            if row.superseded_by is not None:
+                raise ImmutableRecord(f"consultation {consultation_id} already has a newer "
+                                      f"version, consultation {row.superseded_by}")
+            data = load_document(row.document, consultation_id).to_dict()
+            data.pop("signatures", None)
+            doc = parse_structure(data)
+            columns = _document_columns(doc)
+            stamp = audit.now()
+            values = {**columns, "patient_id": row.patient_id,
+                      "practitioner_id": row.practitioner_id, "status": "draft",
+                      "supersedes": consultation_id}
+            new_id = connection.execute(t.consultations.insert().values(
+                **values, created_at=stamp, updated_at=stamp)).inserted_primary_key[0]
+            audit.append(connection, actor=actor, action="new-version", table="consultations",
+                         record_id=new_id, before=None, after=self._state({**values, "id": new_id}),
+                         details={"supersedes": consultation_id,
+                                  "fingerprint": columns["fingerprint"]})
+            return _consultation(self._row(connection, new_id))
+
+    def get(self, consultation_id: int) -> ConsultationRecord:
+        with self._db.reading() as connection:
+            return _consultation(self._row(connection, consultation_id))
+
+    def find(self, patient_id: int, fingerprint: str) -> ConsultationRecord | None:
+        """The patient's newest consultation whose document has this fingerprint, if any."""
+        with self._db.reading() as connection:
+            row = connection.execute(
+                _consultation_query().where(t.consultations.c.patient_id == patient_id,
+                                            t.consultations.c.fingerprint == fingerprint)
+                .order_by(t.consultations.c.id.desc()).limit(1)).first()
+            return _consultation(row) if row is not None else None
+
+    def for_patient(self, patient_id: int) -> list[ConsultationRecord]:
+        """The patient's consultations, newest first (by date, then by creation)."""
+        with self._db.reading() as connection:
+            Patients._row(connection, patient_id)
+            rows = connection.execute(
+                _consultation_query().where(t.consultations.c.patient_id == patient_id)
+                .order_by(t.consultations.c.date.desc(), t.consultations.c.id.desc()))
+            return [_consultation(row) for row in rows]
+
+    def latest_draft(self) -> ConsultationRecord | None:
+        """The draft saved most recently, for crash recovery."""
+        with self._db.reading() as connection:
+            row = connection.execute(
+                _consultation_query().where(t.consultations.c.status == "draft")
+                .order_by(t.consultations.c.updated_at.desc(), t.consultations.c.id.desc())
+                .limit(1)).first()
+            return _consultation(row) if row is not None else None
+
+    def delete_draft(self, consultation_id: int, actor: str = "") -> None:
+        with self._db.writing() as connection:
+            row = self._draft_row(connection, consultation_id, "deleted")
+            connection.execute(t.consultations.delete()
+                               .where(t.consultations.c.id == consultation_id))
+            audit.append(connection, actor=actor, action="delete-draft", table="consultations",
+                         record_id=consultation_id, before=self._state(row._mapping), after=None,
+                         details={"fingerprint": row.fingerprint})
+
+
+def _consent(row: Any) -> SignedConsent:
+    return SignedConsent(id=row.id, consultation_id=row.consultation_id,
+                         pdf_sha256=row.pdf_sha256, fingerprint=row.fingerprint,
+                         signed_at=row.signed_at)
+
+
+_CONSENT_COLUMNS = (t.signed_consents.c.id, t.signed_consents.c.consultation_id,
+                    t.signed_consents.c.pdf_sha256, t.signed_consents.c.fingerprint,
+                    t.signed_consents.c.signed_at)
+
+
+class Consents(_Repository):
+    def record(self, consultation_id: int, pdf: bytes, fingerprint: str,
+               signed_at: dt.datetime, actor: str = "") -> SignedConsent:
+        """Keep the signed consent PDF of a finalized consultation, for good.
+
+        ``fingerprint`` is the fingerprint of the consultation document the PDF was made
+        from; it must be the stored final document's. A naive ``signed_at`` is local time.
+        """
+        if not isinstance(pdf, (bytes, bytearray)) or not bytes(pdf).startswith(b"%PDF-"):
+            raise InvalidRecord("pdf: must be the bytes of a PDF document")
+        pdf = bytes(pdf)
+        if not isinstance(fingerprint, str) or not _FINGERPRINT.match(fingerprint):
+            raise InvalidRecord("fingerprint: must be the consultation's 12-hex-digit fingerprint")
+        signed_at = _aware(signed_at, "signed_at")
+        with self._db.writing() as connection:
+            row = Consultations(self._db)._row(connection, consultation_id)
+            if row.status == "draft":
+                raise InvalidRecord(f"consultation {consultation_id} is a draft: finalize it "
+                                    "before recording its signed consent")
+            if row.status != "final":
+                raise InvalidRecord(f"consultation {consultation_id} was recorded as not "
+                                    "treated: there is no consent to sign")
+            if fingerprint != row.fingerprint:
+                raise InvalidRecord(
+                    f"the signed consent was made from another version of consultation "
+                    f"{consultation_id} (fingerprint {fingerprint}; the finalized consultation "
+                    f"has {row.fingerprint})")
+            existing = connection.execute(
+                select(t.signed_consents.c.id)
+                .where(t.signed_consents.c.consultation_id == consultation_id)).scalar()
+            if existing is not None:
+                raise ImmutableRecord(f"consultation {consultation_id} already has a signed "
+                                      f"consent ({existing}), which cannot be replaced")
+            values = {"consultation_id": consultation_id, "pdf": pdf,
+                      "pdf_sha256": audit.sha256_hex(pdf), "fingerprint": fingerprint,
+                      "signed_at": signed_at}
+            consent_id = connection.execute(t.signed_consents.insert().values(
+                **values, recorded_at=audit.now())).inserted_primary_key[0]
+            audit.append(connection, actor=actor, action="record-consent",
+                         table="signed_consents", record_id=consent_id, before=None,
+                         after=audit.state_hash("signed_consents", {**values, "id": consent_id}),
+                         details={"consultation": consultation_id, "fingerprint": fingerprint,
+                                  "pdf_sha256": values["pdf_sha256"]})
+            return _consent(_Values({**values, "id": consent_id}))
+
+    def for_consultation(self, consultation_id: int) -> SignedConsent | None:
+        with self._db.reading() as connection:
+            row = connection.execute(
+                select(*_CONSENT_COLUMNS)
+                .where(t.signed_consents.c.consultation_id == consultation_id)).first()
+            return _consent(row) if row is not None else None
+
+    def get(self, consent_id: int) -> SignedConsent:
+        with self._db.reading() as connection:
+            row = connection.execute(select(*_CONSENT_COLUMNS)
+                                     .where(t.signed_consents.c.id == consent_id)).first()
+            if row is None:
+                raise NotFound(f"there is no signed consent {consent_id}")
+            return _consent(row)
+
+    def pdf(self, consent_id: int) -> bytes:
+        """The signed PDF, checked against the SHA-256 recorded when it was signed."""
+        with self._db.reading() as connection:
+            row = connection.execute(
+                select(t.signed_consents.c.pdf, t.signed_consents.c.pdf_sha256)
+                .where(t.signed_consents.c.id == consent_id)).first()
+        if row is None:
+            raise NotFound(f"there is no signed consent {consent_id}")
+        data = bytes(row.pdf)
+        if audit.sha256_hex(data) != row.pdf_sha256:
+            raise IntegrityFailure(f"signed consent {consent_id}: the stored PDF no longer matches "
+                                   "the SHA-256 recorded when it was signed")
+        return data
+
+
+def _settings(row: Any) -> ClinicSettings:
+    return ClinicSettings(name=row.name, address=row.address,
+                          logo_png=bytes(row.logo_png) if row.logo_png is not None else None,
+                          practitioner_name=row.practitioner_name,
+                          practitioner_registration=row.practitioner_registration,
+                          default_paper=row.default_paper, default_language=row.default_language)
+
+
+def clean_settings(settings: ClinicSettings) -> dict[str, Any]:
+    def text(value: Any, field: str, maximum: int) -> str:
+        if not isinstance(value, str):
+            raise InvalidRecord(f"{field}: must be text")
+        value = value.strip()
+        if len(value) > maximum:
+            raise InvalidRecord(f"{field}: must be at most {maximum} characters")
+        return value
+
+    if settings.default_paper not in ("a4", "letter"):
+        raise InvalidRecord("default_paper: must be a4 or letter")
+    if not isinstance(settings.default_language, str) or not _LANGUAGE.match(
+            settings.default_language):
+        raise InvalidRecord("default_language: must be a language code such as en or el")
+    logo = settings.logo_png
+    if logo is not None:
+        if not isinstance(logo, (bytes, bytearray)) or not bytes(logo).startswith(_PNG_MAGIC):
+            raise InvalidRecord("logo_png: must be a PNG image")
+        if len(logo) > MAX_LOGO_BYTES:
+            raise InvalidRecord("logo_png: must be at most 2 MB")
+        logo = bytes(logo)
+    return {
+        "id": 1, "name": text(settings.name, "name", 2000),
+        "address": text(settings.address, "address", 2000), "logo_png": logo,
+        "practitioner_name": text(settings.practitioner_name, "practitioner_name", MAX_NAME),
+        "practitioner_registration": text(settings.practitioner_registration,
+                                          "practitioner_registration", MAX_NAME),
+        "default_paper": settings.default_paper, "default_language": settings.default_language,
+    }
+
+
+class Settings(_Repository):
+    def get(self) -> ClinicSettings:
+        with self._db.reading() as connection:
+            row = connection.execute(select(t.clinic_settings)
+                                     .where(t.clinic_settings.c.id == 1)).first()
+            return _settings(row) if row is not None else ClinicSettings()
+
+    def save(self, settings: ClinicSettings, actor: str = "") -> ClinicSettings:
+        values = clean_settings(settings)
+        after = audit.state_hash("clinic_settings", values)
+        with self._db.writing() as connection:
+            row = connection.execute(select(t.clinic_settings)
+                                     .where(t.clinic_settings.c.id == 1)).first()
+            if row is None:
+                connection.execute(t.clinic_settings.insert().values(**values,
+                                                                     updated_at=audit.now()))
+                audit.append(connection, actor=actor, action="create", table="clinic_settings",
+                             record_id=1, before=None, after=after)
+            else:
+                before = audit.state_hash("clinic_settings", row._mapping)
+                if before != after:
+                    connection.execute(t.clinic_settings.update()
+                                       .where(t.clinic_settings.c.id == 1)
+                                       .values(**values, updated_at=audit.now()))
+                    audit.append(connection, actor=actor, action="update",
+                                 table="clinic_settings", record_id=1, before=before, after=after)
+            return _settings(_Values(values))
+
+
+class AuditTrail(_Repository):
+    def verify(self) -> AuditReport:
+        with self._db.reading() as connection:
+            return audit.verify(connection)
+
+    def events(self, limit: int = 100, *, table: str | None = None,
+               record_id: int | None = None) -> list[AuditEvent]:
+        with self._db.reading() as connection:
+            return audit.events(connection, max(0, int(limit)), table=table, record_id=record_id)
+
+
+__all__ = ["Patients", "Practitioners", "Consultations", "Consents", "Settings", "AuditTrail",
+           "StoreError"]

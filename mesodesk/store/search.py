@@ -1,0 +1,83 @@
+"""Search keys: how a name, a phone number or a date typed in the search box is matched.
+
+Pure Python (no SQL), shared by the repositories and the migration that back-fills the
+keys. A name's key is the same for every spelling a person might type: case-folded,
+without accents in any script ("Ελένη" and "ελενη", "José" and "jose"), the Greek final
+sigma folded into sigma, apostrophes dropped and hyphens read as spaces. Changing these
+rules changes stored keys, so it needs a migration that re-keys every patient.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Letters that NFKD does not decompose but a person types without the mark.
+_LETTERS = str.maketrans({
+    "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i",
+    "ħ": "h", "ŧ": "t", "ŀ": "l", "ς": "σ",
+})
+_DROPPED = str.maketrans("", "", "'’ʼ‘`´")
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.,;:/()\"]+")
+_PHONE_CHARS = re.compile(r"^[\d\s+\-.()/]+$")
+_DATE_FORMATS = (
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$"), ("d", "m", "y")),
+)
+
+
+def search_key(text: str) -> str:
+    """The normalized form of a name that the search box matches against."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    stripped = stripped.translate(_LETTERS).translate(_DROPPED)
+    # casefold again: NFKD can produce compatibility characters with case (e.g. "Ⅻ").
+    return " ".join(_SEPARATORS.split(stripped.casefold())).strip()
+
+
+def phone_digits(phone: str | None) -> str:
+    """The digits of a phone number, in any script (Arabic-Indic digits become 0-9)."""
+    if not phone:
+        return ""
+    return "".join(str(unicodedata.decimal(ch)) for ch in phone if ch.isdecimal())
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date typed as YYYY-MM-DD, or day first as DD/MM/YYYY, DD.MM.YYYY or DD-MM-YYYY."""
+    text = text.strip()
+    for pattern, order in _DATE_FORMATS:
+        match = pattern.match(text)
+        if match:
+            parts = dict(zip(order, (int(group) for group in match.groups()), strict=True))
+            try:
+                return dt.date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                return None
+    return None
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a search text asks for: name words, and perhaps a date of birth or phone digits."""
+
+    words: tuple[str, ...]
+    date_of_birth: dt.date | None
+    phone: str  # digits; empty when the text does not look like a phone number
+
+    @property
+    def empty(self) -> bool:
+        return not self.words and self.date_of_birth is None and not self.phone
+
+
+def parse_query(text: str) -> Query:
+    text = (text or "").strip()
+    born = parse_date(text)
+    digits = ""
+    if born is None and _PHONE_CHARS.match(text):
+        digits = phone_digits(text)
+        if len(digits) < 3:
+            digits = ""
+    words = tuple(word for word in search_key(text).split(" ") if word)
+    return Query(words=words, date_of_birth=born, phone=digits)

@@ -1,0 +1,197 @@
+"""The tables, as sqlmodel classes. ORM rows never leave ``mesodesk.store``.
+
+These classes describe the schema at the newest revision; the schema itself is created
+and changed only by the Alembic migrations in ``migrations/versions`` (never by
+``create_all`` on a real database). tests/store/test_migrations.py checks that the two
+agree. Every index and constraint is named so migrations can refer to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+UTC = dt.timezone.utc
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware UTC datetime, stored without zone in SQLite and as timestamptz elsewhere."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("mesodesk stores aware datetimes only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class PatientRow(SQLModel, table=True):
+    __tablename__ = "patients"
+    __table_args__ = (
+        CheckConstraint("sex IN ('female', 'male', 'other', 'unspecified')", name="ck_patients_sex"),
+        Index("ix_patients_search_key", "search_key"),
+        Index("ix_patients_date_of_birth", "date_of_birth"),
+        Index("ix_patients_phone_digits", "phone_digits"),
+        {"sqlite_autoincrement": True},  # ids are never reused: the audit trail names them
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    search_key: str = Field(sa_column=Column(Text, nullable=False))
+    date_of_birth: dt.date = Field(sa_column=Column(Date, nullable=False))
+    sex: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    phone: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    phone_digits: str = Field(default="", sa_column=Column(String(200), nullable=False,
+                                                           server_default=""))
+    email: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class PractitionerRow(SQLModel, table=True):
+    __tablename__ = "practitioners"
+    __table_args__ = (
+        UniqueConstraint("name", "registration", name="uq_practitioners_name_registration"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    registration: str = Field(default="", sa_column=Column(String(200), nullable=False,
+                                                           server_default=""))
+    created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class ConsultationRow(SQLModel, table=True):
+    __tablename__ = "consultations"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'final', 'not-treated')",
+                        name="ck_consultations_status"),
+        UniqueConstraint("supersedes", name="uq_consultations_supersedes"),
+        Index("ix_consultations_patient", "patient_id", "date", "id"),
+        Index("ix_consultations_status_updated", "status", "updated_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    patient_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("patients.id", name="fk_consultations_patient", ondelete="RESTRICT"),
+        nullable=False))
+    practitioner_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("practitioners.id", name="fk_consultations_practitioner",
+                            ondelete="RESTRICT"),
+        nullable=True))
+    date: dt.date = Field(sa_column=Column(Date, nullable=False))
+    concerns: str = Field(sa_column=Column(String(400), nullable=False))
+    status: str = Field(sa_column=Column(String(16), nullable=False))
+    document: str = Field(sa_column=Column(Text, nullable=False))
+    fingerprint: str = Field(sa_column=Column(String(12), nullable=False))
+    supersedes: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("consultations.id", name="fk_consultations_supersedes",
+                            ondelete="RESTRICT"),
+        nullable=True))
+    created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    finalized_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime,
+                                                                              nullable=True))
+
+
+class SignedConsentRow(SQLModel, table=True):
+    __tablename__ = "signed_consents"
+    __table_args__ = (
+        UniqueConstraint("consultation_id", name="uq_signed_consents_consultation"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    consultation_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("consultations.id", name="fk_signed_consents_consultation",
+                            ondelete="RESTRICT"),
+        nullable=False))
+    pdf: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    pdf_sha256: str = Field(sa_column=Column(String(64), nullable=False))
+    fingerprint: str = Field(sa_column=Column(String(12), nullable=False))
+    signed_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    recorded_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class ClinicSettingsRow(SQLModel, table=True):
+    __tablename__ = "clinic_settings"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="ck_clinic_settings_single_row"),
+        CheckConstraint("default_paper IN ('a4', 'letter')", name="ck_clinic_settings_paper"),
+    )
+
+    id: int = Field(default=1, sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    name: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    address: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    logo_png: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    practitioner_name: str = Field(default="", sa_column=Column(String(200), nullable=False,
+                                                                server_default=""))
+    practitioner_registration: str = Field(default="", sa_column=Column(
+        String(200), nullable=False, server_default=""))
+    default_paper: str = Field(default="a4", sa_column=Column(String(8), nullable=False,
+                                                             server_default="a4"))
+    default_language: str = Field(default="en", sa_column=Column(String(35), nullable=False,
+                                                                server_default="en"))
+    updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class AuditEventRow(SQLModel, table=True):
+    """One link of the append-only, hash-chained audit trail."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        UniqueConstraint("previous_hash", name="uq_audit_events_previous_hash"),
+        UniqueConstraint("hash", name="uq_audit_events_hash"),
+        Index("ix_audit_events_record", "table_name", "record_id"),
+    )
+
+    # Assigned by the store (previous id + 1, under the write lock), never by a sequence.
+    id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    actor: str = Field(sa_column=Column(String(200), nullable=False))
+    action: str = Field(sa_column=Column(String(40), nullable=False))
+    table_name: str = Field(sa_column=Column(String(40), nullable=False))
+    record_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    before_hash: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    after_hash: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    previous_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    hash: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+patients = PatientRow.__table__
+practitioners = PractitionerRow.__table__
+consultations = ConsultationRow.__table__
+signed_consents = SignedConsentRow.__table__
+clinic_settings = ClinicSettingsRow.__table__
+audit_events = AuditEventRow.__table__
+metadata = SQLModel.metadata
