@@ -13,8 +13,10 @@ import argparse
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mesodesk.cli import EXIT_BLOCKED, EXIT_FAILURE, EXIT_INVALID, EXIT_OK, CommandError
 from mesodesk.commands.clinical import blocked_message, knowledge, load_document
@@ -110,32 +112,60 @@ def _database_requested(args: argparse.Namespace) -> bool:
 
 
 def _passphrase(args: argparse.Namespace) -> str | None:
-    path = getattr(args, "passphrase_file", None)
-    if path:
-        try:
-            return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
-        except OSError as error:
-            raise CommandError(f"--passphrase-file {path}: cannot be read ({error.strerror})") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"--passphrase-file {path}: not UTF-8 text") from None
-    return os.environ.get("MESODESK_PASSPHRASE") or None
+    """The first line of ``--passphrase-file``; None lets the store read MESODESK_PASSPHRASE."""
+    name = getattr(args, "passphrase_file", None)
+    if not name:
+        return None
+    try:
+        lines = Path(name).read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise CommandError(f"--passphrase-file {name}: not UTF-8 text") from None
+    except OSError as error:
+        raise CommandError(f"--passphrase-file {name}: cannot be read ({error.strerror})") from None
+    if not lines or not lines[0]:
+        raise CommandError(f"--passphrase-file {name}: the file is empty")
+    return lines[0]
 
 
-def _open_database(args: argparse.Namespace):  # noqa: ANN202 (the store's own type)
+@contextmanager
+def _store_errors(prefix: str = "") -> Iterator[None]:
+    """The store's own errors (``StoreError``, with its exit code) become messages."""
+    try:
+        yield
+    except CommandError:
+        raise
+    except Exception as error:
+        import mesodesk.store
+
+        store_error = getattr(mesodesk.store, "StoreError", None)
+        if store_error is None or not isinstance(error, store_error):
+            raise
+        code = getattr(error, "exit_code", EXIT_FAILURE)
+        raise CommandError(f"{prefix}{error}", code) from None
+
+
+@contextmanager
+def _database(args: argparse.Namespace) -> Iterator[Any]:
     try:
         from mesodesk.store import open_database
     except ImportError as error:
         raise CommandError(f"the database cannot be opened: this installation has no working "
                            f"store ({error})", EXIT_FAILURE) from None
-    return open_database(getattr(args, "db", None) or None, passphrase=_passphrase(args))
+    passphrase = _passphrase(args)
+    with _store_errors():
+        db = open_database(getattr(args, "db", None) or None, passphrase=passphrase)
+    try:
+        with _store_errors():
+            yield db
+    finally:
+        close = getattr(db, "close", None)
+        if callable(close):
+            close()
 
 
 def _clinic_settings(args: argparse.Namespace) -> ClinicSettings:
-    db = _open_database(args)
-    try:
+    with _database(args) as db:
         return db.settings.get()
-    finally:
-        _close(db)
 
 
 def _stored_consultation(args: argparse.Namespace, value: str
@@ -144,20 +174,12 @@ def _stored_consultation(args: argparse.Namespace, value: str
         consultation_id = int(value)
     except ValueError:
         raise CommandError(f"--consultation {value}: not a consultation id (a whole number)") from None
-    db = _open_database(args)
-    try:
+    with _database(args) as db:
         try:
-            record = db.consultations.get(consultation_id)
+            with _store_errors(f"--consultation {value}: "):
+                record = db.consultations.get(consultation_id)
         except LookupError:
             record = None
         if record is None:
             raise CommandError(f"--consultation {value}: no consultation with this id")
         return record.document, db.settings.get()
-    finally:
-        _close(db)
-
-
-def _close(db: object) -> None:
-    close = getattr(db, "close", None)
-    if callable(close):
-        close()

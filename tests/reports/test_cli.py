@@ -209,3 +209,28 @@ def test_a_file_without_a_database_touches_no_database(tmp_path, monkeypatch):
     monkeypatch.setattr(mesodesk.store, "open_database", refuse, raising=False)
     assert main(["plan", str(EXAMPLES / "skin-rejuvenation.json"),
                  "--out", str(tmp_path / "p.pdf")]) == 0
+
+
+def test_a_store_error_is_a_message_with_the_stores_exit_code(tmp_path, monkeypatch, capsys):
+    import mesodesk.store
+
+    class FakeStoreError(Exception):
+        exit_code = 2
+
+    def open_database(path, passphrase=None):
+        raise FakeStoreError("the passphrase is wrong for /clinic.db")
+
+    monkeypatch.setattr(mesodesk.store, "StoreError", FakeStoreError, raising=False)
+    monkeypatch.setattr(mesodesk.store, "open_database", open_database, raising=False)
+    out = tmp_path / "plan.pdf"
+    assert main(["plan", "--consultation", "7", "--out", str(out)]) == 2
+    assert "mesodesk: the passphrase is wrong for /clinic.db" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_an_empty_passphrase_file_is_refused(tmp_path, fake_store, capsys):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("\n", encoding="utf-8")
+    assert main(["plan", "--consultation", "7", "--passphrase-file", str(secret),
+                 "--out", str(tmp_path / "p.pdf")]) == 2
+    assert "the file is empty" in capsys.readouterr().err
