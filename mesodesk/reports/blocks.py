@@ -77,7 +77,7 @@ def read_png_base64(value: str, what: str) -> PngImage:
 def heading(text: str, styles: Styles) -> list[Flowable]:
     # A section heading near the bottom of a page starts a new page rather than
     # leaving a heading with one line under it.
-    return [CondPageBreak(30 * mm), Paragraph(text, styles.h2)]
+    return [CondPageBreak(18 * mm), Paragraph(text, styles.h2)]
 
 
 def bullets(items: Sequence[str | list[Flowable]], styles: Styles,
@@ -159,8 +159,8 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], col_widths:
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.6),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.2),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.9),
         ("LEFTPADDING", (0, 0), (-1, -1), 6),
         ("RIGHTPADDING", (0, 0), (-1, -1), 6),
     ]))

@@ -91,7 +91,7 @@ def _procedure(ctx, numbered, sections):
 
 def _why(ctx, numbered, sections):
     story = numbered(_("Why you would like this treatment"))
-    story.append(Paragraph(_("You told us you would like to improve:"), ctx.styles.body))
+    story.append(Paragraph(_("You told us you would like to improve:"), ctx.styles.intro))
     items = [f"<b>{esc(ctx.kb.concerns[c].name)}</b>: {esc(ctx.kb.concerns[c].patient_text)}"
              for c in ctx.doc.concerns]
     story += bullets(items, ctx.styles)
@@ -129,7 +129,7 @@ def _substances(ctx, numbered, sections):
         return story
     story.append(Paragraph(_("Most substances used in mesotherapy are not approved for this use. "
                              "Using a medicine outside its approval (“off-label”) is legal, but you "
-                             "should know when it happens:"), styles.body))
+                             "should know when it happens:"), styles.intro))
     rows = [[esc(ctx.kb.substances[s.id].name), esc(ctx.kb.substances[s.id].regulatory_patient)]
             for s in selected]
     story.append(data_table([_("Substance"), _("Approval and use")], rows,
@@ -143,7 +143,7 @@ def _history(ctx, numbered, sections):
     story = numbered(_("Your medical history"))
     declared = [ctx.history_label(h) for h in ctx.result.history if h in ctx.kb.history]
     if declared:
-        story.append(Paragraph(_("You told us:"), styles.body))
+        story.append(Paragraph(_("You told us:"), styles.intro))
         story += bullets(declared, styles)
     else:
         story.append(Paragraph(_("You told us of no illness, medicine, allergy or other condition "
@@ -175,7 +175,7 @@ def _overrides(ctx, numbered, sections):
                                styles.body))
         return story
     story.append(Paragraph(_("Your practitioner has decided to use the following, and has written "
-                             "down why:"), styles.body))
+                             "down why:"), styles.intro))
     items: list[str | list[Flowable]] = []
     for override in applied:
         item = ctx.result.substance(override.substance)
@@ -225,12 +225,13 @@ def _care(ctx, numbered, sections):
 def _photographs(ctx, numbered, sections):
     styles = ctx.styles
     story = _titled(ctx, numbered, sections, "photographs", _("Photographs (optional)"))
-    agreed = ctx.doc.photo_consent
-    story.append(KeepTogether([
-        tick_box(agreed, _("Yes, I agree to photographs being taken."), styles),
-        tick_box(not agreed, _("No, I do not agree to photographs being taken."), styles),
-        Spacer(1, 2 * mm),
-    ]))
+    # One box of its own, ticked only when the patient agreed: photographs are a
+    # separate consent, and the treatment does not depend on it.
+    story += [Spacer(1, 1 * mm),
+              tick_box(ctx.doc.photo_consent,
+                       _("I agree to photographs of the treated areas being taken, as described "
+                         "above."), styles),
+              Spacer(1, 2 * mm)]
     return story
 
 

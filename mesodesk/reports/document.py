@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from functools import partial
 
-from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
 from mesodesk import __version__
 from mesodesk.domain.document import Consultation
@@ -24,6 +24,7 @@ from mesodesk.reports.errors import ReportError
 from mesodesk.reports.fonts import REGULAR, register_fonts
 from mesodesk.reports.layout import (
     BOTTOM_MARGIN,
+    FIRST_TOP_MARGIN,
     LEFT_MARGIN,
     RIGHT_MARGIN,
     TOP_MARGIN,
@@ -46,11 +47,13 @@ def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
     register_fonts()
     styles = make_styles()
     width = size[0] - LEFT_MARGIN - RIGHT_MARGIN
-    height = size[1] - TOP_MARGIN - BOTTOM_MARGIN
     ctx = Context.create(doc, result, kb, clinic, styles, width)
 
-    story = [PartMarker("plan"), *plan_story(ctx), PageBreak(), PartMarker("consent"),
-             *consent_story(ctx)]
+    # Each part opens on a "first" page (clinic header, no running header, so its text
+    # starts higher); the pages after it are "later" pages.
+    story = [NextPageTemplate("later"), PartMarker("plan"), *plan_story(ctx),
+             NextPageTemplate("first"), PageBreak(), NextPageTemplate("later"),
+             PartMarker("consent"), *consent_story(ctx)]
 
     patient = clean(doc.patient.name).replace("\n", " ")
     author = ctx.practitioner_name_raw or ctx.clinic_name_raw or "mesodesk"
@@ -78,9 +81,13 @@ def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
         invariant=1,
         pageCompression=1,
     )
-    frame = Frame(LEFT_MARGIN, BOTTOM_MARGIN, width, height, id="text",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    template.addPageTemplates([
+        PageTemplate(id=name, frames=[Frame(LEFT_MARGIN, BOTTOM_MARGIN, width,
+                                            size[1] - top - BOTTOM_MARGIN, id=f"{name}-text",
+                                            leftPadding=0, rightPadding=0, topPadding=0,
+                                            bottomPadding=0)])
+        for name, top in (("first", FIRST_TOP_MARGIN), ("later", TOP_MARGIN))
+    ])
     try:
         template.build(story, canvasmaker=partial(NumberedCanvas, decor=decor))
     except ReportError:

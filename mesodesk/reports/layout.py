@@ -27,6 +27,7 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
 SAFE_MARGIN = 12 * mm  # nothing at all is drawn closer than this to an edge
 LEFT_MARGIN = RIGHT_MARGIN = 20 * mm
 TOP_MARGIN = 23 * mm  # the running header sits above the text frame
+FIRST_TOP_MARGIN = 15 * mm  # the first page of each part has no running header
 BOTTOM_MARGIN = 24 * mm  # the footer sits below it
 
 HEADER_BASELINE = 16 * mm  # from the top edge

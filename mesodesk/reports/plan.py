@@ -54,8 +54,6 @@ def _concerns(ctx: Context) -> list[Flowable]:
     items = [f"<b>{esc(ctx.kb.concerns[c].name)}.</b> {esc(ctx.kb.concerns[c].patient_text)}"
              for c in ctx.doc.concerns]
     story += bullets(items, styles)
-    story.append(Paragraph(_("Areas to be treated: {areas}.").format(areas=ctx.areas_text),
-                           styles.body))
     return story
 
 
@@ -68,7 +66,7 @@ def _used(ctx: Context) -> list[Flowable]:
                                  "this through with you before any session."), styles.body))
         return story
     story.append(Paragraph(_("Your practitioner has chosen the following, grouped by what each "
-                             "group is meant to do:"), styles.body))
+                             "group is meant to do:"), styles.intro))
     general = ctx.general_cautions()
     for position, (class_id, items) in enumerate(groups, start=1):
         ingredient_class = ctx.kb.classes[class_id]
@@ -110,7 +108,7 @@ def _not_used(ctx: Context) -> list[Flowable]:
                                  "out because of your medical history."), styles.body))
         return story
     story.append(Paragraph(_("These are usually suggested for your concern, but they are not right "
-                             "for you:"), styles.body))
+                             "for you:"), styles.intro))
     items = []
     for item in excluded:
         why = " ".join(esc(sentence(r.patient_text)) for r in item.contraindications)
@@ -135,7 +133,7 @@ def _courses(ctx: Context) -> list[Flowable]:
     styles = ctx.styles
     story = heading(_("Your course of sessions"), styles)
     story.append(Paragraph(_("Each course is a series of sessions on the dates below. The dates can "
-                             "be moved if you need to; tell us as early as you can."), styles.body))
+                             "be moved if you need to; tell us as early as you can."), styles.intro))
     widths = [24 * mm, 58 * mm, 40 * mm]
     for course in ctx.result.courses:
         rows = [[str(s.number), long_date(s.date), weekday(s.date)] for s in course.sessions]
@@ -160,7 +158,7 @@ def _what_you_can_do(ctx: Context) -> list[Flowable]:
     if not items:
         return []
     story = heading(_("What you can do"), styles)
-    story.append(Paragraph(_("Between sessions, these can help:"), styles.body))
+    story.append(Paragraph(_("Between sessions, these can help:"), styles.intro))
     story += bullets(items, styles)
     return story
 
@@ -175,16 +173,19 @@ def _care(ctx: Context) -> list[Flowable]:
     after = ctx.aftercare("after")
     timed = [a for a in after if a.default.strip() not in {"", "—", "-"}]
     untimed = [a for a in after if a not in timed]
+    block: list[Flowable] = []
     if after:
-        story.append(Paragraph(_("After each session"), styles.h3))
+        block.append(Paragraph(_("After each session"), styles.h3))
     if timed:
         rows = [[esc(a.text), esc(a.default)] for a in timed]
-        story += [data_table([_("Advice"), _("For at least")], rows,
-                             [ctx.width - 45 * mm, 45 * mm], styles),
-                  Spacer(1, 3 * mm)]
+        block += [data_table([_("Advice"), _("For at least")], rows,
+                             [ctx.width - 45 * mm, 45 * mm], styles), Spacer(1, 3 * mm)]
     if untimed:
-        story += bullets([esc(a.text) for a in untimed], styles)
-    story.append(Paragraph(_("If anything worries you after a session, contact us. The risks, "
+        block += bullets([esc(a.text) for a in untimed], styles)
+    block.append(Paragraph(_("If anything worries you after a session, contact us. The risks, "
                              "including what to watch for in the weeks after a session, are "
                              "listed in your consent summary."), styles.body))
+    # The after-care is read as one piece: it moves to the next page whole rather than
+    # leaving its last line alone there.
+    story.append(KeepTogether(block))
     return story

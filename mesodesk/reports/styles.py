@@ -23,7 +23,7 @@ WARN_TINT = colors.HexColor("#fbf1e3")
 WARN_RULE = colors.HexColor("#d49a45")
 
 BODY_SIZE = 9.8
-LEADING = 14
+LEADING = 13.6
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Styles:
     h3: ParagraphStyle
     body: ParagraphStyle
     body_tight: ParagraphStyle
+    intro: ParagraphStyle
     lead: ParagraphStyle
     note: ParagraphStyle
     bullet: ParagraphStyle
@@ -60,11 +61,13 @@ def make_styles() -> Styles:
         subtitle=ParagraphStyle("subtitle", parent=body, textColor=MUTED, spaceAfter=9,
                                 keepWithNext=1),
         h2=ParagraphStyle("h2", parent=body, fontName=BOLD, fontSize=12.6, leading=16,
-                          textColor=ACCENT, spaceBefore=13, spaceAfter=5, keepWithNext=1),
+                          textColor=ACCENT, spaceBefore=12, spaceAfter=4, keepWithNext=1),
         h3=ParagraphStyle("h3", parent=body, fontName=BOLD, fontSize=10.4, leading=14,
                           spaceBefore=7, spaceAfter=2, keepWithNext=1),
         body=body,
         body_tight=ParagraphStyle("body_tight", parent=body, spaceAfter=1),
+        # A sentence that introduces a list or table stays with it.
+        intro=ParagraphStyle("intro", parent=body, keepWithNext=1),
         lead=ParagraphStyle("lead", parent=body, fontName=ITALIC, textColor=MUTED,
                             spaceAfter=4, keepWithNext=1),
         note=ParagraphStyle("note", parent=body, fontSize=8.6, leading=11.6, textColor=MUTED),

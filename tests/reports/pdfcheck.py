@@ -10,7 +10,13 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from mesodesk.reports.layout import BOTTOM_MARGIN, LEFT_MARGIN, RIGHT_MARGIN, SAFE_MARGIN, TOP_MARGIN
+from mesodesk.reports.layout import (
+    FOOTER_BASELINE,
+    HEADER_BASELINE,
+    LEFT_MARGIN,
+    RIGHT_MARGIN,
+    SAFE_MARGIN,
+)
 
 
 def reader(pdf: bytes) -> PdfReader:
@@ -64,15 +70,21 @@ def text_runs(pdf: bytes) -> list[list[Run]]:
     return pages
 
 
-def body_text(pdf: bytes) -> str:
-    """The text inside the text frame only (no running header, no footer), in order."""
+def is_decor(run: Run, page_height: float) -> bool:
+    """A run on the running header's or the footer's baseline."""
+    return (abs(run.y - (page_height - HEADER_BASELINE)) < 0.5
+            or abs(run.y - FOOTER_BASELINE) < 0.5)
+
+
+def body_runs(pdf: bytes) -> list[list[Run]]:
+    """Per page, the text of the text frame only (no running header, no footer)."""
     page_height = float(reader(pdf).pages[0].mediabox.height)
-    parts = []
-    for runs in text_runs(pdf):
-        for run in runs:
-            if BOTTOM_MARGIN - 2 <= run.y <= page_height - TOP_MARGIN + 2:
-                parts.append(run.text)
-    return "\n".join(parts)
+    return [[run for run in runs if not is_decor(run, page_height)] for runs in text_runs(pdf)]
+
+
+def body_text(pdf: bytes) -> str:
+    """The text inside the text frame only, in order."""
+    return "\n".join(run.text for runs in body_runs(pdf) for run in runs)
 
 
 def font_names(pdf: bytes) -> set[str]:

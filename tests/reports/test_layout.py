@@ -21,8 +21,7 @@ from mesodesk.reports.layout import SAFE_MARGIN
 from mesodesk.reports.text import long_date
 from tests.reports.conftest import CLINIC, PRINTABLE
 from tests.reports.pdfcheck import (
-    BOTTOM_MARGIN,
-    TOP_MARGIN,
+    body_runs,
     body_text,
     ink_inside,
     ink_outside_margins,
@@ -30,7 +29,6 @@ from tests.reports.pdfcheck import (
     reader,
     render_pages,
     squash,
-    text_runs,
 )
 from tests.reports.samples import LONG_WORD, logo_png, stress_document, token_notes
 
@@ -101,9 +99,7 @@ def test_a_heading_is_never_the_last_thing_on_a_page(stress, render):
 
 
 def body_text_per_page(pdf: bytes) -> list[list[str]]:
-    height = float(reader(pdf).pages[0].mediabox.height)
-    return [[run.text.strip() for run in page if BOTTOM_MARGIN - 2 <= run.y <= height - TOP_MARGIN + 2]
-            for page in text_runs(pdf)]
+    return [[run.text.strip() for run in page] for page in body_runs(pdf)]
 
 
 # -- margins, rendered with QtPdf -------------------------------------------------------
@@ -153,6 +149,7 @@ def test_footer_and_header_keep_clear_of_the_edge():
     assert layout.FOOTER_BASELINE - 2 > SAFE_MARGIN
     assert layout.HEADER_BASELINE - layout.DECOR_SIZE > SAFE_MARGIN
     assert layout.FOOTER_RULE < layout.BOTTOM_MARGIN and layout.HEADER_RULE < layout.TOP_MARGIN
+    assert layout.FIRST_TOP_MARGIN > SAFE_MARGIN
 
 
 @pytest.mark.parametrize("paper, size", [("a4", A4), ("letter", LETTER)])
