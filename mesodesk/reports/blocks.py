@@ -284,5 +284,25 @@ def signature_block(fields: Sequence[SignatureField], width: float, styles: Styl
     return outer
 
 
-def keep(flowables: list[Flowable]) -> KeepTogether:
-    return KeepTogether(flowables)
+def glue(story: list[Flowable]) -> list[Flowable]:
+    """Keep headings and introductions with what follows, lists and boxes included.
+
+    reportlab's own ``keepWithNext`` does not reach a following list or KeepTogether
+    (its "containers"), so a heading could end a page with its list on the next.
+    Here every run of ``keepWithNext`` flowables is wrapped, with the flowable after
+    it, in a KeepTogether (merged with it when that is one already).
+    """
+    glued: list[Flowable] = []
+    run: list[Flowable] = []
+    for flowable in story:
+        if flowable.getKeepWithNext() and not isinstance(flowable, KeepTogether):
+            run.append(flowable)
+            continue
+        if run:
+            content = list(flowable._content) if isinstance(flowable, KeepTogether) else [flowable]
+            glued.append(KeepTogether(run + content))
+            run = []
+        else:
+            glued.append(flowable)
+    glued += run
+    return glued

@@ -18,6 +18,7 @@ from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.records import ClinicSettings
 from mesodesk.domain.screening import ScreeningResult
 from mesodesk.i18n import _
+from mesodesk.reports.blocks import glue
 from mesodesk.reports.consent import consent_story
 from mesodesk.reports.context import Context
 from mesodesk.reports.errors import ReportError
@@ -51,9 +52,9 @@ def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
 
     # Each part opens on a "first" page (clinic header, no running header, so its text
     # starts higher); the pages after it are "later" pages.
-    story = [NextPageTemplate("later"), PartMarker("plan"), *plan_story(ctx),
+    story = [NextPageTemplate("later"), PartMarker("plan"), *glue(plan_story(ctx)),
              NextPageTemplate("first"), PageBreak(), NextPageTemplate("later"),
-             PartMarker("consent"), *consent_story(ctx)]
+             PartMarker("consent"), *glue(consent_story(ctx))]
 
     patient = clean(doc.patient.name).replace("\n", " ")
     author = ctx.practitioner_name_raw or ctx.clinic_name_raw or "mesodesk"

@@ -84,5 +84,5 @@ def make_styles() -> Styles:
         clinic_detail=ParagraphStyle("clinic_detail", parent=body, fontSize=8.8, leading=12,
                                      textColor=MUTED, spaceAfter=0),
         callout=ParagraphStyle("callout", parent=body, spaceAfter=0),
-        choice=ParagraphStyle("choice", parent=body, fontSize=10.4, leading=16, spaceAfter=2),
+        choice=ParagraphStyle("choice", parent=body, leading=16, spaceAfter=2),
     )
