@@ -1,0 +1,120 @@
+"""Starting the desktop app: ``run_app(args)`` is what ``mesodesk`` runs without a command.
+
+The order matters for a fast start: check that a window can be opened at all, create the
+QApplication, take the single-instance lock, show the main window, and only then (in the
+database thread, once the search box is painted) import SQLAlchemy, Alembic and pydantic
+and open the database. Only QtCore, QtGui and QtWidgets are imported before the window is
+on screen.
+
+``MESODESK_EXIT_AFTER=painted`` or ``=rows`` quits as soon as the window is painted, or as
+soon as the patient list shows its first rows: for start-up benchmarks and for checking a
+bundle in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from mesodesk.i18n import _
+
+EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
+
+
+def _lock_path(options: Any) -> str:
+    from PySide6.QtCore import QDir
+
+    return os.path.join(QDir.tempPath(), f"mesodesk-{options.lock_key()}.lock")
+
+
+def acquire_instance_lock(options: Any) -> tuple[Any, str | None]:
+    """A QLockFile held while the app runs on this database, or a message why not."""
+    from PySide6.QtCore import QLockFile
+
+    lock = QLockFile(_lock_path(options))
+    lock.setStaleLockTime(0)  # a lock left by a crashed process is detected by its pid
+    if lock.tryLock(200):
+        return lock, None
+    found, pid, host, _application = lock.getLockInfo()
+    detail = _(" (process {pid} on {host})").format(pid=pid, host=host) if found else ""
+    return None, _("mesodesk is already open on this database{detail}. Switch to that window; "
+                   "two windows on the same records could overwrite each other's work.").format(
+        detail=detail)
+
+
+def _refuse(message: str) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Information, _("mesodesk is already open"), message)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
+
+def run_app(args: Any) -> int:
+    from mesodesk.ui.platform_check import display_problem
+
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_FAILURE
+
+    from mesodesk.ui.session import StartOptions
+
+    try:
+        options = StartOptions.from_args(args)
+    except ValueError as error:
+        print(f"mesodesk: {error}", file=sys.stderr)
+        return EXIT_INVALID
+
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from mesodesk.ui.crash import CrashHandler, setup_logging
+    from mesodesk.ui.icons import icon
+    from mesodesk.ui.main_window import MainWindow
+    from mesodesk.ui.workers import Runner
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("mesodesk")
+    app.setApplicationDisplayName("mesodesk")
+    app.setOrganizationName("mesodesk")
+    app.setDesktopFileName("mesodesk")
+    app.setWindowIcon(icon("mesodesk"))
+    setup_logging()
+    crash = CrashHandler(show_dialog=not getattr(args, "no_crash_dialog", False))
+    crash.install()
+    Runner.default_error_handler = crash.report
+
+    lock = None
+    if not options.demo:
+        lock, refusal = acquire_instance_lock(options)
+        if refusal:
+            print(f"mesodesk: {refusal}", file=sys.stderr)
+            if not getattr(args, "no_crash_dialog", False):
+                _refuse(refusal)
+            crash.uninstall()
+            return EXIT_FAILURE
+
+    window = MainWindow(options)
+    exit_after = os.environ.get("MESODESK_EXIT_AFTER", "")
+    if exit_after == "painted":
+        window.painted.connect(lambda: QTimer.singleShot(0, window.close))
+    elif exit_after == "rows":
+        window.firstRowsShown.connect(lambda: QTimer.singleShot(0, window.close))
+        window.openFailed.connect(lambda _text: app.exit(EXIT_FAILURE))
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    window.show()
+    try:
+        code = app.exec()
+    finally:
+        crash.uninstall()
+        Runner.default_error_handler = None
+        if lock is not None:
+            lock.unlock()
+        if window.session is not None and window.session.demo_dir is not None:
+            import shutil
+
+            shutil.rmtree(window.session.demo_dir, ignore_errors=True)
+    return code or crash.exit_code

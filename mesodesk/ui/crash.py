@@ -1,0 +1,181 @@
+"""Uncaught errors: logged to a file, shown in a dialog on the GUI thread, data kept safe.
+
+Picard's habit: a crash handler installed at start-up, and a ``--no-crash-dialog``
+switch so tests and CI get a log line and an exit code instead of a modal dialog.
+Frescobaldi's habit: the dialog is only ever shown on the GUI thread; an error raised
+in a worker thread is handed over through a queued signal.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import platform
+import sys
+import threading
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mesodesk import __version__
+from mesodesk.i18n import _
+from mesodesk.paths import user_log_dir
+
+log = logging.getLogger("mesodesk")
+
+LOG_FILE_NAME = "mesodesk.log"
+
+
+def log_file() -> Path:
+    return user_log_dir() / LOG_FILE_NAME
+
+
+def setup_logging() -> Path:
+    """Log to a rotating file in the user log directory (and warnings to stderr)."""
+    path = log_file()
+    root = logging.getLogger()
+    if any(getattr(h, "_mesodesk", False) for h in root.handlers):
+        return path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler._mesodesk = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    logging.getLogger("mesodesk").setLevel(logging.INFO)
+    return path
+
+
+def error_details(error_type: type[BaseException], error: BaseException,
+                  tb: TracebackType | None) -> str:
+    lines = traceback.format_exception(error_type, error, tb)
+    header = (f"mesodesk {__version__}, Python {platform.python_version()}, "
+              f"{platform.platform()}\n")
+    return header + "".join(lines)
+
+
+class CrashDialog(QDialog):
+    """The message, a "Copy details" button, where the log is, and Continue / Quit."""
+
+    def __init__(self, summary: str, details: str, log_path: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(_("mesodesk: unexpected error"))
+        self.setMinimumWidth(560)
+        self.details = details
+        layout = QVBoxLayout(self)
+        intro = QLabel(_("Something went wrong that mesodesk did not expect. Your records are "
+                         "safe: saved consultations are unchanged, and an unfinished "
+                         "consultation is kept as a draft."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        message = QLabel(summary)
+        message.setTextFormat(Qt.TextFormat.PlainText)
+        message.setWordWrap(True)
+        message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        message.setStyleSheet("font-weight: bold;")
+        layout.addWidget(message)
+        self.text = QPlainTextEdit(details)
+        self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setMinimumHeight(180)
+        layout.addWidget(self.text)
+        where = QLabel(_("The details are also written to {path}.").format(path=log_path))
+        where.setTextFormat(Qt.TextFormat.PlainText)
+        where.setWordWrap(True)
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(where)
+        row = QHBoxLayout()
+        self.copy_button = QPushButton(_("Copy details"))
+        self.copy_button.clicked.connect(self.copy_details)
+        row.addWidget(self.copy_button)
+        row.addStretch(1)
+        buttons = QDialogButtonBox()
+        self.quit_button = buttons.addButton(_("Quit mesodesk"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.continue_button = buttons.addButton(_("Continue"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.continue_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        row.addWidget(buttons)
+        layout.addLayout(row)
+
+    @Slot()
+    def copy_details(self) -> None:
+        QGuiApplication.clipboard().setText(self.details)
+        self.copy_button.setText(_("Copied"))
+
+
+class CrashHandler(QObject):
+    """Installed as ``sys.excepthook`` and ``threading.excepthook``."""
+
+    _report = Signal(str, str)
+
+    def __init__(self, show_dialog: bool = True, parent: QObject | None = None):
+        super().__init__(parent)
+        self.show_dialog = show_dialog
+        self.exit_code = 0
+        self.dialog: CrashDialog | None = None
+        self._report.connect(self._show, Qt.ConnectionType.QueuedConnection)
+        self._previous = (sys.excepthook, threading.excepthook)
+
+    def install(self) -> None:
+        sys.excepthook = self.excepthook
+        threading.excepthook = lambda hook_args: self.excepthook(
+            hook_args.exc_type, hook_args.exc_value or hook_args.exc_type(), hook_args.exc_traceback)
+
+    def uninstall(self) -> None:
+        sys.excepthook, threading.excepthook = self._previous
+
+    def report(self, error: BaseException) -> None:
+        """For errors caught by a worker and handed to the GUI thread."""
+        self.excepthook(type(error), error, error.__traceback__)
+
+    def excepthook(self, error_type: type[BaseException], error: BaseException,
+                   tb: TracebackType | None) -> None:
+        if issubclass(error_type, KeyboardInterrupt):
+            QApplication.exit(1)
+            return
+        details = error_details(error_type, error, tb)
+        log.critical("uncaught error\n%s", details)
+        summary = f"{error_type.__name__}: {error}"
+        if not self.show_dialog:
+            print(details, file=sys.stderr)
+            self.exit_code = 1
+            QApplication.exit(1)
+            return
+        self._report.emit(summary, details)
+
+    @Slot(str, str)
+    def _show(self, summary: str, details: str) -> None:
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.text.appendPlainText("\n" + details)
+            self.dialog.details += "\n" + details
+            return
+        self.dialog = CrashDialog(summary, details, log_file(), QApplication.activeWindow())
+        self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.dialog.rejected.connect(self._quit)
+        self.dialog.show()
+
+    @Slot()
+    def _quit(self) -> None:
+        self.exit_code = 1
+        # Closing the windows lets an open consultation save its draft first.
+        QApplication.closeAllWindows()
+        QApplication.exit(1)

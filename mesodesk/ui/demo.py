@@ -1,0 +1,145 @@
+"""``mesodesk --demo``: a temporary database with about 30 realistic patients.
+
+The consultations are the bundled examples (``resources/examples/*.json``) given to
+patients with names in several scripts; the clinically blocked ones are stored as not
+treated, some of the others are finalized with a signed consent (the real PDF), the rest
+stay as history. Everything goes through the real repositories.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import math
+from typing import Any
+
+from mesodesk.domain.document import parse_consultation
+from mesodesk.domain.knowledge import KnowledgeBase
+from mesodesk.domain.records import ClinicSettings, NewPatient
+from mesodesk.domain.screening import screen
+from mesodesk.paths import examples_dir
+
+# name, date of birth, sex, phone
+DEMO_PATIENTS: list[tuple[str, str, str, str]] = [
+    ("Ελένη Παπαδοπούλου", "1988-04-12", "female", "+30 210 000 0001"),
+    ("Claire Dubois", "1979-06-03", "female", "+33 6 12 34 56 78"),
+    ("Giorgos Nikolaou", "1969-01-22", "male", "+30 694 000 0002"),
+    ("José Álvarez Núñez", "1975-09-30", "male", "+34 600 000 003"),
+    ("Anna Kowalska", "1992-02-14", "female", "+48 500 000 004"),
+    ("Sofia Rossi", "2010-07-01", "female", "+39 333 000 0005"),
+    ("Μαρία Κωνσταντίνου", "1983-11-08", "female", "+30 697 000 0006"),
+    ("Ирина Смирнова", "1986-03-19", "female", "+7 916 000 0007"),
+    ("Zoë Müller", "1990-12-24", "female", "+49 151 0000008"),
+    ("Ana-Lucía Ibáñez", "1981-05-05", "female", "+34 611 000 009"),
+    ("Δημήτρης Αλεξίου", "1977-08-15", "male", "+30 698 000 0010"),
+    ("Chloé Lefèvre", "1995-01-30", "female", "+33 7 00 00 00 11"),
+    ("Ольга Петрова", "1972-10-02", "female", "+7 925 000 0012"),
+    ("Małgorzata Wiśniewska", "1984-06-21", "female", "+48 600 000 013"),
+    ("Søren Kierkegaard-Holm", "1968-04-29", "male", "+45 20 00 00 14"),
+    ("Αικατερίνη Σταύρου", "1991-09-09", "female", "+30 699 000 0015"),
+    ("Inês Gonçalves", "1987-02-11", "female", "+351 910 000 016"),
+    ("Ayşe Yılmaz", "1980-07-17", "female", "+90 532 000 0017"),
+    ("Björn Åkesson", "1974-12-03", "male", "+46 70 000 00 18"),
+    ("Νικόλαος Γεωργίου", "1965-03-27", "male", "+30 697 000 0019"),
+    ("Noémie Giraud", "1993-08-08", "female", "+33 6 00 00 00 20"),
+    ("Татьяна Иванова", "1978-05-14", "female", "+7 903 000 0021"),
+    ("Léa Fontaine", "1998-10-25", "female", "+33 6 00 00 00 22"),
+    ("Francesca Bianchi", "1985-01-16", "female", "+39 347 000 0023"),
+    ("Ιωάννα Δημητρίου", "2009-11-30", "female", "+30 694 000 0024"),
+    ("Dorota Zielińska", "1976-04-04", "female", "+48 700 000 025"),
+    ("Matthias Größer", "1982-09-12", "male", "+49 160 0000026"),
+    ("Σοφία Ζαχαρίου", "1989-06-06", "female", "+30 695 000 0027"),
+    ("Carmen Domínguez", "1971-02-28", "female", "+34 622 000 028"),
+    ("Анна Кузнецова", "1994-07-22", "female", "+7 926 000 0029"),
+    ("Hélène Marchand", "1967-12-12", "female", "+33 6 00 00 00 30"),
+]
+
+DEMO_CLINIC = ClinicSettings(
+    name="Demo Aesthetic Clinic",
+    address="12 Example Street\n10558 Athens",
+    practitioner_name="Dr Maria Ioannou",
+    practitioner_registration="12345",
+)
+
+
+def _examples() -> list[dict[str, Any]]:
+    return [json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(examples_dir().glob("*.json"))]
+
+
+def signature_png(seed: int) -> str:
+    """A hand-drawn-looking scribble (PNG, base64) made with Qt's image painter."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+
+    image = QImage(900, 300, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#0d2a6b"), 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    path = QPainterPath(QPointF(60, 200))
+    for step in range(1, 120):
+        x = 60 + step * 6
+        y = 180 - 70 * math.sin(step / (4 + seed % 3)) * math.exp(-step / (90 + seed * 7)) \
+            + 25 * math.sin(step / 1.7 + seed)
+        path.lineTo(x, y)
+    painter.drawPath(path)
+    painter.drawLine(QPointF(80, 240), QPointF(760, 232))
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return base64.b64encode(bytes(data)).decode("ascii")
+
+
+def _shift(day: str, days: int) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+
+
+def fill_demo_database(db: Any, kb: KnowledgeBase, today: dt.date | None = None,
+                       signed: int = 6) -> int:
+    """Fill ``db`` with the demo patients and consultations; returns how many consultations."""
+    from mesodesk.reports import render_plan
+
+    today = today or dt.date.today()
+    db.settings.save(DEMO_CLINIC)
+    examples = _examples()
+    stored = signed_count = 0
+    for number, (name, born, sex, phone) in enumerate(DEMO_PATIENTS):
+        patient = db.patients.create(NewPatient(
+            name=name, date_of_birth=dt.date.fromisoformat(born), sex=sex, phone=phone))
+        visits = 1 + (number + 2) % 3
+        for visit in range(visits):
+            template = examples[(number + visit) % len(examples)]
+            data = json.loads(json.dumps(template))
+            original = dt.date.fromisoformat(data["date"])
+            day = today - dt.timedelta(days=20 + number * 9 + visit * 120)
+            delta = (day - original).days
+            data["date"] = day.isoformat()
+            data["patient"] = {"name": name, "date_of_birth": born, "sex": sex, "phone": phone}
+            if dt.date.fromisoformat(born) >= day:
+                continue
+            for course in data.get("courses", []):
+                if "start_date" in course:
+                    course["start_date"] = _shift(course["start_date"], delta)
+            doc = parse_consultation(data, kb, today=today)
+            result = screen(doc, kb)
+            record = db.consultations.save_draft(patient.id, doc)
+            if result.blocked:
+                db.consultations.mark_not_treated(record.id, doc)
+            elif signed_count < signed and visit == 0 and number % 4 == 0:
+                signed_count += 1
+                doc = doc.with_changes(signatures={
+                    "patient": signature_png(number), "practitioner": signature_png(number + 1),
+                    "signed_at": f"{day.isoformat()}T10:{10 + number % 40:02d}:00"})
+                pdf = render_plan(doc, screen(doc, kb), kb, clinic=DEMO_CLINIC)
+                db.consultations.save_draft(patient.id, doc, consultation_id=record.id)
+                final = db.consultations.finalize(record.id, doc)
+                db.consents.record(final.id, pdf, doc.fingerprint(), doc.signatures.signed_at)
+            else:
+                db.consultations.finalize(record.id, doc)
+            stored += 1
+    return stored

@@ -1,0 +1,68 @@
+"""F1: a short guide to the app and its keyboard shortcuts."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+from mesodesk.i18n import _
+from mesodesk.paths import user_log_dir
+
+SHORTCUTS = [
+    ("Ctrl+N", "New consultation for the selected patient"),
+    ("Ctrl+Shift+N", "New patient"),
+    ("Ctrl+E", "Edit the selected patient"),
+    ("Ctrl+F", "Find a patient"),
+    ("Ctrl+R", "Resume the unfinished consultation"),
+    ("Ctrl+O", "Import a consultation document"),
+    ("Ctrl+Shift+E", "Export the selected consultation"),
+    ("Ctrl+P", "Print the selected consultation's plan"),
+    ("Ctrl+,", "Settings"),
+    ("F1", "This help"),
+    ("Alt+N / Alt+B", "Next / back in the consultation"),
+    ("Space", "Tick or untick the highlighted item"),
+]
+
+GUIDE = [
+    ("Find or register the patient",
+     "Type part of a name, a date of birth (1988-04-12) or a phone number in the search box; "
+     "accents and case do not matter. New patient registers someone new."),
+    ("Run the consultation",
+     "New consultation walks through the concerns, the medical history, the ingredients, "
+     "lifestyle and the course. Each page change saves a draft: closing the window keeps it, "
+     "and mesodesk offers it again at the next start."),
+    ("Contraindications",
+     "The ingredients page shows each substance's status. A contraindicated substance can be "
+     "chosen only with a written reason, which is printed on the consent. When the history rules "
+     "out all mesotherapy, save the consultation as not treated."),
+    ("Sign and print",
+     "On the review page the patient and the practitioner sign. Finishing stores the consultation "
+     "and the signed consent PDF, which cannot be changed afterwards; a correction makes a new "
+     "version. Double-click a consultation to open its PDF, print it or save it."),
+]
+
+
+class HelpDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(_("mesodesk help"))
+        self.resize(640, 600)
+        browser = QTextBrowser()
+        browser.setOpenExternalLinks(False)
+        parts = [f"<h2>{escape(_('Using mesodesk'))}</h2>"]
+        for title, text in GUIDE:
+            parts.append(f"<h3>{escape(_(title))}</h3><p>{escape(_(text))}</p>")
+        parts.append(f"<h3>{escape(_('Keyboard shortcuts'))}</h3><table cellpadding='3'>")
+        for keys, text in SHORTCUTS:
+            parts.append(f"<tr><td><b>{escape(keys)}</b></td><td>{escape(_(text))}</td></tr>")
+        parts.append("</table>")
+        parts.append(f"<h3>{escape(_('When something goes wrong'))}</h3><p>" + escape(
+            _("mesodesk writes a log to {folder}. Send it with a description of what you did.")
+            .format(folder=user_log_dir())) + "</p>")
+        browser.setHtml("".join(parts))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(browser)
+        layout.addWidget(buttons)

@@ -1,0 +1,282 @@
+"""Thin Qt item models over the record repositories (napari's habit).
+
+``PatientTableModel`` never holds more than the pages the view has asked for: the first
+page of a search arrives in the background, and ``canFetchMore``/``fetchMore`` bring the
+next page when the view scrolls to the end. With 100,000 patients the model holds a
+hundred rows until someone scrolls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+
+from mesodesk.i18n import _
+from mesodesk.ui.icons import icon
+
+if TYPE_CHECKING:
+    from mesodesk.domain.records import ConsultationRecord, PatientRecord
+    from mesodesk.ui.workers import Runner
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class PatientSource(Protocol):
+    def search(self, text: str = "", *, limit: int = 100, offset: int = 0) -> list[PatientRecord]: ...
+    def count(self, text: str = "") -> int: ...
+
+
+def age_in_years(born: dt.date, on: dt.date | None = None) -> int:
+    on = on or dt.date.today()
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class PatientTableModel(QAbstractTableModel):
+    """Patients matching the search text, fetched a page at a time."""
+
+    PAGE_SIZE = 100
+    NAME, BORN, AGE, PHONE = range(4)
+
+    loaded = Signal()          # a page arrived (the first page of a search, or one more)
+    countChanged = Signal(int)  # how many patients match in all
+    failed = Signal(str)
+
+    def __init__(self, runner: Runner | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self._runner = runner
+        self._source: PatientSource | None = None
+        self._rows: list[PatientRecord] = []
+        self._text = ""
+        self._generation = 0
+        self._more = False
+        self._loading = False
+        self._searched = False
+        self.total: int | None = None
+        self._headers = [_("Name"), _("Date of birth"), _("Age"), _("Phone")]
+
+    # -- the source ----------------------------------------------------------------------
+    def set_source(self, source: PatientSource | None) -> None:
+        self._source = source
+        self.refresh()
+
+    @property
+    def filter_text(self) -> str:
+        return self._text
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    @property
+    def searched(self) -> bool:
+        """True once the current search has answered (so an empty list means no match)."""
+        return self._searched
+
+    def set_filter(self, text: str) -> None:
+        text = text.strip()
+        if text == self._text and self._searched:
+            return
+        self._text = text
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Search again from the first page; the old rows stay until the new ones arrive."""
+        self._generation += 1
+        self._more = False
+        self._searched = False
+        if self._source is None:
+            return
+        self._request(0)
+
+    def _request(self, offset: int) -> None:
+        generation, text, source = self._generation, self._text, self._source
+        assert source is not None
+        self._loading = True
+
+        def work() -> list[PatientRecord] | None:
+            if generation != self._generation:
+                return None  # a newer keystroke made this search pointless
+            return source.search(text, limit=self.PAGE_SIZE, offset=offset)
+
+        def arrived(rows: list[PatientRecord] | None) -> None:
+            self._arrived(generation, offset, rows)
+
+        def failed(error: BaseException) -> None:
+            if generation == self._generation:
+                self._loading = False
+                self._searched = True
+                self.failed.emit(str(error))
+
+        if self._runner is None:
+            try:
+                arrived(work())
+            except Exception as error:  # noqa: BLE001 - reported through the signal
+                failed(error)
+        else:
+            self._runner.submit(work, on_done=arrived, on_error=failed)
+
+    def _arrived(self, generation: int, offset: int, rows: list[PatientRecord] | None) -> None:
+        if generation != self._generation or rows is None:
+            return
+        self._loading = False
+        self._more = len(rows) == self.PAGE_SIZE
+        if offset == 0:
+            self.beginResetModel()
+            self._rows = list(rows)
+            self.endResetModel()
+            self._searched = True
+            self._update_count(generation)
+        elif rows:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        self.loaded.emit()
+
+    def _update_count(self, generation: int) -> None:
+        if not self._more:
+            self._set_total(len(self._rows))
+            return
+        source, text = self._source, self._text
+        assert source is not None
+
+        def work() -> int | None:
+            return source.count(text) if generation == self._generation else None
+
+        def arrived(total: int | None) -> None:
+            if total is not None and generation == self._generation:
+                self._set_total(total)
+
+        if self._runner is None:
+            arrived(work())
+        else:
+            self._runner.submit(work, on_done=arrived, on_error=lambda error: None)
+
+    def _set_total(self, total: int) -> None:
+        self.total = total
+        self.countChanged.emit(total)
+
+    # -- fetching more as the view scrolls -------------------------------------------------
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more and not self._loading
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._request(len(self._rows))
+
+    # -- Qt's model interface ------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        patient = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.NAME:
+                return patient.name
+            if column == self.BORN:
+                return patient.date_of_birth.isoformat()
+            if column == self.AGE:
+                return str(age_in_years(patient.date_of_birth))
+            if column == self.PHONE:
+                return patient.phone or ""
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            parts = [patient.name, patient.phone or "", patient.email or ""]
+            return "\n".join(part for part in parts if part)
+        elif role == Qt.ItemDataRole.TextAlignmentRole and column == self.AGE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        elif role == Qt.ItemDataRole.UserRole:
+            return patient
+        return None
+
+    def patient(self, row: int) -> PatientRecord | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, patient_id: int) -> int | None:
+        for row, patient in enumerate(self._rows):
+            if patient.id == patient_id:
+                return row
+        return None
+
+
+class ConsultationHistoryModel(QAbstractTableModel):
+    """A patient's consultations, newest first: date, concerns, status, signed consent."""
+
+    DATE, CONCERNS, STATUS, CONSENT = range(4)
+
+    def __init__(self, concern_name: Callable[[str], str] = str, parent: QObject | None = None):
+        super().__init__(parent)
+        self._rows: list[ConsultationRecord] = []
+        self._concern_name = concern_name
+        self._headers = [_("Date"), _("Concerns"), _("Status"), _("Consent")]
+
+    def set_concern_namer(self, concern_name: Callable[[str], str]) -> None:
+        self._concern_name = concern_name
+
+    def set_records(self, records: list[ConsultationRecord]) -> None:
+        self.beginResetModel()
+        self._rows = list(records)
+        self.endResetModel()
+
+    def record(self, row: int) -> ConsultationRecord | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    @staticmethod
+    def status_text(record: ConsultationRecord) -> str:
+        return {"draft": _("Draft (not finished)"), "final": _("Final"),
+                "not-treated": _("Not treated")}.get(record.status, record.status)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        record = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.DATE:
+                return record.date.isoformat()
+            if column == self.CONCERNS:
+                return ", ".join(self._concern_name(c) for c in record.concerns)
+            if column == self.STATUS:
+                return self.status_text(record)
+            if column == self.CONSENT:
+                return _("Signed") if record.has_signed_consent else "—"
+        elif role == Qt.ItemDataRole.DecorationRole:
+            if column == self.STATUS:
+                return icon({"draft": "draft", "final": "document",
+                             "not-treated": "not-treated"}.get(record.status, "document"))
+            if column == self.CONSENT and record.has_signed_consent:
+                return icon("signed")
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            if record.has_signed_consent:
+                return _("Double-click to open the signed consent (PDF)")
+            if record.status == "draft":
+                return _("Double-click to continue this consultation")
+            return _("Double-click to preview the plan")
+        elif role == Qt.ItemDataRole.UserRole:
+            return record
+        return None

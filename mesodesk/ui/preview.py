@@ -1,0 +1,306 @@
+"""The plan and consent PDF inside the app: QtPdf preview, print, save, system viewer."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QSize, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QSpinBox,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mesodesk.i18n import _
+from mesodesk.ui.icons import icon
+from mesodesk.ui.widgets import Banner
+from mesodesk.ui.workers import Runner
+
+PRINT_DPI = 300
+
+
+def safe_file_name(text: str, fallback: str = "consultation") -> str:
+    """A file name from a patient's name: any script kept, path and control characters out."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", text).strip().strip(".")
+    cleaned = re.sub(r"\s+", " ", cleaned)[:80].strip()
+    return cleaned or fallback
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path = Path(path)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".mesodesk-", delete=False) as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+        temporary = Path(handle.name)
+    try:
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def render_pages(pdf: bytes, dpi: int = PRINT_DPI) -> list[QImage]:
+    """Every page as an image (runs in a worker: its own QPdfDocument, no widget)."""
+    document = QPdfDocument()
+    buffer = QBuffer()
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document.load(buffer)
+    images = []
+    for page in range(document.pageCount()):
+        points = document.pagePointSize(page)
+        size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+        images.append(document.render(page, size))
+    document.close()
+    return images
+
+
+def paint_pages(printer: QPrinter, images: list[QImage]) -> None:
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError(_("The printer could not be started."))
+    try:
+        for number, image in enumerate(images):
+            if number:
+                printer.newPage()
+            target = printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
+            target.moveTo(0, 0)
+            scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRect(target.topLeft(), scaled), image)
+    finally:
+        painter.end()
+
+
+class PdfPane(QWidget):
+    """One PDF with its toolbar: zoom, page navigation, print, save as, system viewer."""
+
+    def __init__(self, pdf: bytes, file_name: str, runner: Runner | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.pdf = pdf
+        self.file_name = file_name if file_name.endswith(".pdf") else file_name + ".pdf"
+        self._runner = runner
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(pdf))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document = QPdfDocument(self)
+        self.document.load(self._buffer)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setPageSpacing(12)
+        self.message = Banner("info")
+        self.message.hide()
+        self._build_toolbar()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.message)
+        layout.addWidget(self.view, 1)
+        self.view.pageNavigator().currentPageChanged.connect(self._page_changed)
+        self._page_changed(0)
+
+    # -- toolbar ------------------------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        bar = self.toolbar = QToolBar(self)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.setIconSize(QSize(20, 20))
+        self.print_action = bar.addAction(icon("print"), _("Print…"), self.print_with_dialog)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.save_action = bar.addAction(icon("save"), _("Save as…"), self.save_with_dialog)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.open_action = bar.addAction(icon("open-external"), _("Open in PDF viewer"),
+                                         self.open_externally)
+        bar.addSeparator()
+        self.previous_action = bar.addAction(icon("page-prev"), _("Previous page"), self.previous_page)
+        self.previous_action.setShortcut(QKeySequence(Qt.Key.Key_PageUp))
+        self.page = QSpinBox()
+        self.page.setMinimum(1)
+        self.page.setMaximum(max(1, self.document.pageCount()))
+        self.page.setAccessibleName(_("Page"))
+        self.page.valueChanged.connect(lambda value: self.go_to_page(value - 1))
+        bar.addWidget(self.page)
+        self.page_count = QLabel(_(" of {count}").format(count=self.document.pageCount()))
+        bar.addWidget(self.page_count)
+        self.next_action = bar.addAction(icon("page-next"), _("Next page"), self.next_page)
+        self.next_action.setShortcut(QKeySequence(Qt.Key.Key_PageDown))
+        for action in (self.previous_action, self.next_action):
+            bar.widgetForAction(action).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        bar.addSeparator()
+        self.zoom_out_action = bar.addAction(icon("zoom-out"), _("Zoom out"), self.zoom_out)
+        self.zoom_out_action.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        self.zoom_in_action = bar.addAction(icon("zoom-in"), _("Zoom in"), self.zoom_in)
+        self.zoom_in_action.setShortcut(QKeySequence.StandardKey.ZoomIn)
+        self.fit_action = bar.addAction(icon("zoom-fit"), _("Fit width"), self.fit_width)
+        self.fit_action.setShortcut(QKeySequence("Ctrl+0"))
+        for action in (self.zoom_out_action, self.zoom_in_action):
+            bar.widgetForAction(action).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        for action in bar.actions():
+            if action.shortcut():
+                action.setToolTip(f"{action.text()} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+
+    # -- navigation and zoom -----------------------------------------------------------------
+    @property
+    def current_page(self) -> int:
+        return self.view.pageNavigator().currentPage()
+
+    def go_to_page(self, page: int) -> None:
+        page = max(0, min(page, self.document.pageCount() - 1))
+        if page != self.current_page:
+            self.view.pageNavigator().jump(page, QPointF(), self.view.zoomFactor())
+
+    @Slot()
+    def next_page(self) -> None:
+        self.go_to_page(self.current_page + 1)
+
+    @Slot()
+    def previous_page(self) -> None:
+        self.go_to_page(self.current_page - 1)
+
+    @Slot(int)
+    def _page_changed(self, page: int) -> None:
+        self.page.blockSignals(True)
+        self.page.setValue(page + 1)
+        self.page.blockSignals(False)
+        self.previous_action.setEnabled(page > 0)
+        self.next_action.setEnabled(page < self.document.pageCount() - 1)
+
+    def _zoom(self, factor: float) -> None:
+        current = self.view.zoomFactor()
+        self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+        self.view.setZoomFactor(max(0.25, min(5.0, current * factor)))
+
+    @Slot()
+    def zoom_in(self) -> None:
+        self._zoom(1.25)
+
+    @Slot()
+    def zoom_out(self) -> None:
+        self._zoom(0.8)
+
+    @Slot()
+    def fit_width(self) -> None:
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+
+    # -- output ----------------------------------------------------------------------------
+    def _say(self, kind: str, text: str) -> None:
+        self.message.set_kind(kind)
+        self.message.set_text(text)
+        self.message.show()
+
+    @Slot()
+    def save_with_dialog(self) -> None:
+        start = str(Path.home() / self.file_name)
+        path, _selected = QFileDialog.getSaveFileName(self, _("Save the PDF"), start,
+                                                      _("PDF documents (*.pdf)"))
+        if path:
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> bool:
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        try:
+            write_atomically(path, self.pdf)
+        except OSError as error:
+            self._say("blocked", _("The PDF could not be saved to {path}: {reason}")
+                      .format(path=path, reason=error.strerror or error))
+            return False
+        self._say("ok", _("Saved to {path}").format(path=path))
+        return True
+
+    @Slot()
+    def open_externally(self) -> None:
+        folder = Path(tempfile.mkdtemp(prefix="mesodesk-"))
+        path = folder / self.file_name
+        try:
+            path.write_bytes(self.pdf)
+        except OSError as error:
+            self._say("blocked", _("The PDF could not be written for the viewer: {reason}")
+                      .format(reason=error))
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self._say("caution", _("No PDF viewer is set up on this computer. Use Save as… "
+                                   "and open the file from there."))
+
+    @Slot()
+    def print_with_dialog(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.file_name)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(_("Print the plan and consent"))
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Render the pages in a worker, then paint them on the printer here."""
+        self._say("info", _("Preparing the pages for the printer…"))
+        self.print_action.setEnabled(False)
+
+        def done(images: list[QImage]) -> None:
+            self.print_action.setEnabled(True)
+            try:
+                paint_pages(printer, images)
+            except OSError as error:
+                self._say("blocked", str(error))
+            else:
+                self._say("ok", _("Sent {count} pages to the printer.").format(count=len(images)))
+
+        def failed(error: BaseException) -> None:
+            self.print_action.setEnabled(True)
+            self._say("blocked", _("Printing failed: {reason}").format(reason=error))
+
+        if self._runner is None:
+            try:
+                done(render_pages(self.pdf))
+            except Exception as error:  # noqa: BLE001 - shown to the user
+                failed(error)
+        else:
+            self._runner.submit(render_pages, self.pdf, on_done=done, on_error=failed)
+
+    def release(self) -> None:
+        self.view.setDocument(None)
+
+
+class PreviewWindow(QDialog):
+    """The PDF in a window of its own (non-modal: several may be open)."""
+
+    def __init__(self, pdf: bytes, title: str, file_name: str, runner: Runner | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self.resize(900, 720)
+        self.pane = PdfPane(pdf, file_name, runner, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pane)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.pane.release()
+        super().closeEvent(event)
+
+
+def show_error_box(parent: QWidget | None, title: str, text: str, details: str = "") -> QMessageBox:
+    """A non-blocking message box with plain text (user data is never read as markup)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if details:
+        box.setDetailedText(details)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.open()
+    return box

@@ -1,0 +1,225 @@
+"""Settings: the clinic's details (kept in the database) and where the database lives."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Slot
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mesodesk.i18n import _
+from mesodesk.ui.widgets import FieldError, hint_label, mark_invalid, plain_label
+
+if TYPE_CHECKING:
+    from mesodesk.domain.records import ClinicSettings
+
+MAX_SHORT = 200
+MAX_ADDRESS = 1000
+LOGO_MAX_PIXELS = 800
+LOGO_MAX_BYTES = 1024 * 1024
+
+PAPERS = [("a4", "A4"), ("letter", "US Letter")]
+
+
+def logo_png_from_file(path: str) -> bytes:
+    """Any image Qt can read, scaled to at most 800 px, as PNG bytes; ValueError if unreadable."""
+    image = QImage(path)
+    if image.isNull():
+        raise ValueError(_("the file is not an image mesodesk can read (use PNG or JPEG)"))
+    if max(image.width(), image.height()) > LOGO_MAX_PIXELS:
+        image = image.scaled(LOGO_MAX_PIXELS, LOGO_MAX_PIXELS, Qt.AspectRatioMode.KeepAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    png = bytes(data)
+    if len(png) > LOGO_MAX_BYTES:
+        raise ValueError(_("the image is larger than 1 MB even when scaled down"))
+    return png
+
+
+class SettingsDialog(QDialog):
+    """On accept, ``settings`` holds the new clinic settings and ``database_location`` the
+    location to use from the next start (None: the default, unchanged: the same string)."""
+
+    def __init__(self, settings: ClinicSettings, database_description: str,
+                 database_location: str | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(_("Settings"))
+        self.setMinimumWidth(560)
+        self.original = settings
+        self.settings: ClinicSettings | None = None
+        self.database_location = database_location
+        self._initial_location = database_location
+        self._logo = settings.logo_png
+
+        clinic = QGroupBox(_("Clinic (printed on every plan and consent)"))
+        form = QFormLayout(clinic)
+        self.name = QLineEdit(settings.name)
+        self.address = QPlainTextEdit(settings.address)
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(70)
+        self.logo_preview = QLabel()
+        self.logo_preview.setFixedSize(160, 60)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_preview.setStyleSheet("border: 1px solid palette(mid); background: white;")
+        choose_logo = QPushButton(_("Choose…"))
+        choose_logo.clicked.connect(self.choose_logo)
+        self.remove_logo = QPushButton(_("Remove"))
+        self.remove_logo.clicked.connect(lambda: self.set_logo(None))
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo_preview)
+        logo_row.addWidget(choose_logo)
+        logo_row.addWidget(self.remove_logo)
+        logo_row.addStretch(1)
+        form.addRow(_("Clinic &name:"), self.name)
+        form.addRow(_("&Address:"), self.address)
+        form.addRow(_("Logo:"), logo_row)
+
+        practitioner = QGroupBox(_("Practitioner"))
+        form2 = QFormLayout(practitioner)
+        self.practitioner = QLineEdit(settings.practitioner_name)
+        self.registration = QLineEdit(settings.practitioner_registration)
+        form2.addRow(_("&Practitioner name:"), self.practitioner)
+        form2.addRow(_("&Registration number:"), self.registration)
+
+        output = QGroupBox(_("Printing"))
+        form3 = QFormLayout(output)
+        self.paper = QComboBox()
+        for value, text in PAPERS:
+            self.paper.addItem(_(text), value)
+        self.paper.setCurrentIndex(max(0, self.paper.findData(settings.default_paper)))
+        form3.addRow(_("Default &paper size:"), self.paper)
+
+        database = QGroupBox(_("Database"))
+        box = QVBoxLayout(database)
+        self.database_now = plain_label(_("Open now: {description}").format(
+            description=database_description), selectable=True)
+        self.database_next = plain_label()
+        row = QHBoxLayout()
+        change = QPushButton(_("Use another database file…"))
+        change.clicked.connect(self.choose_database)
+        default = QPushButton(_("Use the default location"))
+        default.clicked.connect(lambda: self._set_location(None))
+        row.addWidget(change)
+        row.addWidget(default)
+        row.addStretch(1)
+        box.addWidget(self.database_now)
+        box.addWidget(self.database_next)
+        box.addLayout(row)
+        box.addWidget(hint_label(_("A change of database takes effect the next time mesodesk "
+                                   "starts.")))
+
+        self.error = plain_label()
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (clinic, practitioner, output, database, self.error, buttons):
+            layout.addWidget(widget)
+        self.set_logo(settings.logo_png)
+        self._set_location(database_location)
+
+    # -- logo and database ------------------------------------------------------------------
+    def set_logo(self, png: bytes | None) -> None:
+        self._logo = png
+        self.remove_logo.setEnabled(png is not None)
+        if png:
+            pixmap = QPixmap()
+            pixmap.loadFromData(png)
+            self.logo_preview.setPixmap(pixmap.scaled(
+                self.logo_preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText(_("No logo"))
+
+    def load_logo(self, path: str) -> bool:
+        try:
+            self.set_logo(logo_png_from_file(path))
+        except ValueError as error:
+            self.show_error(FieldError(_("Logo"), str(error)))
+            return False
+        self.show_error(None)
+        return True
+
+    @Slot()
+    def choose_logo(self) -> None:
+        path, _selected = QFileDialog.getOpenFileName(self, _("Choose the clinic logo"), "",
+                                                      _("Images (*.png *.jpg *.jpeg *.svg *.bmp)"))
+        if path:
+            self.load_logo(path)
+
+    @Slot()
+    def choose_database(self) -> None:
+        path, _selected = QFileDialog.getSaveFileName(
+            self, _("Database file"), self.database_location or "", _("mesodesk database (*.db)"),
+            options=QFileDialog.Option.DontConfirmOverwrite)
+        if path:
+            self._set_location(path)
+
+    def _set_location(self, location: str | None) -> None:
+        self.database_location = location
+        if location == self._initial_location:
+            self.database_next.setText("")
+            self.database_next.hide()
+            return
+        self.database_next.setText(_("From the next start: {location}").format(
+            location=location or _("the default location")))
+        self.database_next.show()
+
+    # -- validation ---------------------------------------------------------------------------
+    def show_error(self, error: FieldError | None) -> None:
+        for widget in (self.name, self.address, self.practitioner, self.registration):
+            mark_invalid(widget, error is not None and error.widget is widget)
+        if error is None:
+            self.error.hide()
+            return
+        self.error.setText(str(error))
+        self.error.show()
+        if error.widget is not None:
+            error.widget.setFocus()
+
+    def values(self) -> ClinicSettings:
+        fields = [(_("Clinic name"), self.name, self.name.text(), MAX_SHORT),
+                  (_("Address"), self.address, self.address.toPlainText(), MAX_ADDRESS),
+                  (_("Practitioner name"), self.practitioner, self.practitioner.text(), MAX_SHORT),
+                  (_("Registration number"), self.registration, self.registration.text(), MAX_SHORT)]
+        for label, widget, text, limit in fields:
+            if len(text.strip()) > limit:
+                raise FieldError(label, _("is longer than {limit} characters").format(limit=limit),
+                                 widget)
+        return dataclasses.replace(
+            self.original, name=self.name.text().strip(), address=self.address.toPlainText().strip(),
+            logo_png=self._logo, practitioner_name=self.practitioner.text().strip(),
+            practitioner_registration=self.registration.text().strip(),
+            default_paper=self.paper.currentData())
+
+    def accept(self) -> None:
+        try:
+            self.settings = self.values()
+        except FieldError as error:
+            self.show_error(error)
+            return
+        super().accept()

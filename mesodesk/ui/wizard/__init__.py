@@ -1,0 +1,1 @@
+"""The consultation wizard (one QWizardPage per step)."""

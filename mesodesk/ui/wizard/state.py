@@ -1,0 +1,166 @@
+"""What the wizard has gathered so far, and the consultation document it makes.
+
+The pages write their widgets into a ``WizardState``; ``document()`` turns it into a
+``Consultation`` through the domain's own parser, so the wizard never decides what is
+valid: the domain does, and its errors name the JSON path, which the pages map to the
+field the person sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from mesodesk.domain.document import FORMAT, Consultation, DocumentError, parse_consultation
+from mesodesk.domain.knowledge import KnowledgeBase
+from mesodesk.domain.records import ClinicSettings, PatientRecord
+from mesodesk.domain.screening import ScreeningResult, screen
+from mesodesk.i18n import _
+
+# JSON path prefix -> the label the person sees in the wizard
+FIELD_LABELS = {
+    "date": "Consultation date",
+    "patient.name": "Name",
+    "patient.date_of_birth": "Date of birth",
+    "patient.phone": "Phone",
+    "patient.email": "Email",
+    "practitioner.name": "Practitioner name",
+    "practitioner.registration": "Registration number",
+    "concerns": "Concerns",
+    "areas": "Treatment areas",
+    "history_notes": "Medicines, other allergies and notes",
+    "history": "Medical history",
+    "lifestyle": "Lifestyle",
+    "notes": "Notes for the record",
+    "substances": "Ingredients",
+    "overrides": "Override reason",
+    "courses": "Course",
+    "signatures": "Signatures",
+}
+
+
+def field_label(path: str) -> str:
+    for prefix in sorted(FIELD_LABELS, key=len, reverse=True):
+        if path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "["):
+            return _(FIELD_LABELS[prefix])
+    return path
+
+
+def describe_issues(error: DocumentError) -> str:
+    return "\n".join(f"{field_label(issue.path)}: {issue.message}" for issue in error.issues)
+
+
+class WizardState:
+    def __init__(self, kb: KnowledgeBase, today: dt.date | None = None):
+        self.kb = kb
+        self.date: dt.date = today or dt.date.today()
+        self.patient_id: int | None = None
+        self.patient: dict[str, Any] = {}
+        self.practitioner: dict[str, str] | None = None
+        self.concerns: list[str] = []
+        self.areas: list[str] = []
+        self.history: list[str] = []
+        self.history_notes = ""
+        self.lifestyle: list[str] = []
+        self.notes = ""
+        self.substances: list[str] | None = None
+        self.substances_for: tuple[str, ...] = ()  # the concerns the substances were chosen for
+        self.overrides: list[dict[str, Any]] = []
+        self.courses: dict[str, dict[str, Any]] = {}
+        self.photo_consent = False
+        self.language = "en"
+        self.signatures: dict[str, str] | None = None
+        self.consultation_id: int | None = None
+        self.finished = False  # finalized or saved as not treated: no more drafts
+
+    # -- building ------------------------------------------------------------------------
+    def set_patient(self, patient: PatientRecord) -> None:
+        self.patient_id = patient.id
+        data: dict[str, Any] = {"name": patient.name,
+                                "date_of_birth": patient.date_of_birth.isoformat()}
+        for key in ("sex", "phone", "email"):
+            value = getattr(patient, key)
+            if value:
+                data[key] = value
+        self.patient = data
+
+    def set_practitioner(self, settings: ClinicSettings | None) -> None:
+        if settings is None or not settings.practitioner_name.strip():
+            self.practitioner = None
+            return
+        self.practitioner = {"name": settings.practitioner_name.strip()}
+        if settings.practitioner_registration.strip():
+            self.practitioner["registration"] = settings.practitioner_registration.strip()
+
+    @classmethod
+    def from_document(cls, doc: Consultation, kb: KnowledgeBase, *, patient_id: int | None,
+                      consultation_id: int | None) -> WizardState:
+        state = cls(kb, doc.date)
+        data = doc.to_dict()
+        state.patient_id = patient_id
+        state.consultation_id = consultation_id
+        state.patient = dict(data["patient"])
+        state.practitioner = data.get("practitioner")
+        state.concerns = list(doc.concerns)
+        state.areas = list(doc.areas)
+        state.history = list(doc.history)
+        state.history_notes = doc.history_notes
+        state.lifestyle = list(doc.lifestyle)
+        state.notes = doc.notes
+        if doc.substances is not None:
+            state.substances = list(doc.substances)
+            state.substances_for = tuple(doc.concerns)
+        state.overrides = [o.model_dump(mode="json") for o in doc.overrides]
+        state.courses = {c.concern: c.model_dump(mode="json", exclude_none=True) for c in doc.courses}
+        state.photo_consent = doc.photo_consent
+        state.language = doc.language
+        return state
+
+    def to_dict(self, **changes: Any) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "format": FORMAT,
+            "date": self.date.isoformat(),
+            "patient": dict(self.patient),
+            "concerns": list(self.concerns),
+            "areas": list(self.areas),
+            "history": list(self.history),
+            "history_notes": self.history_notes,
+            "lifestyle": list(self.lifestyle),
+            "overrides": [dict(o) for o in self.overrides],
+            "courses": [dict(self.courses[c]) for c in self.concerns if c in self.courses],
+            "photo_consent": self.photo_consent,
+            "notes": self.notes,
+            "language": self.language,
+        }
+        if self.practitioner:
+            data["practitioner"] = dict(self.practitioner)
+        if self.substances is not None:
+            data["substances"] = list(self.substances)
+        if self.signatures:
+            data["signatures"] = dict(self.signatures)
+        data.update(changes)
+        return {key: value for key, value in data.items() if value is not None}
+
+    def document(self, **changes: Any) -> Consultation:
+        """The consultation as a valid document; ``DocumentError`` names each problem."""
+        return parse_consultation(self.to_dict(**changes), self.kb, today=dt.date.today())
+
+    def try_document(self, **changes: Any) -> Consultation | None:
+        try:
+            return self.document(**changes)
+        except DocumentError:
+            return None
+
+    def screening(self, **changes: Any) -> ScreeningResult | None:
+        doc = self.try_document(**changes)
+        return None if doc is None else screen(doc, self.kb)
+
+    # -- overrides -------------------------------------------------------------------------
+    def overrides_for(self, substance: str) -> list[dict[str, Any]]:
+        return [o for o in self.overrides if o["substance"] == substance]
+
+    def set_overrides(self, substance: str, overrides: list[dict[str, Any]]) -> None:
+        self.overrides = [o for o in self.overrides if o["substance"] != substance] + overrides
+
+    def drop_overrides_except(self, substances: set[str]) -> None:
+        self.overrides = [o for o in self.overrides if o["substance"] in substances]

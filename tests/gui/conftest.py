@@ -1,0 +1,93 @@
+"""Fixtures for the GUI tests: real windows on real databases, driven offscreen.
+
+Screenshots go to ``tests/screenshots/`` (git-ignored); the tests look at them only
+through the person running them, so every screenshot is made at 1366×768.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from mesodesk.ui.main_window import MainWindow
+from mesodesk.ui.session import StartOptions
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+SCREEN = QSize(1366, 768)
+TIMEOUT = 30_000
+
+
+def screenshot(widget: QWidget, name: str) -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    QApplication.processEvents()
+    path = SCREENSHOTS / f"{name}.png"
+    assert widget.grab().save(str(path)), f"could not write {path}"
+    return path
+
+
+def settle(qtbot, window: MainWindow) -> None:
+    """Wait until the window's background work is done and its callbacks have run."""
+    qtbot.waitUntil(lambda: not window.db_runner.busy and not window.work_runner.busy,
+                    timeout=TIMEOUT)
+    QApplication.processEvents()
+
+
+def type_text(qtbot, widget: QWidget, text: str) -> None:
+    """Type like a keyboard would, any script (QTest's keyClicks only knows ASCII)."""
+    from PySide6.QtTest import QTest
+
+    for char in text:
+        if char.isascii():
+            qtbot.keyClicks(widget, char)
+        else:
+            QTest.sendKeyEvent(QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, char,
+                               Qt.KeyboardModifier.NoModifier)
+
+
+def click_box(qtbot, box: QWidget) -> None:
+    """Click a check box on its indicator (its centre may be empty space beside the label)."""
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+
+
+def drag(qtbot, widget: QWidget, points: list[tuple[int, int]]) -> None:
+    """Press, move through the points, release: a stroke with the mouse."""
+    first = QPoint(*points[0])
+    qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=first)
+    for x, y in points[1:]:
+        qtbot.mouseMove(widget, QPoint(x, y))
+    qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=QPoint(*points[-1]))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "clinic.db"
+
+
+@pytest.fixture
+def open_window(qtbot) -> Iterator[Callable[..., MainWindow]]:
+    """Open a main window on a database and wait until its first rows are shown."""
+    windows: list[MainWindow] = []
+
+    def make(location: Path | str | None = None, *, demo: bool = False,
+             passphrase: str | None = None) -> MainWindow:
+        options = StartOptions(location=str(location) if location else None, demo=demo,
+                               passphrase=passphrase)
+        window = MainWindow(options)
+        qtbot.addWidget(window)
+        window.resize(SCREEN)
+        window.show()
+        window.start()
+        qtbot.waitUntil(lambda: window.session is not None, timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: window.model.searched, timeout=TIMEOUT)
+        settle(qtbot, window)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        if window.isVisible():
+            window.close()

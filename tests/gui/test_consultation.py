@@ -1,0 +1,197 @@
+"""A whole consultation through the real widgets: patient, concerns, a soy allergy, the
+ingredients, lifestyle, the course, two signatures drawn with the mouse, finish; then the
+stored consultation, the signed PDF's text and the audit trail are checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pypdf
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QWizard
+
+from mesodesk.ui.wizard.wizard import (
+    CONCERNS,
+    COURSE,
+    FINISH,
+    HISTORY,
+    INGREDIENTS,
+    LIFESTYLE,
+    PATIENT,
+    REVIEW,
+)
+
+from .conftest import SCREEN, TIMEOUT, click_box, drag, screenshot, settle, type_text
+
+NAME = "Ελένη <b>&</b> Παπαδοπούλου"
+
+
+def click_next(qtbot, wizard, expected: int) -> None:
+    button = wizard.button(QWizard.WizardButton.NextButton)
+    if wizard.currentPage().isCommitPage():
+        button = wizard.button(QWizard.WizardButton.CommitButton)
+    assert button.isEnabled(), f"the next button is disabled on page {wizard.currentId()}"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.currentId() == expected, timeout=TIMEOUT)
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_whole_consultation(qtbot, open_window, db_path):
+    window = open_window(db_path)
+    screenshot(window, "main-window-empty")
+    assert "No patients yet" in window.list_message.text()
+
+    wizard = window.new_consultation()
+    assert wizard is not None
+    wizard.resize(SCREEN)
+    assert wizard.currentId() == PATIENT
+
+    # -- patient: a new one, typed with the keyboard
+    page = wizard.page_object(PATIENT)
+    type_text(qtbot, page.form.name, NAME)
+    qtbot.keyClicks(page.form.born.edit, "1988-04-12")
+    page.form.sex.setCurrentIndex(page.form.sex.findData("female"))
+    qtbot.keyClicks(page.form.phone, "+30 210 000 0000")
+    page.practitioner.setText("Dr Maria Ioannou")
+    page.registration.setText("12345")
+    screenshot(wizard, "wizard-1-patient")
+    click_next(qtbot, wizard, CONCERNS)
+    assert wizard.state.patient_id is not None
+
+    # -- concerns and areas
+    page = wizard.page_object(CONCERNS)
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    click_box(qtbot, page.boxes["cellulite"])
+    page.boxes["localized-fat"].setChecked(True)
+    qtbot.keyClicks(page.areas, "thighs, abdomen")
+    screenshot(wizard, "wizard-2-concerns")
+    click_next(qtbot, wizard, HISTORY)
+    assert wizard.state.concerns == ["cellulite", "localized-fat"]
+    assert wizard.state.areas == ["thighs", "abdomen"]
+
+    # -- medical history: a soy allergy
+    page = wizard.page_object(HISTORY)
+    click_box(qtbot, page.boxes["allergy-soy"])
+    page.notes.setPlainText("Hives after soy milk 🙂")
+    assert not page.under_18.isChecked()
+    assert page.status.isHidden()
+    screenshot(wizard, "wizard-3-history")
+    click_next(qtbot, wizard, INGREDIENTS)
+
+    # -- ingredients: phosphatidylcholine is out because of the soy allergy
+    page = wizard.page_object(INGREDIENTS)
+    chosen = set(wizard.state.substances)
+    assert {"l-carnitine", "caffeine", "rutin", "artichoke-extract", "lidocaine",
+            "deoxycholic-acid"} <= chosen
+    assert "phosphatidylcholine" not in chosen
+    pc = page.items["phosphatidylcholine"][0]
+    assert pc.checkState(0) == Qt.CheckState.Unchecked
+    assert pc.text(1) == "Contraindicated"
+    assert "Soy allergy" in pc.toolTip(0)
+    page.tree.setCurrentItem(pc)
+    assert "soy" in page.details.toPlainText().lower()
+    # lidocaine with injection lipolysis: the domain's warning is shown
+    assert "lipolysis" in page.warnings.toPlainText().lower()
+    page.tree.setCurrentItem(page.items["deoxycholic-acid"][0])
+    screenshot(wizard, "wizard-4-ingredients")
+    click_next(qtbot, wizard, LIFESTYLE)
+
+    # -- lifestyle
+    page = wizard.page_object(LIFESTYLE)
+    page.boxes["smoking"].setChecked(True)
+    page.boxes["physical-inactivity"].setChecked(True)
+    assert "smoking" in page.advice.toPlainText().lower()
+    page.notes.setPlainText("Prefers morning appointments.")
+    screenshot(wizard, "wizard-5-lifestyle")
+    click_next(qtbot, wizard, COURSE)
+
+    # -- course: 8 cellulite sessions, the dates update live
+    page = wizard.page_object(COURSE)
+    cellulite = page.editors["cellulite"]
+    assert cellulite.dates.count() == 10
+    cellulite.sessions.setValue(8)
+    assert cellulite.dates.count() == 8
+    assert cellulite.warnings.isHidden()
+    fat = page.editors["localized-fat"]
+    fat.interval.setValue(14)  # below the 28 days deoxycholic acid needs
+    assert not fat.warnings.isHidden()
+    assert "28" in fat.warnings.text()
+    screenshot(wizard, "wizard-6-course")
+    fat.interval.setValue(28)
+    assert fat.warnings.isHidden()
+    click_next(qtbot, wizard, REVIEW)
+
+    # -- review and consent: everything on one page, two signatures drawn with the mouse
+    page = wizard.page_object(REVIEW)
+    summary = page.summary.toPlainText()
+    assert NAME in summary
+    assert "Phosphatidylcholine" in summary  # left out, and why
+    assert "8 sessions" in summary
+    commit = wizard.button(QWizard.WizardButton.CommitButton)
+    assert not commit.isEnabled()
+    page.photo.setChecked(True)
+    drag(qtbot, page.patient_signature.pad, [(30, 70), (60, 40), (90, 80), (130, 45), (170, 75)])
+    assert not commit.isEnabled()  # the practitioner has not signed yet
+    drag(qtbot, page.practitioner_signature.pad, [(40, 80), (80, 50), (120, 85), (200, 60)])
+    assert not page.patient_signature.pad.is_empty()
+    assert commit.isEnabled()
+    screenshot(wizard, "wizard-7-review")
+    click_next(qtbot, wizard, FINISH)
+
+    # -- finish: the final consultation and the signed PDF are stored
+    page = wizard.page_object(FINISH)
+    qtbot.waitUntil(lambda: page.done, timeout=TIMEOUT)
+    settle(qtbot, window)
+    assert page.pane is not None and page.pane.document.pageCount() >= 2
+    qtbot.wait(1000)  # QPdfView draws its pages in the background: let it, for the picture
+    screenshot(wizard, "wizard-8-finished")
+    assert "fingerprint" in page.result_banner.text()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+
+    db = window.session.db
+    records = db.consultations.for_patient(wizard.state.patient_id)
+    assert len(records) == 1
+    record = records[0]
+    assert record.status == "final"
+    assert record.has_signed_consent
+    doc = record.document
+    assert doc.patient.name == NAME
+    assert doc.date == dt.date.today()
+    assert list(doc.concerns) == ["cellulite", "localized-fat"]
+    assert "allergy-soy" in doc.history
+    assert doc.history_notes == "Hives after soy milk 🙂"
+    assert "phosphatidylcholine" not in doc.substances
+    assert set(doc.lifestyle) == {"smoking", "physical-inactivity"}
+    courses = {c.concern: c for c in doc.courses}
+    assert courses["cellulite"].sessions == 8
+    assert courses["localized-fat"].interval_days == 28
+    assert doc.photo_consent is True
+    assert doc.signatures is not None and doc.signatures.patient and doc.signatures.practitioner
+    assert doc.practitioner.name == "Dr Maria Ioannou"
+
+    consent = db.consents.for_consultation(record.id)
+    assert consent.fingerprint == doc.fingerprint()
+    pdf = db.consents.pdf(consent.id)
+    text = pdf_text(pdf)
+    assert "Παπαδοπούλου" in text
+    assert "<b>&</b>" in text  # markup in a name is printed as text
+    assert "Phosphatidylcholine" in text
+    assert "Soy" in text or "soy" in text
+
+    actions = [(event.action, event.table) for event in db.audit.events(limit=100)]
+    assert ("create", "patients") in actions
+    assert ("create-draft", "consultations") in actions
+    assert ("finalize", "consultations") in actions
+    assert any(action == "record-consent" for action, _table in actions)
+    assert db.audit.verify().ok
+
+    # The main window shows the new consultation, signed.
+    qtbot.waitUntil(lambda: window.history_model.rowCount() == 1, timeout=TIMEOUT)
+    assert window.current_patient is not None and window.current_patient.name == NAME
+    assert window.history_model.record(0).has_signed_consent
+    screenshot(window, "main-window-after-consultation")
