@@ -30,13 +30,16 @@ from mesodesk.reports.blocks import (
 )
 from mesodesk.reports.context import Context
 from mesodesk.reports.plan import course_title, header
-from mesodesk.reports.text import esc, join_words, long_date, paragraphs, sentence
+from mesodesk.reports.text import esc, esc_lines, join_words, long_date, paragraphs, sentence
 
 # The fixed sections of consent.toml this module places itself; any other section a
 # clinic adds is printed before the signatures.
 _PLACED = {"procedure", "alternatives", "results", "photographs", "your-rights"}
 # The adverse effect printed as a highlighted warning (painful lumps weeks later).
 DELAYED_INFECTION = "infection"
+
+
+Sections = dict[str, ConsentSection]
 
 
 class _Numbered:
@@ -59,7 +62,7 @@ def consent_story(ctx: Context) -> list[Flowable]:
                      "home, ask us anything, and sign only when you are ready.").format(date=ctx.date))
     story += [info_table(ctx.patient_rows(with_concerns=False), ctx.width, styles), Spacer(1, 2 * mm)]
     numbered = _Numbered(ctx)
-    parts: list[Callable[[Context, _Numbered, dict[str, ConsentSection]], list[Flowable]]] = [
+    parts: list[Callable[[Context, _Numbered, Sections], list[Flowable]]] = [
         _procedure, _why, _alternatives, _results, _schedule, _substances, _history,
         _overrides, _risks, _care, _photographs, _rights, _extra_sections,
     ]
@@ -75,21 +78,21 @@ def _section_text(ctx: Context, section: ConsentSection | None) -> list[Flowable
     return [Paragraph(part, ctx.styles.body) for part in paragraphs(section.text)]
 
 
-def _titled(ctx: Context, numbered: _Numbered, sections: dict[str, ConsentSection],
+def _titled(ctx: Context, numbered: _Numbered, sections: Sections,
             section_id: str, fallback: str) -> list[Flowable]:
     section = sections.get(section_id)
     title = esc(section.title) if section else fallback
     return numbered(title) + _section_text(ctx, section)
 
 
-def _procedure(ctx, numbered, sections):
+def _procedure(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
     story = _titled(ctx, numbered, sections, "procedure", _("The procedure"))
     story.append(Paragraph(_("Areas to be treated: {areas}.").format(areas=ctx.areas_text),
                            ctx.styles.body))
     return story
 
 
-def _why(ctx, numbered, sections):
+def _why(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
     story = numbered(_("Why you would like this treatment"))
     story.append(Paragraph(_("You told us you would like to improve:"), ctx.styles.intro))
     items = [f"<b>{esc(ctx.kb.concerns[c].name)}</b>: {esc(ctx.kb.concerns[c].patient_text)}"
@@ -98,15 +101,15 @@ def _why(ctx, numbered, sections):
     return story
 
 
-def _alternatives(ctx, numbered, sections):
+def _alternatives(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
     return _titled(ctx, numbered, sections, "alternatives", _("Alternatives"))
 
 
-def _results(ctx, numbered, sections):
+def _results(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
     return _titled(ctx, numbered, sections, "results", _("Results are not guaranteed"))
 
 
-def _schedule(ctx, numbered, sections):
+def _schedule(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
     story = numbered(_("Number of sessions and schedule"))
     items = []
     for course in ctx.result.courses:
@@ -120,7 +123,7 @@ def _schedule(ctx, numbered, sections):
     return story
 
 
-def _substances(ctx, numbered, sections):
+def _substances(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
     styles = ctx.styles
     story = numbered(_("What will be injected, and its approval status"))
     selected = ctx.result.selected
@@ -138,7 +141,7 @@ def _substances(ctx, numbered, sections):
     return story
 
 
-def _history(ctx, numbered, sections):
+def _history(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
     styles = ctx.styles
     story = numbered(_("Your medical history"))
     declared = [ctx.history_label(h) for h in ctx.result.history if h in ctx.kb.history]
@@ -166,7 +169,7 @@ def _history(ctx, numbered, sections):
     return story
 
 
-def _overrides(ctx, numbered, sections):
+def _overrides(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
     styles = ctx.styles
     story = numbered(_("Decisions to use a substance despite a reason not to"))
     applied = ctx.result.applied_overrides
@@ -186,13 +189,13 @@ def _overrides(ctx, numbered, sections):
             entry.append(Paragraph(_("Why it is normally not used: {why}").format(
                 why=" ".join(why_not)), styles.bullet_detail))
         entry.append(Paragraph(_("Why it is used for you: {reason}").format(
-            reason=ctx.notes(override.reason)), styles.bullet_detail))
+            reason=esc_lines(override.reason)), styles.bullet_detail))
         items.append(entry)
     story += bullets(items, styles)
     return story
 
 
-def _risks(ctx, numbered, sections):
+def _risks(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
     styles = ctx.styles
     story = numbered(_("Risks and side effects"))
     common = ctx.adverse_effects("common")
@@ -214,7 +217,7 @@ def _risks(ctx, numbered, sections):
     return story
 
 
-def _care(ctx, numbered, sections):
+def _care(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
     story = numbered(_("Before and after each session"))
     story.append(Paragraph(_("The advice on what to do before and after each session is in your "
                              "treatment plan, under “Before and after each session”. Please follow "
@@ -222,7 +225,7 @@ def _care(ctx, numbered, sections):
     return story
 
 
-def _photographs(ctx, numbered, sections):
+def _photographs(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
     styles = ctx.styles
     story = _titled(ctx, numbered, sections, "photographs", _("Photographs (optional)"))
     # One box of its own, ticked only when the patient agreed: photographs are a
@@ -235,11 +238,11 @@ def _photographs(ctx, numbered, sections):
     return story
 
 
-def _rights(ctx, numbered, sections):
+def _rights(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
     return _titled(ctx, numbered, sections, "your-rights", _("Your decision"))
 
 
-def _extra_sections(ctx, numbered, sections):
+def _extra_sections(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
     story: list[Flowable] = []
     for section in ctx.kb.consent_sections:
         if section.id not in _PLACED:

@@ -15,7 +15,7 @@ from mesodesk.domain.screening import Reason, ScreeningResult, SubstanceResult
 from mesodesk.i18n import _
 from mesodesk.reports.blocks import PngImage, read_png, read_png_base64
 from mesodesk.reports.styles import Styles
-from mesodesk.reports.text import esc, esc_lines, join_words, long_date
+from mesodesk.reports.text import esc, join_words, long_date
 
 
 @dataclass(frozen=True)
@@ -153,9 +153,6 @@ class Context:
         if history_id is None or history_id not in self.kb.history:
             return ""
         return esc(self.kb.history[history_id].patient_text)
-
-    def notes(self, text: str) -> str:
-        return esc_lines(text)
 
 
 def _unique(reasons: list[Reason]) -> list[Reason]:

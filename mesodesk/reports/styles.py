@@ -33,10 +33,8 @@ class Styles:
     h2: ParagraphStyle
     h3: ParagraphStyle
     body: ParagraphStyle
-    body_tight: ParagraphStyle
     intro: ParagraphStyle
     lead: ParagraphStyle
-    note: ParagraphStyle
     bullet: ParagraphStyle
     bullet_note: ParagraphStyle
     bullet_detail: ParagraphStyle
@@ -65,12 +63,10 @@ def make_styles() -> Styles:
         h3=ParagraphStyle("h3", parent=body, fontName=BOLD, fontSize=10.4, leading=14,
                           spaceBefore=7, spaceAfter=2, keepWithNext=1),
         body=body,
-        body_tight=ParagraphStyle("body_tight", parent=body, spaceAfter=1),
         # A sentence that introduces a list or table stays with it.
         intro=ParagraphStyle("intro", parent=body, keepWithNext=1),
         lead=ParagraphStyle("lead", parent=body, fontName=ITALIC, textColor=MUTED,
                             spaceAfter=4, keepWithNext=1),
-        note=ParagraphStyle("note", parent=body, fontSize=8.6, leading=11.6, textColor=MUTED),
         bullet=ParagraphStyle("bullet", parent=body, spaceAfter=3),
         bullet_note=ParagraphStyle("bullet_note", parent=body, fontName=ITALIC, fontSize=9,
                                    leading=12.4, textColor=MUTED, spaceAfter=4),
