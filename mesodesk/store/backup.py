@@ -102,11 +102,11 @@ def _remove_quietly(*paths: Path) -> None:
 
 def _file_error(error: OSError, what: str) -> StoreError:
     if error.errno == errno.ENOSPC:
-        return DiskFull(f"{what}: the disk is full. Nothing was replaced.")
+        return DiskFull(f"{what} failed: the disk is full. Nothing was replaced.")
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return ReadOnlyLocation(f"{what}: permission denied (read-only folder?). "
+        return ReadOnlyLocation(f"{what} failed: permission denied (read-only folder?). "
                                 "Nothing was replaced.")
-    return StoreError(f"{what}: {error.strerror or error}")
+    return StoreError(f"{what} failed: {error.strerror or error}. Nothing was replaced.")
 
 
 def _copy(source: Any, destination: Path, passphrase: str | None, what: str) -> None:
@@ -129,8 +129,11 @@ def _copy(source: Any, destination: Path, passphrase: str | None, what: str) -> 
         os.replace(partial, destination)
         _fsync(destination.parent, directory=True)
     except driver.Error as error:
-        raise translate_error(error, Location("sqlite", path=destination,
-                                              passphrase=passphrase)) from error
+        kind = type(translate_error(error, Location("sqlite", path=destination,
+                                                     passphrase=passphrase)))
+        reason = "the disk is full" if kind is DiskFull else str(error)
+        raise kind(f"{what} failed: {reason}. The database itself is untouched, and no "
+                   "partial file was left.") from error
     except OSError as error:
         raise _file_error(error, what) from error
     finally:

@@ -161,8 +161,8 @@ def open_database(location: str | os.PathLike[str] | None = None, passphrase: st
         assert where.path is not None
         if not migrate and not (where.path.exists() and where.path.stat().st_size > 0):
             raise NotFound(f"there is no database at {where.path}")
-        check_ours(where, probe_sqlite(where))
         check_writable(where)
+        check_ours(where, probe_sqlite(where))
     engine = create_store_engine(where, busy_timeout=busy_timeout)
     db = Database(where, engine, knowledge)
     try:

@@ -218,7 +218,11 @@ def check_ours(location: Location, probe: Probe) -> None:
 def check_writable(location: Location) -> None:
     path = location.path
     assert path is not None
+    if not path.parent.is_dir():
+        raise StoreError(f"the folder {path.parent} does not exist")
     if not os.access(path.parent, os.W_OK):
+        if not path.exists():
+            raise ReadOnlyLocation(f"cannot create {path}: the folder {path.parent} is read-only")
         raise ReadOnlyLocation(
             f"cannot write in the folder {path.parent}: it is read-only, and mesodesk needs to "
             "write the database and its journal there. Nothing was changed.")
@@ -231,7 +235,7 @@ def check_writable(location: Location) -> None:
 def create_store_engine(location: Location, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
                         ) -> Engine:
     if location.kind == "postgresql":
-        return _postgresql_engine(location)
+        return _postgresql_engine(location, busy_timeout)
     return _sqlite_engine(location, busy_timeout)
 
 
@@ -272,11 +276,20 @@ def _sqlite_engine(location: Location, busy_timeout: float) -> Engine:
     return engine
 
 
-def _postgresql_engine(location: Location) -> Engine:
-    from sqlalchemy import create_engine
+def _postgresql_engine(location: Location, busy_timeout: float) -> Engine:
+    from sqlalchemy import create_engine, event
 
-    return create_engine(location.url, pool_pre_ping=True, pool_size=5, max_overflow=10,
-                         connect_args={"connect_timeout": 10, "application_name": "mesodesk"})
+    engine = create_engine(location.url, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                           connect_args={"connect_timeout": 10, "application_name": "mesodesk"})
+
+    @event.listens_for(engine, "connect")
+    def _lock_timeout(connection, _record) -> None:
+        # Like SQLite's busy timeout: wait this long for another writer, then say so.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {int(busy_timeout * 1000)}")
+        connection.commit()
+
+    return engine
 
 
 # -- errors -------------------------------------------------------------------------------
@@ -338,9 +351,10 @@ def _translate_postgresql(error: BaseException, message: str, location: Location
     first_line = message.splitlines()[0] if message else type(error).__name__
     if state == "MD001":
         return ImmutableRecord(first_line)
-    if state in {"28P01", "28000"}:
+    lowered = message.lower()
+    if state in {"28P01", "28000"} or "password authentication failed" in lowered:
         return StoreError(f"the server refused the user name or password for {name}")
-    if state == "3D000":
+    if state == "3D000" or (not state and "database" in lowered and "does not exist" in lowered):
         return StoreError(f"the database in {name} does not exist on the server")
     if state == "53100":
         return DiskFull(f"the server's disk is full ({name}); the last change was not saved")
