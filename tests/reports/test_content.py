@@ -3,12 +3,16 @@ back from the PDF with pypdf."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
+from mesodesk.domain.document import parse_consultation
 from mesodesk.domain.records import ClinicSettings
+from mesodesk.domain.screening import screen
 from mesodesk.reports import ReportError, render_plan
 from mesodesk.reports.text import long_date
-from tests.reports.conftest import CLINIC, PRINTABLE
+from tests.reports.conftest import CLINIC, PRINTABLE, TODAY
 from tests.reports.pdfcheck import (
     body_text,
     font_names,
@@ -353,9 +357,6 @@ def test_body_text_excludes_header_and_footer(stress):
 
 
 def test_blocked_consultation_is_refused(kb, render, example_doc):
-    from mesodesk.domain.document import parse_consultation
-    from mesodesk.domain.screening import screen
-
     doc = parse_consultation(example_doc("pregnant.json"), kb)
     with pytest.raises(ReportError, match="pregnancy"):
         render_plan(doc, screen(doc, kb), kb, CLINIC)
@@ -365,3 +366,22 @@ def test_unknown_paper_is_refused(kb, render):
     base = render("skin-rejuvenation.json")
     with pytest.raises(ReportError, match="unknown paper size 'a5'"):
         render_plan(base.doc, base.result, kb, CLINIC, "a5")
+
+
+def test_a_damaged_signature_is_a_clear_error_naming_it(kb):
+    damaged = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40).decode()
+    data = stress_document()
+    data["signatures"] = dict(data["signatures"], practitioner=damaged)
+    doc = parse_consultation(data, kb, today=TODAY)  # the format checks only the PNG's first bytes
+    with pytest.raises(ReportError, match="signatures.practitioner is not a readable image"):
+        render_plan(doc, screen(doc, kb), kb, CLINIC)
+
+
+def test_no_clinic_name_and_no_practitioner_still_prints(render, example_doc):
+    data = example_doc("skin-rejuvenation.json")
+    del data["practitioner"]
+    rendered = render(data, clinic=None)
+    pages = page_texts(rendered.pdf)
+    assert pages[0].startswith("Your treatment plan")
+    assert "Practitioner\nnot recorded" in pages[0]
+    assert "Treatment plan · José Álvarez Núñez" in pages[1]
