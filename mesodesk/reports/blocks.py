@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Paragraph as _ReportlabParagraph
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -22,7 +23,6 @@ from reportlab.platypus import (
     KeepTogether,
     ListFlowable,
     ListItem,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -32,6 +32,27 @@ from mesodesk.i18n import _
 from mesodesk.reports.errors import ReportError
 from mesodesk.reports.fonts import BOLD, REGULAR
 from mesodesk.reports.styles import ACCENT, INK, RULE, TINT, WARN_RULE, WARN_TINT, Styles
+
+
+class Paragraph(_ReportlabParagraph):
+    """A Paragraph that remembers its last line breaking.
+
+    Layout asks a paragraph for its size several times at the same width (to keep a
+    heading with its list, to fit a table row, then to place it); breaking the lines
+    again each time was most of the time a plan took. The text and style never change
+    after construction, so the same width gives the same lines.
+    """
+
+    _wrapped_at: tuple[float, float] | None = None
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        # (reportlab's split drops blPara when it gives up on a page: wrap again then.)
+        if (self._wrapped_at is not None and self._wrapped_at[0] == available_width
+                and "blPara" in self.__dict__):
+            return self.width, self.height
+        size = super().wrap(available_width, available_height)
+        self._wrapped_at = (available_width, self.height)
+        return size
 
 
 # Tables set a font for every cell (Helvetica unless told), even when every cell is a
@@ -155,6 +176,33 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], col_widths:
     table = Table([head, *body], colWidths=list(col_widths), repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         *_PLAIN,
+        ("BACKGROUND", (0, 0), (-1, 0), TINT),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.9),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+    ]))
+    return table
+
+
+def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]], col_widths: Sequence[float],
+                styles: Styles) -> Table:
+    """Like ``data_table`` for short plain values that never wrap (session numbers and
+    dates): drawn as strings, which lays out several times faster than Paragraphs.
+    Values are plain text here, not markup."""
+    cell = styles.cell
+    table = Table([list(header), *[list(row) for row in rows]], colWidths=list(col_widths),
+                  repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        *_PLAIN,
+        ("FONTSIZE", (0, 0), (-1, -1), cell.fontSize),
+        ("LEADING", (0, 0), (-1, -1), cell.leading),
+        ("TEXTCOLOR", (0, 0), (-1, -1), cell.textColor),
+        ("FONTNAME", (0, 0), (-1, 0), BOLD),
+        ("TEXTCOLOR", (0, 0), (-1, 0), ACCENT),
         ("BACKGROUND", (0, 0), (-1, 0), TINT),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),

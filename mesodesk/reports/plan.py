@@ -8,11 +8,20 @@ base or the screening result.
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from mesodesk.domain.courses import PlannedCourse
 from mesodesk.i18n import _, ngettext
-from mesodesk.reports.blocks import bullets, callout, clinic_header, data_table, heading, info_table
+from mesodesk.reports.blocks import (
+    Paragraph,
+    bullets,
+    callout,
+    clinic_header,
+    data_table,
+    heading,
+    info_table,
+    plain_table,
+)
 from mesodesk.reports.context import Context
 from mesodesk.reports.text import esc, long_date, paragraphs, sentence, weekday
 
@@ -137,7 +146,7 @@ def _courses(ctx: Context) -> list[Flowable]:
     widths = [24 * mm, 58 * mm, 40 * mm]
     for course in ctx.result.courses:
         rows = [[str(s.number), long_date(s.date), weekday(s.date)] for s in course.sessions]
-        table = data_table([_("Session"), _("Date"), _("Day")], rows, widths, styles)
+        table = plain_table([_("Session"), _("Date"), _("Day")], rows, widths, styles)
         afterwards = Paragraph(_("<b>Afterwards:</b> {maintenance}").format(
             maintenance=esc(course.maintenance)), styles.body)
         # A course that fits on a page stays in one piece with its title; a longer one

@@ -211,3 +211,14 @@ def test_importing_the_package_does_not_load_reportlab():
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr or "reportlab was imported"
+
+
+def test_remembered_line_breaking_changes_nothing(kb, render, monkeypatch):
+    """The wrap cache of blocks.Paragraph is a speed-up only: without it, the same bytes."""
+    from mesodesk.reports import blocks, render_plan
+
+    cases = [(render("format-example.json"), "a4"),
+             (render(stress_document(), paper="letter"), "letter")]
+    monkeypatch.setattr(blocks.Paragraph, "wrap", blocks._ReportlabParagraph.wrap)
+    for rendered, paper in cases:
+        assert render_plan(rendered.doc, rendered.result, kb, CLINIC, paper) == rendered.pdf
