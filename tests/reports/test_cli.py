@@ -234,3 +234,15 @@ def test_an_empty_passphrase_file_is_refused(tmp_path, fake_store, capsys):
     assert main(["plan", "--consultation", "7", "--passphrase-file", str(secret),
                  "--out", str(tmp_path / "p.pdf")]) == 2
     assert "the file is empty" in capsys.readouterr().err
+
+
+def test_a_consultation_imported_into_a_real_database_prints(tmp_path, capsys):
+    db = tmp_path / "clinic.db"
+    assert main(["import", str(EXAMPLES / "localized-fat-soy.json"), "--db", str(db)]) == 0
+    consultation_id = capsys.readouterr().out.strip().splitlines()[-1]
+    out = tmp_path / "plan.pdf"
+    assert main(["plan", "--consultation", consultation_id, "--db", str(db), "--out", str(out)]) == 0
+    text = full_text(out.read_bytes())
+    assert "Ελένη Παπαδοπούλου" in text and "Phosphatidylcholine (PC)" in text
+    assert main(["plan", "--consultation", "999", "--db", str(db), "--out", str(out)]) == 2
+    assert "999" in capsys.readouterr().err
