@@ -259,11 +259,7 @@ def _current_opens(target: Path, passphrase: str | None) -> bool:
         check_ours(location, probe_sqlite(location))
         with _open_read_only(target, passphrase) as connection:
             return connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-    except WrongPassphrase:
-        raise WrongPassphrase(
-            f"the current database {target} does not open with this passphrase, so restore "
-            "will not replace it. Nothing was changed.") from None
-    except StoreError:
+    except StoreError:  # damaged, not ours, or keyed differently: it is moved aside whole
         return False
 
 

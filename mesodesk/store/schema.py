@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from sqlalchemy import inspect, text
+from sqlalchemy import exc, inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from mesodesk.store import audit
@@ -26,6 +26,7 @@ from mesodesk.store.base import (
     NotADatabase,
     SchemaOutdated,
     SchemaTooNew,
+    StoreError,
 )
 from mesodesk.store.engine import PG_LOCK_KEY
 
@@ -128,16 +129,25 @@ def ensure_schema(db: Database, *, migrate: bool, actor: str = "") -> Path | Non
     backup_path = None
     if revision is not None and db.location.kind == "sqlite":
         backup_path = db.backup_before_upgrade(revision)
-    with migration_connection(db.engine) as connection:
-        revision = current_revision(connection)  # another process may have upgraded it
-        if revision == SCHEMA_HEAD:
-            return backup_path
-        if revision is not None and revision not in REVISIONS:
-            raise too_new(db.location.name, revision)
-        upgrade(connection)
-        audit.append(connection, actor=actor,
-                     action="create-database" if revision is None else "upgrade-schema",
-                     table="schema", record_id=None, before=None, after=None,
-                     details={"from": revision or "", "to": SCHEMA_HEAD,
-                              "backup": str(backup_path or "")})
+    try:
+        with migration_connection(db.engine) as connection:
+            revision = current_revision(connection)  # another process may have upgraded it
+            if revision == SCHEMA_HEAD:
+                return backup_path
+            if revision is not None and revision not in REVISIONS:
+                raise too_new(db.location.name, revision)
+            upgrade(connection)
+            audit.append(connection, actor=actor,
+                         action="create-database" if revision is None else "upgrade-schema",
+                         table="schema", record_id=None, before=None, after=None,
+                         details={"from": revision or "", "to": SCHEMA_HEAD,
+                                  "backup": str(backup_path or "")})
+    except (StoreError, exc.DBAPIError):
+        raise  # StoreErrors as they are; driver errors are translated by the caller
+    except Exception as error:  # a failing migration script: say so, nothing was changed
+        kept = f"; a backup made before it is at {backup_path}" if backup_path else ""
+        raise StoreError(
+            f"upgrading {db.location.name} from schema {revision or 'none'} to {SCHEMA_HEAD} "
+            f"failed ({type(error).__name__}: {error}). The upgrade was rolled back and the "
+            f"database is unchanged{kept}.") from error
     return backup_path
