@@ -110,25 +110,40 @@ def append(connection: Connection, *, actor: str, action: str, table: str,
            record_id: int | None, before: str | None, after: str | None,
            details: Mapping[str, Any] | None = None) -> AuditEvent:
     """Add the next event. Call inside the write transaction (which holds the write lock)."""
+    return append_many(connection, actor=actor, action=action, table=table, changes=[
+        (record_id, before, after, details)])[0]
+
+
+def append_many(connection: Connection, *, actor: str, action: str, table: str,
+                changes: list[tuple[int | None, str | None, str | None,
+                                    Mapping[str, Any] | None]]) -> list[AuditEvent]:
+    """Add one event per (record_id, before, after, details), chained, in one statement."""
     last = connection.execute(
         select(t.audit_events.c.id, t.audit_events.c.hash)
         .order_by(t.audit_events.c.id.desc()).limit(1)).first()
     previous_hash = last.hash if last else GENESIS_HASH
-    event_id = last.id + 1 if last else 1
+    event_id = last.id if last else 0
     at = now()
-    clean = {str(key): "" if value is None else str(value)
-             for key, value in (details or {}).items()}
     actor = actor_or_default(actor)
-    digest = event_hash(id=event_id, at=at, actor=actor, action=action, table=table,
-                        record_id=record_id, before=before, after=after, details=clean,
-                        previous_hash=previous_hash)
-    connection.execute(t.audit_events.insert().values(
-        id=event_id, at=at, actor=actor, action=action, table_name=table, record_id=record_id,
-        before_hash=before, after_hash=after, details=canonical(clean),
-        previous_hash=previous_hash, hash=digest))
-    return AuditEvent(id=event_id, at=at, actor=actor, action=action, table=table,
-                      record_id=record_id, before=before, after=after,
-                      previous_hash=previous_hash, hash=digest, details=clean)
+    events, rows = [], []
+    for record_id, before, after, details in changes:
+        event_id += 1
+        clean = {str(key): "" if value is None else str(value)
+                 for key, value in (details or {}).items()}
+        digest = event_hash(id=event_id, at=at, actor=actor, action=action, table=table,
+                            record_id=record_id, before=before, after=after, details=clean,
+                            previous_hash=previous_hash)
+        rows.append({"id": event_id, "at": at, "actor": actor, "action": action,
+                     "table_name": table, "record_id": record_id, "before_hash": before,
+                     "after_hash": after, "details": canonical(clean),
+                     "previous_hash": previous_hash, "hash": digest})
+        events.append(AuditEvent(id=event_id, at=at, actor=actor, action=action, table=table,
+                                 record_id=record_id, before=before, after=after,
+                                 previous_hash=previous_hash, hash=digest, details=clean))
+        previous_hash = digest
+    if rows:
+        connection.execute(t.audit_events.insert(), rows)
+    return events
 
 
 def _event(row: Any) -> AuditEvent:

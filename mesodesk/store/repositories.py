@@ -158,14 +158,10 @@ class Patients(_Repository):
         ids = connection.execute(
             t.patients.insert().returning(t.patients.c.id, sort_by_parameter_order=True),
             rows).scalars().all()
-        records = []
-        for patient_id, values in zip(ids, rows, strict=True):
-            values = {**values, "id": patient_id}
-            audit.append(connection, actor=actor, action="create", table="patients",
-                         record_id=patient_id, before=None,
-                         after=audit.state_hash("patients", values))
-            records.append(_patient(_Values(values)))
-        return records
+        rows = [{**values, "id": patient_id} for patient_id, values in zip(ids, rows, strict=True)]
+        audit.append_many(connection, actor=actor, action="create", table="patients", changes=[
+            (values["id"], None, audit.state_hash("patients", values), None) for values in rows])
+        return [_patient(_Values(values)) for values in rows]
 
     def update(self, patient_id: int, new: NewPatient, actor: str = "") -> PatientRecord:
         values = clean_patient(new)

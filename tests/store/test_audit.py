@@ -66,6 +66,7 @@ def test_the_change_and_its_event_commit_together(db, monkeypatch) -> None:
         raise RuntimeError("the disk vanished")
 
     monkeypatch.setattr(audit, "append", broken_append)
+    monkeypatch.setattr(audit, "append_many", broken_append)
     with pytest.raises(RuntimeError):
         db.patients.create(NewPatient(name="Ghost", date_of_birth=dt.date(1980, 1, 1)))
     monkeypatch.undo()
