@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, exists, func, or_, select, true
+from sqlalchemy import and_, exists, func, select, true, union
 from sqlalchemy.engine import Connection
 
 from mesodesk.domain.document import (
@@ -194,14 +194,23 @@ class Patients(_Repository):
         if query.empty:
             return true()
         conditions = []
-        if query.words:
-            conditions.append(and_(*[t.patients.c.search_key.contains(word, autoescape=True)
-                                     for word in query.words]))
+        # Digits typed as a date or a phone number are not looked for in names.
+        if query.words and (query.date_of_birth is None and not query.phone
+                            or any(ch.isalpha() for word in query.words for ch in word)):
+            by_name = and_(*[t.patients.c.search_key.contains(word, autoescape=True)
+                             for word in query.words])
+            if query.date_of_birth is None and not query.phone:
+                return by_name  # scanned along the search-key index, in result order
+            conditions.append(by_name)
         if query.date_of_birth is not None:
             conditions.append(t.patients.c.date_of_birth == query.date_of_birth)
         if query.phone:
             conditions.append(t.patients.c.phone_digits.contains(query.phone, autoescape=True))
-        return or_(*conditions)
+        # Each alternative runs on its own indexed column (an index seek or an index-only
+        # scan); an OR across columns, or ORDER BY walking the name index, would make SQLite
+        # read every row of the table.
+        return t.patients.c.id.in_(union(*[select(t.patients.c.id).where(condition)
+                                          for condition in conditions]))
 
     def search(self, text: str = "", *, limit: int = 100, offset: int = 0) -> list[PatientRecord]:
         """Patients whose name contains every word typed (accents, case and script folded),
@@ -372,7 +381,7 @@ class Consultations(_Repository):
                actor: str) -> ConsultationRecord:
         columns = _document_columns(doc)
         with self._db.writing() as connection:
-            row = self._draft_row(connection, consultation_id, _STATUS_WORDS[status])
+            row = self._draft_row(connection, consultation_id, "changed")
             practitioner_id = Practitioners.id_for(connection, doc, actor)
             stamp = audit.now()
             changes = {**columns, "practitioner_id": practitioner_id, "status": status}
