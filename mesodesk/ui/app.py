@@ -36,8 +36,8 @@ def acquire_instance_lock(options: Any) -> tuple[Any, str | None]:
     lock.setStaleLockTime(0)  # a lock left by a crashed process is detected by its pid
     if lock.tryLock(200):
         return lock, None
-    found, pid, host, _application = lock.getLockInfo()
-    detail = _(" (process {pid} on {host})").format(pid=pid, host=host) if found else ""
+    pid, host, _application = lock.getLockInfo()
+    detail = _(" (process {pid} on {host})").format(pid=pid, host=host) if pid else ""
     return None, _("mesodesk is already open on this database{detail}. Switch to that window; "
                    "two windows on the same records could overwrite each other's work.").format(
         detail=detail)
@@ -83,10 +83,6 @@ def run_app(args: Any) -> int:
     app.setDesktopFileName("mesodesk")
     app.setWindowIcon(icon("mesodesk"))
     setup_logging()
-    crash = CrashHandler(show_dialog=not getattr(args, "no_crash_dialog", False))
-    crash.install()
-    Runner.default_error_handler = crash.report
-
     lock = None
     if not options.demo:
         lock, refusal = acquire_instance_lock(options)
@@ -94,8 +90,11 @@ def run_app(args: Any) -> int:
             print(f"mesodesk: {refusal}", file=sys.stderr)
             if not getattr(args, "no_crash_dialog", False):
                 _refuse(refusal)
-            crash.uninstall()
             return EXIT_FAILURE
+
+    crash = CrashHandler(show_dialog=not getattr(args, "no_crash_dialog", False))
+    crash.install()
+    Runner.default_error_handler = crash.report
 
     window = MainWindow(options)
     exit_after = os.environ.get("MESODESK_EXIT_AFTER", "")

@@ -14,6 +14,7 @@ import platform
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -48,8 +49,11 @@ def setup_logging() -> Path:
     """Log to a rotating file in the user log directory (and warnings to stderr)."""
     path = log_file()
     root = logging.getLogger()
-    if any(getattr(h, "_mesodesk", False) for h in root.handlers):
-        return path
+    for existing in [h for h in root.handlers if getattr(h, "_mesodesk", False)]:
+        if getattr(existing, "baseFilename", None) == str(path):
+            return path
+        root.removeHandler(existing)  # the log directory changed (a test, another home)
+        existing.close()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
@@ -127,9 +131,11 @@ class CrashHandler(QObject):
 
     _report = Signal(str, str)
 
-    def __init__(self, show_dialog: bool = True, parent: QObject | None = None):
+    def __init__(self, show_dialog: bool = True, parent: QObject | None = None,
+                 exit_app: Callable[[int], None] | None = None):
         super().__init__(parent)
         self.show_dialog = show_dialog
+        self._exit_app = exit_app or QApplication.exit
         self.exit_code = 0
         self.dialog: CrashDialog | None = None
         self._report.connect(self._show, Qt.ConnectionType.QueuedConnection)
@@ -150,7 +156,7 @@ class CrashHandler(QObject):
     def excepthook(self, error_type: type[BaseException], error: BaseException,
                    tb: TracebackType | None) -> None:
         if issubclass(error_type, KeyboardInterrupt):
-            QApplication.exit(1)
+            self._exit_app(1)
             return
         details = error_details(error_type, error, tb)
         log.critical("uncaught error\n%s", details)
@@ -158,7 +164,7 @@ class CrashHandler(QObject):
         if not self.show_dialog:
             print(details, file=sys.stderr)
             self.exit_code = 1
-            QApplication.exit(1)
+            self._exit_app(1)
             return
         self._report.emit(summary, details)
 
@@ -178,4 +184,4 @@ class CrashHandler(QObject):
         self.exit_code = 1
         # Closing the windows lets an open consultation save its draft first.
         QApplication.closeAllWindows()
-        QApplication.exit(1)
+        self._exit_app(1)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -241,7 +241,6 @@ class MainWindow(QMainWindow):
         header.resizeSection(PatientTableModel.PHONE, 150)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.table.selectionModel().currentRowChanged.connect(self._patient_row_changed)
-        self.table.activated.connect(lambda _index: self.new_consultation())
         self.table.setAccessibleName(_("Patients"))
         self.list_message = plain_label()
         self.list_message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -326,8 +325,13 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(ConsultationHistoryModel.CONSENT, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(ConsultationHistoryModel.CONSENT, 90)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        # Mouse: a double-click; keyboard: Enter (not "activated", which some desktops fire
+        # on a single click, and which would also come with the double-click).
         self.history.doubleClicked.connect(lambda _index: self.open_selected_consultation())
-        self.history.activated.connect(lambda _index: self.open_selected_consultation())
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(key), self.history)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.open_selected_consultation)
         self.history.selectionModel().currentRowChanged.connect(lambda *_a: self._update_actions())
         self.history.setAccessibleName(_("Consultations"))
         history_layout.addWidget(self.history, 1)
@@ -525,7 +529,8 @@ class MainWindow(QMainWindow):
         if text:
             self.count_label.setText(_("{count} matching").format(count=f"{total:,}"))
         else:
-            self.count_label.setText(_("{count} patients").format(count=f"{total:,}"))
+            self.count_label.setText(ngettext("{count} patient", "{count} patients", total)
+                                     .format(count=f"{total:,}"))
 
     @Slot()
     def _patient_row_changed(self, current: Any, _previous: Any) -> None:
@@ -741,7 +746,7 @@ class MainWindow(QMainWindow):
         name = draft.document.patient.name
         self.draft_banner.set_text(_("An unfinished consultation for {name} ({date}) was kept as a "
                                      "draft. Nothing typed was lost.").format(
-            name=name, date=draft.updated_at.strftime("%Y-%m-%d %H:%M")))
+            name=name, date=draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")))
         self.draft_banner.show()
         self._offered_draft = draft
         self._update_actions()

@@ -196,8 +196,6 @@ class PatientTableModel(QAbstractTableModel):
         elif role == Qt.ItemDataRole.ToolTipRole:
             parts = [patient.name, patient.phone or "", patient.email or ""]
             return "\n".join(part for part in parts if part)
-        elif role == Qt.ItemDataRole.TextAlignmentRole and column == self.AGE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         elif role == Qt.ItemDataRole.UserRole:
             return patient
         return None

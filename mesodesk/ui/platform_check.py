@@ -58,7 +58,8 @@ def _loads(soname: str) -> bool:
 
 
 def missing_libraries(libraries: tuple[SystemLibrary, ...] = XCB_LIBRARIES,
-                      loads: Callable[[str], bool] = _loads) -> list[SystemLibrary]:
+                      loads: Callable[[str], bool] | None = None) -> list[SystemLibrary]:
+    loads = loads or _loads
     return [library for library in libraries if not loads(library.soname)]
 
 
@@ -80,7 +81,7 @@ def missing_libraries_message(missing: list[SystemLibrary]) -> str:
 
 
 def display_problem(environ: Mapping[str, str] | None = None, platform: str | None = None,
-                    loads: Callable[[str], bool] = _loads) -> str | None:
+                    loads: Callable[[str], bool] | None = None) -> str | None:
     """A message saying why no window can be opened, or None when Qt should manage."""
     environ = os.environ if environ is None else environ
     platform = sys.platform if platform is None else platform

@@ -272,8 +272,6 @@ class PdfPane(QWidget):
         else:
             self._runner.submit(render_pages, self.pdf, on_done=done, on_error=failed)
 
-    def release(self) -> None:
-        self.view.setDocument(None)
 
 
 class PreviewWindow(QDialog):
@@ -290,9 +288,6 @@ class PreviewWindow(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pane)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        self.pane.release()
-        super().closeEvent(event)
 
 
 def show_error_box(parent: QWidget | None, title: str, text: str, details: str = "") -> QMessageBox:

@@ -140,6 +140,9 @@ class SettingsDialog(QDialog):
             layout.addWidget(widget)
         self.set_logo(settings.logo_png)
         self._set_location(database_location)
+        for edit in (self.name, self.practitioner, self.registration):
+            edit.textChanged.connect(lambda _text: self.show_error(None))
+        self.address.textChanged.connect(lambda: self.show_error(None))
 
     # -- logo and database ------------------------------------------------------------------
     def set_logo(self, png: bytes | None) -> None:

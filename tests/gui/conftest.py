@@ -81,7 +81,9 @@ def open_window(qtbot) -> Iterator[Callable[..., MainWindow]]:
         window.resize(SCREEN)
         window.show()
         window.start()
-        qtbot.waitUntil(lambda: window.session is not None, timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: window.session is not None or window.problem_banner.isVisible(),
+                        timeout=TIMEOUT)
+        assert window.session is not None, window.problem_banner.text()
         qtbot.waitUntil(lambda: window.model.searched, timeout=TIMEOUT)
         settle(qtbot, window)
         windows.append(window)
@@ -91,3 +93,47 @@ def open_window(qtbot) -> Iterator[Callable[..., MainWindow]]:
     for window in windows:
         if window.isVisible():
             window.close()
+
+
+def click_next(qtbot, wizard, expected: int) -> None:
+    """Press Next (or the commit button) and wait until the wizard shows ``expected``."""
+    from PySide6.QtWidgets import QWizard
+
+    button = wizard.button(QWizard.WizardButton.NextButton)
+    if wizard.currentPage().isCommitPage():
+        button = wizard.button(QWizard.WizardButton.CommitButton)
+    assert button.isEnabled(), f"the next button is disabled on page {wizard.currentId()}"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.currentId() == expected, timeout=TIMEOUT)
+
+
+def start_consultation(qtbot, window: MainWindow, *, name: str, born: str,
+                       concerns: list[str], history: list[str] = (), notes: str = "",
+                       until: int | None = None):
+    """Open the wizard for a new patient and walk it to page ``until`` (default: ingredients)."""
+    from mesodesk.ui.wizard.wizard import CONCERNS, HISTORY, INGREDIENTS
+
+    until = INGREDIENTS if until is None else until
+    wizard = window.new_consultation()
+    wizard.resize(SCREEN)
+    page = wizard.page_object(wizard.currentId())
+    type_text(qtbot, page.form.name, name)
+    qtbot.keyClicks(page.form.born.edit, born)
+    if until == wizard.currentId():
+        return wizard
+    click_next(qtbot, wizard, CONCERNS)
+    page = wizard.page_object(CONCERNS)
+    for concern in concerns:
+        click_box(qtbot, page.boxes[concern])
+    if until == CONCERNS:
+        return wizard
+    click_next(qtbot, wizard, HISTORY)
+    page = wizard.page_object(HISTORY)
+    for item in history:
+        click_box(qtbot, page.boxes[item])
+    if notes:
+        page.notes.setPlainText(notes)
+    if until == HISTORY:
+        return wizard
+    click_next(qtbot, wizard, INGREDIENTS)
+    return wizard

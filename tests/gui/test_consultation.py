@@ -9,7 +9,7 @@ import io
 
 import pypdf
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QWizard
+from PySide6.QtWidgets import QWizard
 
 from mesodesk.ui.wizard.wizard import (
     CONCERNS,
@@ -22,18 +22,9 @@ from mesodesk.ui.wizard.wizard import (
     REVIEW,
 )
 
-from .conftest import SCREEN, TIMEOUT, click_box, drag, screenshot, settle, type_text
+from .conftest import SCREEN, TIMEOUT, click_box, click_next, drag, screenshot, settle, type_text
 
 NAME = "Ελένη <b>&</b> Παπαδοπούλου"
-
-
-def click_next(qtbot, wizard, expected: int) -> None:
-    button = wizard.button(QWizard.WizardButton.NextButton)
-    if wizard.currentPage().isCommitPage():
-        button = wizard.button(QWizard.WizardButton.CommitButton)
-    assert button.isEnabled(), f"the next button is disabled on page {wizard.currentId()}"
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.currentId() == expected, timeout=TIMEOUT)
 
 
 def pdf_text(pdf: bytes) -> str:

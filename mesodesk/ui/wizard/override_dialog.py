@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -69,12 +68,8 @@ class OverrideDialog(QDialog):
             if info.reason_prompt:
                 rows.addWidget(plain_label(info.reason_prompt))
             self._add_box(rows, None, existing_by_history.get(None, ""))
-        rows.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(holder)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(holder)
+        layout.addStretch(1)
         self.missing = hint_label()
         layout.addWidget(self.missing)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

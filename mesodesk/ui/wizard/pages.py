@@ -523,7 +523,7 @@ class HistoryPage(Page):
         general = [b for b in (result.blocked_by if result else ()) if b.substance is None]
         if general:
             lines = [_("Mesotherapy is ruled out for this patient:")]
-            lines += [f"• {self.kb.history[b.history].label}: {b.text}" for b in general]
+            lines += [f"• {b.text}" for b in general]
             lines.append(_("You can still continue, record the consultation and save it as not "
                            "treated on the next page."))
             self.status.set_text("\n".join(lines))
@@ -728,6 +728,12 @@ class IngredientsPage(Page):
             self.details.setHtml(f"<h3>{escape(klass.name)}</h3><p>{escape(klass.practitioner_note)}"
                                  f"</p><p style='color:#455a64;'>{escape(klass.patient_text)}</p>")
             return
+        if self.result is not None and self.result.generally_contraindicated:
+            causes = "".join(f"<li>{escape(b.text)}</li>" for b in self.result.blocked_by
+                             if b.substance is None)
+            self.details.setHtml("<p style='color:#b71c1c;'><b>" + escape(
+                _("Every substance is ruled out for this patient:")) + f"</b></p><ul>{causes}</ul>")
+            return
         if not substance_id or self.result is None:
             self.details.setHtml("<p style='color:#607d8b;'>" + escape(
                 _("Select a substance to see why it has its status, its regulatory status and "
@@ -741,9 +747,8 @@ class IngredientsPage(Page):
         parts = [f"<h3 style='margin-bottom:2px;'>{escape(info.name)}</h3>",
                  f"<p style='color:{colour}; font-weight:bold; margin-top:0;'>{escape(text)}</p>"]
         if substance.reasons:
-            parts.append("<ul>" + "".join(
-                f"<li><b>{escape(self.kb.history[r.history].label)}</b>: {escape(r.text)}</li>"
-                for r in substance.reasons) + "</ul>")
+            parts.append("<ul>" + "".join(f"<li>{escape(r.text)}</li>" for r in substance.reasons)
+                         + "</ul>")
         if substance.excluded_by_screening:
             parts.append("<p><i>" + escape(_("Usually suggested, but left out because of the "
                                              "medical history.")) + "</i></p>")
@@ -778,7 +783,7 @@ class IngredientsPage(Page):
         general = [b for b in result.blocked_by if b.substance is None]
         if general:
             lines = [_("Mesotherapy cannot be given to this patient:")]
-            lines += [f"• {self.kb.history[b.history].label}: {b.text}" for b in general]
+            lines += [f"• {b.text}" for b in general]
             lines.append(_("No override lifts this. Save the consultation as not treated; the "
                            "record keeps what was declared."))
             self.not_treated_button.show()

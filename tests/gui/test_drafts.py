@@ -1,0 +1,88 @@
+"""Drafts: every page change saves one; closing the window mid-wizard loses nothing, and
+the next start offers the draft and resumes it where it was left."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWizard
+
+from mesodesk.ui.wizard.wizard import HISTORY, INGREDIENTS, LIFESTYLE, REVIEW
+
+from .conftest import TIMEOUT, click_box, click_next, screenshot, settle, start_consultation
+
+
+def test_close_mid_wizard_and_find_the_draft_on_restart(qtbot, open_window, db_path):
+    window = open_window(db_path)
+    wizard = start_consultation(qtbot, window, name="Ирина Смирнова", born="1986-03-19",
+                                concerns=["skin-rejuvenation", "hair-loss"],
+                                history=["anticoagulants"], until=HISTORY)
+    page = wizard.page_object(HISTORY)
+    # Typed on the current page and never confirmed with Next: must survive the close too.
+    page.notes.setPlainText("Apixaban 5 mg twice daily; <i>no</i> NSAIDs & no aspirin.")
+    click_box(qtbot, page.boxes["recent-nsaids"])
+    settle(qtbot, window)
+    first_draft = window.session.db.consultations.latest_draft()
+    assert first_draft is not None  # saved when the history page was reached
+    assert first_draft.document.history_notes == ""
+
+    window.close()  # the window (and the wizard in it) closes mid-consultation
+    assert not wizard.isVisible()
+
+    again = open_window(db_path)
+    assert again.draft_banner.isVisible()
+    assert "Ирина Смирнова" in again.draft_banner.text()
+    assert again.resume_action.isEnabled()
+    screenshot(again, "main-window-draft-offered")
+
+    again.draft_resume_button.click()
+    qtbot.waitUntil(lambda: again.wizard is not None and again.wizard.isVisible(), timeout=TIMEOUT)
+    resumed = again.wizard
+    state = resumed.state
+    assert state.consultation_id == first_draft.id
+    assert state.patient["name"] == "Ирина Смирнова"
+    assert state.concerns == ["skin-rejuvenation", "hair-loss"]
+    assert state.history == ["anticoagulants", "recent-nsaids"]
+    assert state.history_notes == "Apixaban 5 mg twice daily; <i>no</i> NSAIDs & no aspirin."
+    # It reopens where the practitioner was, with the page showing what was typed.
+    assert resumed.currentId() == HISTORY
+    page = resumed.page_object(HISTORY)
+    assert page.boxes["recent-nsaids"].isChecked()
+    assert page.notes.toPlainText() == state.history_notes
+
+    # Carry on from there: the same draft is updated, not a second one made.
+    click_next(qtbot, resumed, INGREDIENTS)
+    click_next(qtbot, resumed, LIFESTYLE)
+    settle(qtbot, again)
+    drafts = [r for r in again.session.db.consultations.for_patient(state.patient_id)
+              if r.status == "draft"]
+    assert [r.id for r in drafts] == [first_draft.id]
+    assert drafts[0].document.substances is not None
+
+    # Closing the wizard itself (not the window) also keeps the draft, and the next resume
+    # goes on past the pages already done.
+    resumed.button(QWizard.WizardButton.CancelButton).click()
+    settle(qtbot, again)
+    record = again.session.db.consultations.latest_draft()
+    assert record.id == first_draft.id
+    again.resume(record)
+    qtbot.waitUntil(lambda: again.wizard is not resumed and again.wizard is not None
+                    and again.wizard.isVisible(), timeout=TIMEOUT)
+    assert again.wizard.currentId() == LIFESTYLE
+
+
+def test_resume_goes_to_review_when_the_course_was_set(qtbot, open_window, db_path):
+    from mesodesk.ui.wizard.wizard import COURSE
+
+    window = open_window(db_path)
+    wizard = start_consultation(qtbot, window, name="Zoë Müller", born="1990-12-24",
+                                concerns=["cellulite"])
+    click_next(qtbot, wizard, LIFESTYLE)
+    click_next(qtbot, wizard, COURSE)
+    click_next(qtbot, wizard, REVIEW)
+    wizard.reject()
+    settle(qtbot, window)
+    draft = window.session.db.consultations.latest_draft()
+    assert draft.document.courses
+    window.resume(draft)
+    qtbot.waitUntil(lambda: window.wizard is not wizard and window.wizard is not None,
+                    timeout=TIMEOUT)
+    assert window.wizard.currentId() == REVIEW

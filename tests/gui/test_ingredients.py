@@ -1,0 +1,137 @@
+"""The ingredients page: a contraindicated substance is checked only through the override
+dialog with a written reason; a general contraindication stops the wizard and offers
+"save as not treated"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QWizard
+
+from mesodesk.ui.wizard.wizard import HISTORY, INGREDIENTS, LIFESTYLE
+
+from .conftest import TIMEOUT, click_next, screenshot, settle, start_consultation
+
+
+def press_space_on(qtbot, page, substance: str) -> None:
+    """Select the substance in the tree and toggle it with the keyboard, as a person would."""
+    item = page.items[substance][0]
+    page.tree.setCurrentItem(item)
+    page.tree.setFocus()
+    qtbot.keyClick(page.tree, Qt.Key.Key_Space)
+
+
+def test_contraindicated_substance_needs_a_written_reason(qtbot, open_window, db_path):
+    window = open_window(db_path)
+    wizard = start_consultation(qtbot, window, name="Claire Dubois", born="1979-06-03",
+                                concerns=["cellulite", "localized-fat"],
+                                history=["allergy-soy", "cardiac-arrhythmia"])
+    page = wizard.page_object(INGREDIENTS)
+    pc = page.items["phosphatidylcholine"][0]
+    assert pc.text(1) == "Contraindicated"
+
+    # Ticking it opens the override dialog and leaves it unticked.
+    press_space_on(qtbot, page, "phosphatidylcholine")
+    qtbot.waitUntil(lambda: page.override_dialog is not None and page.override_dialog.isVisible(),
+                    timeout=TIMEOUT)
+    dialog = page.override_dialog
+    assert pc.checkState(0) == Qt.CheckState.Unchecked
+    assert "phosphatidylcholine" not in wizard.state.substances
+    assert not dialog.ok_button.isEnabled()
+    screenshot(dialog, "override-dialog")
+    # Blank space is not a reason.
+    dialog.boxes[0][1].setPlainText("   \n  ")
+    assert not dialog.ok_button.isEnabled()
+    dialog.accept()  # even forced, an empty reason does not close it
+    assert dialog.isVisible()
+    # Cancel: still unticked, nothing recorded.
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: page.override_dialog is None, timeout=TIMEOUT)
+    assert pc.checkState(0) == Qt.CheckState.Unchecked
+    assert "phosphatidylcholine" not in wizard.state.substances
+    assert wizard.state.overrides_for("phosphatidylcholine") == []
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+    # With a reason it is chosen, shown as an override, and the reason is kept.
+    press_space_on(qtbot, page, "phosphatidylcholine")
+    qtbot.waitUntil(lambda: page.override_dialog is not None, timeout=TIMEOUT)
+    dialog = page.override_dialog
+    dialog.boxes[0][1].setPlainText("Soy-free preparation <b>confirmed</b> by the pharmacy & lab.")
+    assert dialog.ok_button.isEnabled()
+    dialog.ok_button.click()
+    assert pc.checkState(0) == Qt.CheckState.Checked
+    assert pc.text(1) == "Chosen with override"
+    assert "phosphatidylcholine" in wizard.state.substances
+    assert wizard.state.overrides_for("phosphatidylcholine") == [{
+        "substance": "phosphatidylcholine", "history": "allergy-soy",
+        "reason": "Soy-free preparation <b>confirmed</b> by the pharmacy & lab."}]
+    page.tree.setCurrentItem(pc)
+    assert "confirmed" in page.details.toPlainText()
+
+    # Levothyroxine: contraindicated by the arrhythmia AND always needs a reason: two boxes.
+    press_space_on(qtbot, page, "levothyroxine")
+    qtbot.waitUntil(lambda: page.override_dialog is not None, timeout=TIMEOUT)
+    dialog = page.override_dialog
+    assert [history for history, _box in dialog.boxes] == ["cardiac-arrhythmia", None]
+    dialog.boxes[0][1].setPlainText("Cardiologist agrees.")
+    assert not dialog.ok_button.isEnabled()
+    dialog.boxes[1][1].setPlainText("Documented hypothyroidism, not for weight loss.")
+    dialog.ok_button.click()
+    assert {o["history"] for o in wizard.state.overrides_for("levothyroxine")} == {
+        "cardiac-arrhythmia", None}
+
+    # Unticking drops the override; the screening stays unblocked throughout.
+    press_space_on(qtbot, page, "levothyroxine")
+    assert wizard.state.overrides_for("levothyroxine") == []
+    assert not page.result.blocked
+    screenshot(wizard, "wizard-4-ingredients-override")
+    click_next(qtbot, wizard, LIFESTYLE)
+    settle(qtbot, window)
+
+    # The draft holds the override with its reason.
+    record = window.session.db.consultations.get(wizard.state.consultation_id)
+    assert record.status == "draft"
+    assert [(o.substance, o.history) for o in record.document.overrides] == [
+        ("phosphatidylcholine", "allergy-soy")]
+
+
+def test_general_contraindication_stops_and_saves_not_treated(qtbot, open_window, db_path):
+    window = open_window(db_path)
+    wizard = start_consultation(qtbot, window, name="Anna Kowalska", born="1992-02-14",
+                                concerns=["cellulite"], history=["pregnancy"],
+                                notes="About 10 weeks pregnant.", until=HISTORY)
+    history_page = wizard.page_object(HISTORY)
+    assert history_page.status.isVisible()
+    assert "Pregnancy: no mesotherapy" in history_page.status.text()
+    click_next(qtbot, wizard, INGREDIENTS)
+    page = wizard.page_object(INGREDIENTS)
+    assert page.blocked.isVisible()
+    assert "cannot be given" in page.blocked.text()
+    assert "Pregnancy: no mesotherapy" in page.blocked.text()
+    assert not page.tree.isEnabled()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    screenshot(wizard, "wizard-4-ingredients-blocked")
+
+    page.not_treated_button.click()
+    qtbot.waitUntil(lambda: wizard.state.finished, timeout=TIMEOUT)
+    settle(qtbot, window)
+    assert "not treated" in page.blocked.text()
+    records = window.session.db.consultations.for_patient(wizard.state.patient_id)
+    assert [r.status for r in records] == ["not-treated"]
+    assert records[0].document.history_notes == "About 10 weeks pregnant."
+    wizard.reject()
+    settle(qtbot, window)
+    # Closing after that makes no draft.
+    assert window.session.db.consultations.latest_draft() is None
+
+
+def test_under_18_is_flagged_from_the_date_of_birth(qtbot, open_window, db_path):
+    window = open_window(db_path)
+    wizard = start_consultation(qtbot, window, name="Sofia Rossi", born="2010-07-01",
+                                concerns=["skin-rejuvenation"], until=HISTORY)
+    page = wizard.page_object(HISTORY)
+    assert page.under_18.isChecked()
+    assert not page.under_18.isEnabled()
+    assert "16 years" in page.under_18.text() or "15 years" in page.under_18.text()
+    assert page.status.isVisible()
+    click_next(qtbot, wizard, INGREDIENTS)
+    assert wizard.page_object(INGREDIENTS).blocked.isVisible()
