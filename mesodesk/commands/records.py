@@ -125,21 +125,25 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def export_command(args: argparse.Namespace) -> int:
     wanted = consultation_id(args.consultation_id)
-    with open_store(args, "export", migrate=False) as db:
-        record = db.consultations.get(wanted)
-    text = record.document.to_json(indent=2) + "\n"
-    if args.out == "-":
-        sys.stdout.write(text)
-        print(f"consultation {wanted} ({record.status}) written to standard output",
-              file=sys.stderr)
-        return EXIT_OK
-    out = Path(args.out)
-    if out.is_dir():
+    out = None if args.out == "-" else Path(args.out)
+    if out is not None and out.is_dir():
         raise CommandError(f"{out}: is a folder; give a file name such as "
                            f"{out / f'consultation-{wanted}.json'}")
-    _write_atomically(out, text)
+    with open_store(args, "export", migrate=False) as db:
+        record = db.consultations.get(wanted)
+        text = record.document.to_json(indent=2) + "\n"
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            _write_atomically(out, text)
+        # patient data left the database: the audit trail says where it went
+        db.audit.note("export", table="consultations", record_id=wanted,
+                      details={"to": str(out.absolute()) if out else "standard output",
+                               "fingerprint": record.document.fingerprint()},
+                      actor=actor("export"))
+    where = "standard output" if out is None else str(out)
     print(f"wrote consultation {wanted} ({record.status}, fingerprint "
-          f"{record.document.fingerprint()}) to {out}")
+          f"{record.document.fingerprint()}) to {where}", file=sys.stderr if out is None else sys.stdout)
     return EXIT_OK
 
 
@@ -168,12 +172,16 @@ def restore_command(args: argparse.Namespace) -> int:
         print(f"the database it replaced is kept at {result.kept_aside}")
     with store_errors():
         db = open_database(location.path, location.passphrase, actor=actor("restore"))
-    try:
-        if db.upgrade_backup is not None:
-            print(f"upgraded the restored database to the current schema (its previous version "
-                  f"is backed up at {db.upgrade_backup})")
-    finally:
-        db.close()
+        try:
+            if db.upgrade_backup is not None:
+                print(f"upgraded the restored database to the current schema (its previous "
+                      f"version is backed up at {db.upgrade_backup})")
+            # the restored trail continues with the restore itself
+            db.audit.note("restore-backup", actor=actor("restore"), details={
+                "from": str(result.summary.path), "schema": result.summary.revision,
+                "replaced_database_kept_at": str(result.kept_aside or "")})
+        finally:
+            db.close()
     return EXIT_OK
 
 

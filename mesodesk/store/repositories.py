@@ -644,6 +644,23 @@ class Settings(_Repository):
 
 
 class AuditTrail(_Repository):
+    def note(self, action: str, *, table: str = "database", record_id: int | None = None,
+             details: dict[str, str] | None = None, actor: str = "") -> AuditEvent:
+        """Record an event that changes no record (an export, a restore, a print) in the
+        chain. For a record of an audited table, before and after are its current state."""
+        if not action or len(action) > 40:
+            raise InvalidRecord("action: must be 1 to 40 characters")
+        with self._db.writing() as connection:
+            state = None
+            if record_id is not None and table in audit.AUDITED_TABLES:
+                source = audit.AUDITED_TABLES[table]
+                row = connection.execute(select(source).where(source.c.id == record_id)).first()
+                if row is None:
+                    raise NotFound(f"there is no {table} record {record_id}")
+                state = audit.state_hash(table, row._mapping)
+            return audit.append(connection, actor=actor, action=action, table=table,
+                                record_id=record_id, before=state, after=state, details=details)
+
     def verify(self) -> AuditReport:
         with self._db.reading() as connection:
             return audit.verify(connection)

@@ -161,3 +161,17 @@ def test_concurrent_writers_keep_one_chain(db) -> None:
     report = db.audit.verify()
     assert report.ok, report.problems
     assert report.checked == 61
+
+
+def test_events_that_change_no_record_join_the_chain(db, patient) -> None:
+    from mesodesk.store import NotFound
+
+    printed = db.audit.note("print-plan", table="patients", record_id=patient.id,
+                            details={"copies": "2"}, actor="front desk")
+    assert printed.before == printed.after  # the record did not change
+    db.audit.note("open-on-new-computer")
+    with pytest.raises(NotFound):
+        db.audit.note("print-plan", table="patients", record_id=999)
+    assert [e.action for e in db.audit.events(limit=2)] == ["open-on-new-computer", "print-plan"]
+    assert db.audit.events(table="patients", record_id=patient.id)[0].details == {"copies": "2"}
+    assert db.audit.verify().ok

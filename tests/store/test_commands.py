@@ -98,6 +98,10 @@ def test_export_writes_the_stored_document(cli, backend, tmp_path) -> None:
     assert json.loads(out_file.read_text(encoding="utf-8")) == original
     code, out, err = cli("export", "1", "--out", "-")
     assert code == 0 and json.loads(out) == original
+    with backend.open() as db:  # the disclosure is in the audit trail
+        exports = [e for e in db.audit.events() if e.action == "export"]
+        assert [e.details["to"] for e in exports] == ["standard output", str(out_file)]
+        assert exports[0].record_id == 1 and db.audit.verify().ok
 
 
 @pytest.mark.parametrize(("wanted", "message"), [
@@ -136,7 +140,15 @@ def test_backup_and_restore_commands(cli, backend, tmp_path) -> None:
     code, out, _ = cli("restore", str(target))
     assert code == 0
     assert "restored it into" in out and "kept at" in out
-    assert table_dump(backend) == saved
+    restored = table_dump(backend)
+    # the records are the backup's; the trail goes on with the restore itself
+    assert {k: v for k, v in restored.items() if k != "audit_events"} == {
+        k: v for k, v in saved.items() if k != "audit_events"}
+    assert restored["audit_events"][:-1] == saved["audit_events"]
+    with backend.open() as db:
+        event = db.audit.events(limit=1)[0]
+        assert event.action == "restore-backup" and event.details["from"] == str(target)
+        assert db.audit.verify().ok
 
 
 def test_restore_of_a_file_that_is_not_a_backup(file_cli, file_backend) -> None:
