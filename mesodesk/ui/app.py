@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 
 from mesodesk.i18n import _
 
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _lock_path(options: Any) -> str:
@@ -82,7 +85,6 @@ def run_app(args: Any) -> int:
     app.setOrganizationName("mesodesk")
     app.setDesktopFileName("mesodesk")
     app.setWindowIcon(icon("mesodesk"))
-    setup_logging()
     lock = None
     if not options.demo:
         lock, refusal = acquire_instance_lock(options)
@@ -97,6 +99,7 @@ def run_app(args: Any) -> int:
     Runner.default_error_handler = crash.report
 
     window = MainWindow(options)
+    window.painted.connect(setup_logging)  # the log file once the window is on screen
     exit_after = os.environ.get("MESODESK_EXIT_AFTER", "")
     if exit_after == "painted":
         window.painted.connect(lambda: QTimer.singleShot(0, window.close))

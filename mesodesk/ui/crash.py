@@ -8,9 +8,6 @@ in a worker thread is handed over through a queued signal.
 
 from __future__ import annotations
 
-import logging
-import logging.handlers
-import platform
 import sys
 import threading
 import traceback
@@ -34,9 +31,10 @@ from PySide6.QtWidgets import (
 
 from mesodesk import __version__
 from mesodesk.i18n import _
+from mesodesk.ui.lazylog import get_logger
 from mesodesk.paths import user_log_dir
 
-log = logging.getLogger("mesodesk")
+log = get_logger("mesodesk")
 
 LOG_FILE_NAME = "mesodesk.log"
 
@@ -47,6 +45,8 @@ def log_file() -> Path:
 
 def setup_logging() -> Path:
     """Log to a rotating file in the user log directory (and warnings to stderr)."""
+    import logging
+
     path = log_file()
     root = logging.getLogger()
     for existing in [h for h in root.handlers if getattr(h, "_mesodesk", False)]:
@@ -54,9 +54,11 @@ def setup_logging() -> Path:
             return path
         root.removeHandler(existing)  # the log directory changed (a test, another home)
         existing.close()
+    from logging import handlers  # not needed before the window is on screen
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        handler: logging.Handler = handlers.RotatingFileHandler(
             path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         handler = logging.StreamHandler(sys.stderr)
@@ -70,6 +72,8 @@ def setup_logging() -> Path:
 
 def error_details(error_type: type[BaseException], error: BaseException,
                   tb: TracebackType | None) -> str:
+    import platform
+
     lines = traceback.format_exception(error_type, error, tb)
     header = (f"mesodesk {__version__}, Python {platform.python_version()}, "
               f"{platform.platform()}\n")
@@ -159,6 +163,7 @@ class CrashHandler(QObject):
             self._exit_app(1)
             return
         details = error_details(error_type, error, tb)
+        setup_logging()  # normally done once the window is painted; make sure of it now
         log.critical("uncaught error\n%s", details)
         summary = f"{error_type.__name__}: {error}"
         if not self.show_dialog:

@@ -7,10 +7,13 @@ from PySide6.QtGui import QIcon
 from mesodesk.paths import resource_dir
 
 _cache: dict[str, QIcon] = {}
+_folder: list[str] = []
 
 
 def icon_path(name: str) -> str:
-    return str(resource_dir("icons", f"{name}.svg"))
+    if not _folder:
+        _folder.append(str(resource_dir("icons")))
+    return f"{_folder[0]}/{name}.svg"
 
 
 def icon(name: str) -> QIcon:

@@ -10,23 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from mesodesk.i18n import _
 from mesodesk.ui.icons import icon
 
+TYPE_CHECKING = False  # typing itself is not imported on the way to the first paint
 if TYPE_CHECKING:
+    from typing import Any, Protocol
+
     from mesodesk.domain.records import ConsultationRecord, PatientRecord
     from mesodesk.ui.workers import Runner
 
+    class PatientSource(Protocol):
+        def search(self, text: str = "", *, limit: int = 100, offset: int = 0
+                   ) -> list[PatientRecord]: ...
+        def count(self, text: str = "") -> int: ...
+
 Index = QModelIndex | QPersistentModelIndex
-
-
-class PatientSource(Protocol):
-    def search(self, text: str = "", *, limit: int = 100, offset: int = 0) -> list[PatientRecord]: ...
-    def count(self, text: str = "") -> int: ...
 
 
 def age_in_years(born: dt.date, on: dt.date | None = None) -> int:
@@ -223,6 +225,9 @@ class ConsultationHistoryModel(QAbstractTableModel):
 
     def set_concern_namer(self, concern_name: Callable[[str], str]) -> None:
         self._concern_name = concern_name
+        if self._rows:
+            self.dataChanged.emit(self.index(0, self.CONCERNS),
+                                  self.index(len(self._rows) - 1, self.CONCERNS))
 
     def set_records(self, records: list[ConsultationRecord]) -> None:
         self.beginResetModel()

@@ -10,20 +10,16 @@ This module imports no Qt, so it can run before Qt is loaded.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
+from collections import namedtuple
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from mesodesk.i18n import _
 
 
-@dataclass(frozen=True)
-class SystemLibrary:
-    soname: str
-    debian: str  # Debian and Ubuntu package
-    fedora: str  # Fedora package
+# soname, the Debian and Ubuntu package, the Fedora package
+SystemLibrary = namedtuple("SystemLibrary", ["soname", "debian", "fedora"])
 
 
 # What Qt 6's xcb platform plugin loads (Qt documentation, "Qt for X11 Requirements").
@@ -50,6 +46,8 @@ XCB_LIBRARIES: tuple[SystemLibrary, ...] = (
 
 
 def _loads(soname: str) -> bool:
+    import ctypes
+
     try:
         ctypes.CDLL(soname)
     except OSError:

@@ -6,26 +6,29 @@ pydantic) happen after the window is already on screen.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from mesodesk.i18n import _
 
+TYPE_CHECKING = False  # typing, dataclasses, hashlib: none on the way to the first paint
 if TYPE_CHECKING:
+    from typing import Any
+
     from mesodesk.domain.knowledge import KnowledgeBase
     from mesodesk.domain.records import ClinicSettings, ConsultationRecord
 
 
-@dataclass
 class StartOptions:
-    location: str | None = None   # a file, a URL, or None for MESODESK_DB / the default
-    passphrase: str | None = None
-    demo: bool = False
-    from_settings: bool = False   # the location came from the Settings dialog
+    def __init__(self, location: str | None = None, passphrase: str | None = None,
+                 demo: bool = False, from_settings: bool = False):
+        self.location = location      # a file, a URL, or None for MESODESK_DB / the default
+        self.passphrase = passphrase
+        self.demo = demo
+        self.from_settings = from_settings  # the location came from the Settings dialog
+
+    def __repr__(self) -> str:  # the passphrase is never shown
+        return f"StartOptions(location={self.location!r}, demo={self.demo})"
 
     @classmethod
     def from_args(cls, args: Any) -> StartOptions:
@@ -61,17 +64,24 @@ class StartOptions:
             from mesodesk.paths import user_data_dir
 
             where = "default:" + str(user_data_dir().resolve())
-        return hashlib.sha256(where.encode("utf-8")).hexdigest()[:16]
+        import zlib
+
+        data = where.encode("utf-8")
+        return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
-@dataclass
 class Session:
-    db: Any  # mesodesk.store.Database (not imported here: it pulls in SQLAlchemy)
-    kb: KnowledgeBase
-    settings: ClinicSettings
-    draft: ConsultationRecord | None = None
-    demo_dir: Path | None = None
-    notes: list[str] = field(default_factory=list)
+    """The open database and what the window needs from it. ``kb`` and ``settings`` arrive
+    a moment after the database is open (the first rows do not wait for them)."""
+
+    def __init__(self, db: Any, kb: KnowledgeBase | None = None,
+                 settings: ClinicSettings | None = None, demo_dir: Path | None = None):
+        self.db = db  # mesodesk.store.Database (not imported here: it pulls in SQLAlchemy)
+        self.kb = kb
+        self.settings = settings
+        self.draft: ConsultationRecord | None = None
+        self.demo_dir = demo_dir
+        self.notes: list[str] = []
 
     @property
     def actor(self) -> str:
@@ -88,26 +98,36 @@ class Session:
 
 
 def open_session(options: StartOptions) -> Session:
-    """Open everything the window needs. Runs in the database thread."""
-    from mesodesk.domain.knowledge import default_knowledge
+    """Open the database: all the first rows of the patient list need. Runs in the
+    database thread; ``complete_session`` loads the rest once the rows are on screen."""
     from mesodesk.store import open_database
 
-    kb = default_knowledge()
     demo_dir = None
-    location = options.location
+    kb = None
     if options.demo:
+        import tempfile
+
+        from mesodesk.domain.knowledge import default_knowledge
         from mesodesk.ui.demo import fill_demo_database
 
+        kb = default_knowledge()
         demo_dir = Path(tempfile.mkdtemp(prefix="mesodesk-demo-"))
-        location = str(demo_dir / "demo.db")
-        db = open_database(location, None)
+        db = open_database(str(demo_dir / "demo.db"), None)
         fill_demo_database(db, kb)
     else:
-        db = open_database(location, options.passphrase)
-    session = Session(db=db, kb=kb, settings=db.settings.get(), demo_dir=demo_dir)
-    session.draft = db.consultations.latest_draft()
+        db = open_database(options.location, options.passphrase)
+    session = Session(db=db, kb=kb, demo_dir=demo_dir)
     backup = getattr(db, "upgrade_backup", None)
     if backup:
         session.notes.append(_("The database was upgraded; a backup was saved first: {path}")
                              .format(path=backup))
     return session
+
+
+def complete_session(session: Session) -> tuple[KnowledgeBase, ClinicSettings,
+                                                ConsultationRecord | None]:
+    """The knowledge base, the clinic's settings and an unfinished draft (database thread)."""
+    from mesodesk.domain.knowledge import default_knowledge
+
+    kb = session.kb or default_knowledge()
+    return kb, session.db.settings.get(), session.db.consultations.latest_draft()

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from PySide6.QtCore import QDate, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QFrame,
@@ -55,9 +55,18 @@ def heading(text: str, size_delta: int = 2) -> QLabel:
     return label
 
 
+def dim(widget: QWidget) -> QWidget:
+    """Grey text from the palette (no style sheet: those slow down the first paint)."""
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText))
+    palette.setColor(QPalette.ColorRole.Text, palette.color(QPalette.ColorRole.PlaceholderText))
+    widget.setPalette(palette)
+    return widget
+
+
 def hint_label(text: str = "") -> QLabel:
     label = plain_label(text)
-    label.setStyleSheet("color: palette(placeholder-text);")
+    dim(label)
     return label
 
 
@@ -98,12 +107,24 @@ class Banner(QFrame):
         self.set_kind(kind)
 
     def set_kind(self, kind: str) -> None:
-        background, border = _BANNER_COLOURS[kind]
         self.kind = kind
+        if self.isVisible():
+            self._apply_kind()
+
+    def _apply_kind(self) -> None:
+        # Styled when first shown: a hidden banner costs nothing at start-up.
+        if getattr(self, "_applied", None) == self.kind:
+            return
+        self._applied = self.kind
+        background, border = _BANNER_COLOURS[self.kind]
         self.setStyleSheet(
             f"QFrame#banner {{ background: {background}; border: 1px solid {border};"
             " border-radius: 4px; } QFrame#banner QLabel { color: #212121; }")
-        self._icon.setPixmap(status_icon(kind).pixmap(QSize(20, 20)))
+        self._icon.setPixmap(status_icon(self.kind).pixmap(QSize(20, 20)))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._apply_kind()
+        super().showEvent(event)
 
     def set_text(self, text: str) -> None:
         self.label.setText(text)

@@ -84,7 +84,7 @@ def open_window(qtbot) -> Iterator[Callable[..., MainWindow]]:
         qtbot.waitUntil(lambda: window.session is not None or window.problem_banner.isVisible(),
                         timeout=TIMEOUT)
         assert window.session is not None, window.problem_banner.text()
-        qtbot.waitUntil(lambda: window.model.searched, timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: window.model.searched and window.is_ready, timeout=TIMEOUT)
         settle(qtbot, window)
         windows.append(window)
         return window
