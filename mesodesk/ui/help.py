@@ -8,38 +8,39 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from mesodesk.i18n import _
 from mesodesk.paths import user_log_dir
+from mesodesk.ui.widgets import N_
 
 SHORTCUTS = [
-    ("Ctrl+N", "New consultation for the selected patient"),
-    ("Ctrl+Shift+N", "New patient"),
-    ("Ctrl+E", "Edit the selected patient"),
-    ("Ctrl+F", "Find a patient"),
-    ("Ctrl+R", "Resume the unfinished consultation"),
-    ("Ctrl+O", "Import a consultation document"),
-    ("Ctrl+Shift+E", "Export the selected consultation"),
-    ("Ctrl+P", "Print the selected consultation's plan"),
-    ("Ctrl+,", "Settings"),
-    ("F1", "This help"),
-    ("Alt+N / Alt+B", "Next / back in the consultation"),
-    ("Space", "Tick or untick the highlighted item"),
+    ("Ctrl+N", N_("New consultation for the selected patient")),
+    ("Ctrl+Shift+N", N_("New patient")),
+    ("Ctrl+E", N_("Edit the selected patient")),
+    ("Ctrl+F", N_("Find a patient")),
+    ("Ctrl+R", N_("Resume the unfinished consultation")),
+    ("Ctrl+O", N_("Import a consultation document")),
+    ("Ctrl+Shift+E", N_("Export the selected consultation")),
+    ("Ctrl+P", N_("Print the selected consultation's plan")),
+    ("Ctrl+,", N_("Settings")),
+    ("F1", N_("This help")),
+    ("Alt+N / Alt+B", N_("Next / back in the consultation")),
+    ("Space", N_("Tick or untick the highlighted item")),
 ]
 
 GUIDE = [
-    ("Find or register the patient",
-     "Type part of a name, a date of birth (1988-04-12) or a phone number in the search box; "
-     "accents and case do not matter. New patient registers someone new."),
-    ("Run the consultation",
-     "New consultation walks through the concerns, the medical history, the ingredients, "
+    (N_("Find or register the patient"),
+     N_("Type part of a name, a date of birth (1988-04-12) or a phone number in the search box; "
+     "accents and case do not matter. New patient registers someone new.")),
+    (N_("Run the consultation"),
+     N_("New consultation walks through the concerns, the medical history, the ingredients, "
      "lifestyle and the course. Each page change saves a draft: closing the window keeps it, "
-     "and mesodesk offers it again at the next start."),
-    ("Contraindications",
-     "The ingredients page shows each substance's status. A contraindicated substance can be "
+     "and mesodesk offers it again at the next start.")),
+    (N_("Contraindications"),
+     N_("The ingredients page shows each substance's status. A contraindicated substance can be "
      "chosen only with a written reason, which is printed on the consent. When the history rules "
-     "out all mesotherapy, save the consultation as not treated."),
-    ("Sign and print",
-     "On the review page the patient and the practitioner sign. Finishing stores the consultation "
+     "out all mesotherapy, save the consultation as not treated.")),
+    (N_("Sign and print"),
+     N_("On the review page the patient and the practitioner sign. Finishing stores the consultation "
      "and the signed consent PDF, which cannot be changed afterwards; a correction makes a new "
-     "version. Double-click a consultation to open its PDF, print it or save it."),
+     "version. Double-click a consultation to open its PDF, print it or save it.")),
 ]
 
 

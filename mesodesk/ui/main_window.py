@@ -37,7 +37,7 @@ from mesodesk.ui.icons import icon
 from mesodesk.ui.lazylog import get_logger
 from mesodesk.ui.models import ConsultationHistoryModel, PatientTableModel, age_in_years
 from mesodesk.ui.session import Session, StartOptions, complete_session, open_session
-from mesodesk.ui.widgets import Banner, dim, heading, hint_label, plain_label
+from mesodesk.ui.widgets import N_, Banner, dim, heading, hint_label, plain_label
 from mesodesk.ui.workers import Runner
 
 TYPE_CHECKING = False  # typing itself is not imported on the way to the first paint
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
 log = get_logger(__name__)
 
-SEX_TEXT = {"female": "Female", "male": "Male", "other": "Other", "unspecified": "Prefers not to say"}
+SEX_TEXT = {"female": N_("Female"), "male": N_("Male"), "other": N_("Other"), "unspecified": N_("Prefers not to say")}
 
 
 class _PaintWatcher(QObject):

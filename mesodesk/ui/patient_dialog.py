@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from mesodesk.i18n import _
-from mesodesk.ui.widgets import DateField, FieldError, mark_invalid, plain_label
+from mesodesk.ui.widgets import N_, DateField, FieldError, mark_invalid, plain_label
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import NewPatient, PatientRecord
@@ -30,10 +30,10 @@ EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 SEX_CHOICES: list[tuple[str | None, str]] = [
     (None, "—"),
-    ("female", "Female"),
-    ("male", "Male"),
-    ("other", "Other"),
-    ("unspecified", "Prefers not to say"),
+    ("female", N_("Female")),
+    ("male", N_("Male")),
+    ("other", N_("Other")),
+    ("unspecified", N_("Prefers not to say")),
 ]
 
 

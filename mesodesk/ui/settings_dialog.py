@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from mesodesk.i18n import _
-from mesodesk.ui.widgets import FieldError, hint_label, mark_invalid, plain_label
+from mesodesk.ui.widgets import N_, FieldError, hint_label, mark_invalid, plain_label
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import ClinicSettings
@@ -34,7 +34,7 @@ MAX_ADDRESS = 1000
 LOGO_MAX_PIXELS = 800
 LOGO_MAX_BYTES = 1024 * 1024
 
-PAPERS = [("a4", "A4"), ("letter", "US Letter")]
+PAPERS = [("a4", N_("A4")), ("letter", N_("US Letter"))]
 
 
 def logo_png_from_file(path: str) -> bytes:

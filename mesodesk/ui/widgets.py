@@ -26,6 +26,11 @@ from mesodesk.i18n import _
 from mesodesk.ui.icons import icon, status_icon
 
 
+def N_(text: str) -> str:
+    """Marks a string for translation where it is defined; ``_()`` translates it where shown."""
+    return text
+
+
 class FieldError(Exception):
     """A value a person typed is wrong; ``field`` is the label they see."""
 

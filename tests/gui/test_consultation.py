@@ -186,3 +186,37 @@ def test_whole_consultation(qtbot, open_window, db_path):
     assert window.current_patient is not None and window.current_patient.name == NAME
     assert window.history_model.record(0).has_signed_consent
     screenshot(window, "main-window-after-consultation")
+
+
+def test_the_wizard_finds_an_existing_patient_and_keeps_their_details(qtbot, open_window,
+                                                                      db_path):
+    from mesodesk.domain.records import NewPatient
+
+    window = open_window(db_path)
+    db = window.session.db
+    stored = db.patients.create(NewPatient(name="José Álvarez Núñez",
+                                           date_of_birth=dt.date(1975, 9, 30), sex="male",
+                                           phone="+34 600 000 003", notes="Prefers Spanish."))
+    wizard = window.new_consultation()
+    wizard.resize(SCREEN)
+    page = wizard.page_object(PATIENT)
+    qtbot.keyClicks(page.search, "alvarez nunez")
+    qtbot.waitUntil(lambda: page.matches_model.rowCount() == 1, timeout=TIMEOUT)
+    assert page.matches.isVisible()
+    screenshot(wizard, "wizard-1-patient-search")
+    index = page.matches_model.index(0, 0)
+    rect = page.matches.visualRect(index)
+    qtbot.mouseClick(page.matches.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert page.form.name.text() == "José Álvarez Núñez"
+    assert page.record.id == stored.id
+    assert "Existing patient" in page.who.text()
+    # A corrected phone number is saved to the patient when the page is left.
+    page.form.phone.setText("+34 600 111 222")
+    assert "changes are saved" in page.who.text()
+    click_next(qtbot, wizard, CONCERNS)
+    settle(qtbot, window)
+    again = db.patients.get(stored.id)
+    assert again.phone == "+34 600 111 222"
+    assert again.notes == "Prefers Spanish."  # not shown in the wizard, not lost either
+    assert wizard.state.patient_id == stored.id
+    assert len(db.patients.search("", limit=10)) == 1  # no duplicate made

@@ -235,9 +235,21 @@ def test_settings_are_stored_in_the_database(qtbot, open_window, db_path, tmp_pa
     assert dialog.isVisible()
     assert dialog.error.text() == "Registration number: is longer than 200 characters"
     dialog.registration.setText("12345")
+    other = tmp_path / "elsewhere" / "clinic.db"
+    dialog._set_location(str(other))  # what "Use another database file…" does once chosen
+    assert "From the next start" in dialog.database_next.text()
     screenshot(dialog, "settings")
     dialog.accept()
     settle(qtbot, window)
+    # The database location is this computer's setting, used from the next start.
+    from types import SimpleNamespace
+
+    from mesodesk.ui.config import saved_database_location
+    from mesodesk.ui.session import StartOptions
+
+    assert saved_database_location() == str(other)
+    options = StartOptions.from_args(SimpleNamespace(db=None, demo=False, passphrase_file=None))
+    assert options.location == str(other) and options.from_settings
     saved = window.session.db.settings.get()
     assert saved.name == "Κλινική <Αισθητικής> & Co"
     assert saved.default_paper == "letter"

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QSplitter,
+    QTableView,
     QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
@@ -51,7 +51,7 @@ from mesodesk.i18n import _
 from mesodesk.ui.icons import icon, status_icon
 from mesodesk.ui.models import PatientTableModel, age_in_years
 from mesodesk.ui.patient_dialog import PatientForm
-from mesodesk.ui.widgets import Banner, FieldError, heading, hint_label, plain_label
+from mesodesk.ui.widgets import N_, Banner, FieldError, heading, hint_label, plain_label
 from mesodesk.ui.wizard.override_dialog import OverrideDialog, needs_override_dialog
 from mesodesk.ui.wizard.review import long_date, review_html
 from mesodesk.ui.wizard.signature_pad import SignatureBox
@@ -199,15 +199,28 @@ class PatientPage(Page):
         layout.addLayout(find_row)
 
         self.matches_model = PatientTableModel(wizard.db_runner, self)
-        self.matches = QListView()
+        self.matches = QTableView()
         self.matches.setModel(self.matches_model)
-        self.matches.setModelColumn(PatientTableModel.NAME)
-        self.matches.setMaximumHeight(130)
-        self.matches.setUniformItemSizes(True)
+        self.matches.setMaximumHeight(150)
+        self.matches.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.matches.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.matches.setShowGrid(False)
+        self.matches.setAlternatingRowColors(True)
+        self.matches.verticalHeader().hide()
+        self.matches.verticalHeader().setDefaultSectionSize(24)
+        header = self.matches.horizontalHeader()
+        header.setSectionResizeMode(PatientTableModel.NAME, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((PatientTableModel.BORN, 100), (PatientTableModel.AGE, 48),
+                              (PatientTableModel.PHONE, 170)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.matches.setAccessibleName(_("Matching patients"))
         self.matches.hide()
         self.matches.clicked.connect(self._picked)
         self.matches.activated.connect(self._picked)
         self.search.textChanged.connect(self._search_changed)
+        self.search.returnPressed.connect(self._pick_first)
         layout.addWidget(self.matches)
 
         self.who = plain_label()
@@ -228,6 +241,7 @@ class PatientPage(Page):
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.setMaximumDate(_qdate(dt.date.today()))
         self.date.setMinimumDate(QDate(2000, 1, 1))
+        self.date.setMaximumWidth(160)
         self.practitioner = QLineEdit()
         self.practitioner.setPlaceholderText(_("Optional"))
         self.registration = QLineEdit()
@@ -277,6 +291,11 @@ class PatientPage(Page):
     def _search_changed(self, text: str) -> None:
         self.matches.setVisible(bool(text.strip()))
         self.matches_model.set_filter(text)
+
+    @Slot()
+    def _pick_first(self) -> None:
+        if self.matches_model.rowCount() > 0:
+            self._picked(self.matches_model.index(0, 0))
 
     @Slot()
     def _picked(self, index) -> None:
@@ -473,7 +492,7 @@ class HistoryPage(Page):
         self.notes.setPlaceholderText(_("Medicines with doses, other allergies, anything else the "
                                         "patient mentions"))
         self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(64)
+        self.notes.setFixedHeight(90)
         notes_label = QLabel(_("Medicines, other allergies and &notes:"))
         notes_label.setBuddy(self.notes)
         layout.addWidget(notes_label)
@@ -533,7 +552,7 @@ class HistoryPage(Page):
 
 
 # ---------------------------------------------------------------------------------------------
-STATUS_TEXT = {"ok": "OK", "caution": "Caution", "contraindicated": "Contraindicated"}
+STATUS_TEXT = {"ok": N_("OK"), "caution": N_("Caution"), "contraindicated": N_("Contraindicated")}
 STATUS_COLOURS = {"ok": "#1b5e20", "caution": "#8a5300", "contraindicated": "#b71c1c",
                   "override": "#6a1b9a"}
 

@@ -14,9 +14,10 @@ from mesodesk.domain.document import Consultation
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.screening import ScreeningResult
 from mesodesk.i18n import _
+from mesodesk.ui.widgets import N_
 
 STATUS_COLOURS = {"ok": "#2e7d32", "caution": "#b26a00", "contraindicated": "#c62828"}
-SEX = {"female": "Female", "male": "Male", "other": "Other", "unspecified": "Prefers not to say"}
+SEX = {"female": N_("Female"), "male": N_("Male"), "other": N_("Other"), "unspecified": N_("Prefers not to say")}
 
 
 def long_date(day) -> str:

@@ -16,26 +16,27 @@ from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.records import ClinicSettings, PatientRecord
 from mesodesk.domain.screening import ScreeningResult, screen
 from mesodesk.i18n import _
+from mesodesk.ui.widgets import N_
 
 # JSON path prefix -> the label the person sees in the wizard
 FIELD_LABELS = {
-    "date": "Consultation date",
-    "patient.name": "Name",
-    "patient.date_of_birth": "Date of birth",
-    "patient.phone": "Phone",
-    "patient.email": "Email",
-    "practitioner.name": "Practitioner name",
-    "practitioner.registration": "Registration number",
-    "concerns": "Concerns",
-    "areas": "Treatment areas",
-    "history_notes": "Medicines, other allergies and notes",
-    "history": "Medical history",
-    "lifestyle": "Lifestyle",
-    "notes": "Notes for the record",
-    "substances": "Ingredients",
-    "overrides": "Override reason",
-    "courses": "Course",
-    "signatures": "Signatures",
+    "date": N_("Consultation date"),
+    "patient.name": N_("Name"),
+    "patient.date_of_birth": N_("Date of birth"),
+    "patient.phone": N_("Phone"),
+    "patient.email": N_("Email"),
+    "practitioner.name": N_("Practitioner name"),
+    "practitioner.registration": N_("Registration number"),
+    "concerns": N_("Concerns"),
+    "areas": N_("Treatment areas"),
+    "history_notes": N_("Medicines, other allergies and notes"),
+    "history": N_("Medical history"),
+    "lifestyle": N_("Lifestyle"),
+    "notes": N_("Notes for the record"),
+    "substances": N_("Ingredients"),
+    "overrides": N_("Override reason"),
+    "courses": N_("Course"),
+    "signatures": N_("Signatures"),
 }
 
 

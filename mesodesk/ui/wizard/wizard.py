@@ -85,6 +85,8 @@ class ConsultationWizard(QWizard):
         self.draft_status.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.draft_status.setStyleSheet("QPushButton { color: palette(placeholder-text); border: none;"
                                         " text-align: left; }")
+        self.draft_status.setMinimumWidth(
+            self.draft_status.fontMetrics().horizontalAdvance(_("Draft saved at 00:00")) + 220)
         self.setButton(QWizard.WizardButton.CustomButton1, self.draft_status)
         self.setButtonLayout([QWizard.WizardButton.CustomButton1, QWizard.WizardButton.Stretch,
                               QWizard.WizardButton.CancelButton, QWizard.WizardButton.BackButton,
