@@ -92,9 +92,12 @@ class Database:
     # -- transactions --------------------------------------------------------------------
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        """A consistent snapshot for reads; every database error becomes a StoreError."""
+        """One snapshot for all reads inside (SQLite: a read transaction in WAL mode;
+        PostgreSQL: REPEATABLE READ); every database error becomes a StoreError."""
         with translating(self.location):
             with self.engine.connect() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execution_options(isolation_level="REPEATABLE READ")
                 with connection.begin():
                     yield connection
 
