@@ -33,7 +33,6 @@ from mesodesk.store.base import (
     SchemaTooNew,
     StoreError,
     Unsupported,
-    WrongPassphrase,
 )
 from mesodesk.store.engine import (
     Location,
