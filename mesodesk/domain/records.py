@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from mesodesk.domain.document import Consultation
+if TYPE_CHECKING:  # pydantic stays off the path to the patient list's first rows
+    from mesodesk.domain.document import Consultation
 
 ConsultationStatus = Literal["draft", "final", "not-treated"]
 Sex = Literal["female", "male", "other", "unspecified"]
