@@ -74,6 +74,9 @@ class MainWindow(QMainWindow):
 
     def __init__(self, options: StartOptions | None = None, parent: QWidget | None = None):
         super().__init__(parent)
+        from mesodesk.ui import gc_guard
+
+        gc_guard.install()  # worker threads must never collect a cycle holding a widget
         self.options = options or StartOptions()
         self.session: Session | None = None
         self.db_runner = Runner("db", 1, self)

@@ -62,6 +62,21 @@ def drag(qtbot, widget: QWidget, points: list[tuple[int, int]]) -> None:
     qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=QPoint(*points[-1]))
 
 
+@pytest.fixture(scope="package", autouse=True)
+def _collect_on_the_gui_thread() -> Iterator[None]:
+    """The main window collects garbage on the GUI thread only (see mesodesk.ui.gc_guard);
+    give the other test packages their automatic collection back afterwards."""
+    import gc
+
+    yield
+    from mesodesk.ui import gc_guard
+
+    for collector in gc_guard._installed:
+        collector.timer.stop()
+    gc_guard._installed.clear()
+    gc.enable()
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "clinic.db"
