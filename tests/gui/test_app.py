@@ -19,7 +19,7 @@ from mesodesk.ui.demo import DEMO_PATIENTS
 from mesodesk.ui.platform_check import display_problem
 from mesodesk.ui.session import StartOptions
 
-from .conftest import TIMEOUT, settle
+from .conftest import TIMEOUT, screenshot, settle
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -86,7 +86,13 @@ def test_demo_opens_on_a_temporary_database_full_of_patients(qtbot, open_window)
     assert {"Ε", "И", "C"} <= scripts or any("\u0370" <= n[0][0] <= "\u03ff" for n in DEMO_PATIENTS)
     demo_dir = window.session.demo_dir
     assert demo_dir is not None and demo_dir.exists()
+    # The picture for the README: a patient with a signed consultation selected.
+    row = window.model.row_of(db.patients.search("Ελένη Παπαδοπούλου", limit=1)[0].id)
+    window.table.selectRow(row)
+    qtbot.waitUntil(lambda: window.history_model.rowCount() == 3, timeout=TIMEOUT)
     settle(qtbot, window)
+    assert window.history_model.record(0).has_signed_consent
+    screenshot(window, "main-window-demo")
 
 
 def test_demo_command_runs_and_cleans_up(tmp_path):
