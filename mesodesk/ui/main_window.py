@@ -264,9 +264,9 @@ class MainWindow(QMainWindow):
         self.detail_stack = QStackedWidget()
         empty = QWidget()
         empty_layout = QVBoxLayout(empty)
-        self.detail_empty = plain_label(_("Select a patient to see their details and "
-                                          "consultations, or register one with New patient "
-                                          "(Ctrl+Shift+N)."))
+        self._detail_hint = _("Select a patient to see their details and consultations, or "
+                              "register one with New patient (Ctrl+Shift+N).")
+        self.detail_empty = plain_label(self._detail_hint)
         self.detail_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         dim(self.detail_empty)
         empty_layout.addWidget(self.detail_empty)
@@ -400,6 +400,7 @@ class MainWindow(QMainWindow):
             return
         self.session = session
         self.problem_banner.hide()
+        self.detail_empty.setText(self._detail_hint)
         self.model.set_source(session.db.patients)
         self._show_database()
         for note in session.notes:
@@ -440,8 +441,9 @@ class MainWindow(QMainWindow):
         if name == "WrongPassphrase" or "passphrase" in str(error).lower():
             self.problem_banner.add_button(_("Enter passphrase…")).clicked.connect(self._ask_passphrase)
         self.problem_banner.add_button(_("Try again")).clicked.connect(self._retry_open)
-        self.problem_banner.add_button(_("Settings…"), "settings").clicked.connect(
+        self.problem_banner.add_button(_("Use another database…")).clicked.connect(
             self._choose_other_database)
+        self.detail_empty.setText("")
         self.openFailed.emit(str(error))
 
     @Slot()
@@ -458,8 +460,11 @@ class MainWindow(QMainWindow):
         text, ok = QInputDialog.getText(self, _("Encrypted database"),
                                         _("Passphrase for this database:"), QLineEdit.EchoMode.Password)
         if ok and text:
-            self.options.passphrase = text
-            self._retry_open()
+            self.open_with_passphrase(text)
+
+    def open_with_passphrase(self, passphrase: str) -> None:
+        self.options.passphrase = passphrase
+        self._retry_open()
 
     @Slot()
     def _choose_other_database(self) -> None:

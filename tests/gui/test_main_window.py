@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QLabel, QTextBrowser
+from PySide6.QtWidgets import QLabel, QPushButton, QTextBrowser
 
 from mesodesk.domain.knowledge import default_knowledge
 from mesodesk.paths import examples_dir
@@ -261,3 +261,56 @@ def test_settings_are_stored_in_the_database(qtbot, open_window, db_path, tmp_pa
     wizard = window.new_consultation()
     assert wizard.state.practitioner == {"name": "Dr Maria Ioannou", "registration": "12345"}
     wizard.reject()
+
+
+def test_an_encrypted_database_asks_for_its_passphrase(qtbot, db_path):
+    from mesodesk.domain.records import NewPatient
+    from mesodesk.store import open_database
+    from mesodesk.ui.main_window import MainWindow
+    from mesodesk.ui.session import StartOptions
+
+    db = open_database(str(db_path), passphrase="correct horse")
+    db.patients.create(NewPatient(name="Ελένη Παπαδοπούλου", date_of_birth=dt.date(1988, 4, 12)))
+    db.close()
+
+    window = MainWindow(StartOptions(location=str(db_path)))
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(window.problem_banner.isVisible, timeout=TIMEOUT)
+    assert "encrypted" in window.problem_banner.text()
+    buttons = [b.text() for b in window.problem_banner.findChildren(QPushButton)]
+    assert "Enter passphrase…" in buttons
+    assert window.session is None
+    assert not window.new_consultation_action.isEnabled()
+    screenshot(window, "main-window-passphrase")
+
+    window.open_with_passphrase("wrong")
+    qtbot.waitUntil(lambda: window.problem_banner.isVisible()
+                    and "wrong passphrase" in window.problem_banner.text(), timeout=TIMEOUT)
+    window.open_with_passphrase("correct horse")
+    qtbot.waitUntil(lambda: window.is_ready, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=TIMEOUT)
+    assert not window.problem_banner.isVisible()
+    assert window.db_label.text().endswith("(encrypted)")
+    assert window.db_icon.toolTip() == "The database is encrypted"
+    window.close()
+
+
+def test_ctrl_n_starts_a_consultation_for_the_selected_patient(qtbot, open_window, db_path):
+    from mesodesk.domain.records import NewPatient
+
+    window = open_window(db_path)
+    window.session.db.patients.create(NewPatient(name="Léa Fontaine",
+                                                 date_of_birth=dt.date(1998, 10, 25)))
+    window.refresh()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=TIMEOUT)
+    window.table.selectRow(0)
+    qtbot.waitUntil(lambda: window.current_patient is not None, timeout=TIMEOUT)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.wizard is not None and window.wizard.isVisible(), timeout=TIMEOUT)
+    page = window.wizard.currentPage()
+    assert page.form.name.text() == "Léa Fontaine"
+    assert window.wizard.windowTitle() == "Consultation: Léa Fontaine"
+    window.wizard.reject()
+    settle(qtbot, window)
