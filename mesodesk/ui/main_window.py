@@ -736,6 +736,7 @@ class MainWindow(QMainWindow):
                                     record=record, parent=self)
         wizard.setWindowModality(Qt.WindowModality.WindowModal)
         wizard.saved.connect(self._consultation_saved)
+        wizard.patientKept.connect(lambda patient: self.refresh(select_patient=patient.id))
         wizard.finished.connect(self._wizard_closed)
         if self.wizard is not None:
             self.wizard.deleteLater()  # the previous one, closed: its queued saves are done
@@ -1090,7 +1091,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.wizard is not None:
             try:
-                self.wizard.close()
+                self.wizard.close_for_quit()
             except RuntimeError:
                 pass
         for preview in list(self.previews):

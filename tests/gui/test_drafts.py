@@ -86,3 +86,40 @@ def test_resume_goes_to_review_when_the_course_was_set(qtbot, open_window, db_pa
     qtbot.waitUntil(lambda: window.wizard is not wizard and window.wizard is not None,
                     timeout=TIMEOUT)
     assert window.wizard.currentId() == REVIEW
+
+
+def test_closing_on_the_first_page_keeps_a_typed_patient(qtbot, open_window, db_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from .conftest import type_text
+
+    window = open_window(db_path)
+    wizard = window.new_consultation()
+    page = wizard.currentPage()
+    type_text(qtbot, page.form.name, "Αικατερίνη Σταύρου")
+    # Incomplete (no date of birth): closing asks before losing it.
+    wizard.button(QWizard.WizardButton.CancelButton).click()
+    assert wizard.isVisible()
+    box = wizard.discard_box
+    assert box is not None and box.isVisible()
+    assert "Date of birth" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert wizard.isVisible()
+    assert page.form.error.text() == "Date of birth: is required"
+    # Complete: closing keeps the patient, nothing asked.
+    qtbot.keyClicks(page.form.born.edit, "1991-09-09")
+    wizard.button(QWizard.WizardButton.CancelButton).click()
+    assert not wizard.isVisible()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=TIMEOUT)
+    settle(qtbot, window)
+    patients = window.session.db.patients.search("", limit=10)
+    assert [p.name for p in patients] == ["Αικατερίνη Σταύρου"]
+    qtbot.waitUntil(lambda: window.current_patient is not None, timeout=TIMEOUT)
+    assert window.current_patient.name == "Αικατερίνη Σταύρου"
+
+    # And when the whole window closes, an incomplete form is not allowed to block quitting.
+    wizard = window.new_consultation()
+    wizard.page_object(wizard.currentId()).start_new_patient()
+    type_text(qtbot, wizard.currentPage().form.name, "Half typed")
+    window.close()
+    assert not wizard.isVisible()

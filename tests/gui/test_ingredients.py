@@ -135,3 +135,32 @@ def test_under_18_is_flagged_from_the_date_of_birth(qtbot, open_window, db_path)
     assert page.status.isVisible()
     click_next(qtbot, wizard, INGREDIENTS)
     assert wizard.page_object(INGREDIENTS).blocked.isVisible()
+
+
+def test_going_back_to_change_the_concerns_keeps_the_choices_made(qtbot, open_window, db_path):
+    from mesodesk.ui.wizard.wizard import CONCERNS
+
+    window = open_window(db_path)
+    wizard = start_consultation(qtbot, window, name="Inês Gonçalves", born="1987-02-11",
+                                concerns=["cellulite"], history=["allergy-lidocaine"])
+    page = wizard.page_object(INGREDIENTS)
+    assert "lidocaine" not in wizard.state.substances  # contraindicated: left out
+    press_space_on(qtbot, page, "caffeine")  # the practitioner drops caffeine
+    assert "caffeine" not in wizard.state.substances
+    # Back twice, add skin rejuvenation, forward again.
+    wizard.back()
+    wizard.back()
+    assert wizard.currentId() == CONCERNS
+    concerns = wizard.page_object(CONCERNS)
+    concerns.boxes["skin-rejuvenation"].setChecked(True)
+    click_next(qtbot, wizard, HISTORY)
+    assert wizard.page_object(HISTORY).boxes["allergy-lidocaine"].isChecked()
+    click_next(qtbot, wizard, INGREDIENTS)
+    chosen = set(wizard.state.substances)
+    assert "caffeine" not in chosen  # still dropped
+    assert "lidocaine" not in chosen
+    assert {"l-carnitine", "rutin", "hyaluronic-acid-non-cross-linked", "multivitamins"} <= chosen
+    assert "prp" not in chosen  # never pre-selected for skin
+    settle(qtbot, window)
+    draft = window.session.db.consultations.latest_draft()
+    assert list(draft.document.concerns) == ["cellulite", "skin-rejuvenation"]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget, QWizard
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget, QWizard
 from shiboken6 import isValid
 
 from mesodesk.domain.document import DocumentError
@@ -33,6 +33,7 @@ from mesodesk.ui.wizard.pages import (
     PatientPage,
     ReviewPage,
 )
+from mesodesk.ui.widgets import FieldError
 from mesodesk.ui.wizard.state import WizardState, describe_issues
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class ConsultationWizard(QWizard):
     """Emits ``saved(record)`` whenever a draft, a final or a not-treated record is stored."""
 
     saved = Signal(object)
+    patientKept = Signal(object)  # a patient typed on the first page, saved on closing
 
     def __init__(self, session: Session, db_runner: Runner, work_runner: Runner,
                  patient: PatientRecord | None = None, record: ConsultationRecord | None = None,
@@ -64,6 +66,8 @@ class ConsultationWizard(QWizard):
         self.final_record: ConsultationRecord | None = None
         self._last_page = -1
         self._closing = False
+        self._discard_confirmed = False
+        self.discard_box: QMessageBox | None = None
         if record is not None:
             self.state = WizardState.from_document(record.document, self.kb,
                                                    patient_id=record.patient_id,
@@ -207,21 +211,89 @@ class ConsultationWizard(QWizard):
     # -- closing -------------------------------------------------------------------------------
     def keep_draft_and_close(self) -> None:
         page = self.pages.get(self.currentId())
-        if page is not None and not self.state.finished:
-            page.store()
+        if page is None or self.state.finished:
+            return
+        page.store()
+        if self.currentId() == PATIENT:
+            self._keep_typed_patient()
+        else:
             self.save_draft()
 
+    def _keep_typed_patient(self) -> None:
+        """Closing on the first page: a new or corrected patient that was typed is saved."""
+        page = self.pages[PATIENT]
+        if not page.form.is_modified():
+            return
+        try:
+            typed = page.form.values(today=self.state.date)
+        except FieldError:
+            log.info("closing with an incomplete patient form; nothing to keep")
+            return
+        db, record, actor = self.db, page.record, self.session.actor
+
+        def work() -> PatientRecord:
+            if record is None:
+                return db.patients.create(typed, actor=actor)
+            return db.patients.update(record.id, typed, actor=actor)
+
+        self.db_runner.submit(work, on_done=lambda saved: self.patientKept.emit(saved),
+                              on_error=lambda error: log.warning("patient not kept: %s", error))
+
+    def incomplete_patient(self) -> FieldError | None:
+        """On the first page, typed details that cannot be kept (so closing would lose them)."""
+        if self.currentId() != PATIENT:
+            return None
+        form = self.pages[PATIENT].form
+        if not form.is_modified() or not (form.name.text().strip() or form.born.text().strip()):
+            return None
+        try:
+            form.values(today=self.state.date)
+        except FieldError as error:
+            return error
+        return None
+
     def reject(self) -> None:
-        if not self._closing:
-            self._closing = True
-            self.keep_draft_and_close()
+        if self._closing:
+            super().reject()
+            return
+        problem = self.incomplete_patient()
+        if problem is not None and not self._discard_confirmed:
+            self._confirm_discard(problem)
+            return
+        self._closing = True
+        self.keep_draft_and_close()
         super().reject()
 
+    def _confirm_discard(self, problem: FieldError) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, _("Close the consultation?"),
+                          _("The patient's details are incomplete, so they cannot be kept "
+                            "({problem}). Close anyway and lose them?").format(problem=problem),
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.discard_box = box
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Discard:
+                self._discard_confirmed = True
+                self.reject()
+            else:
+                self.pages[PATIENT].form.show_error(problem)
+
+        box.finished.connect(answered)
+        box.open()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if not self._closing and self.currentId() != FINISH:
+        if not self._closing and self.currentId() != FINISH and not self.isVisible():
             self._closing = True
             self.keep_draft_and_close()
-        super().closeEvent(event)
+        super().closeEvent(event)  # QDialog's closeEvent calls reject()
+
+    def close_for_quit(self) -> None:
+        """The application is closing: keep what can be kept, ask nothing."""
+        self._discard_confirmed = True
+        self.close()
 
     # -- not treated -------------------------------------------------------------------------------
     @Slot()
