@@ -175,6 +175,7 @@ def test_crash_dialog_copies_details_and_logs(qtbot):
                     timeout=TIMEOUT)
     dialog = handler.dialog
     assert "RuntimeError: boom <b>&</b>" in dialog.details
+    screenshot(dialog, "crash-dialog")
     dialog.copy_button.click()
     assert "RuntimeError: boom" in QApplication.clipboard().text()
     assert "Traceback" in QApplication.clipboard().text()

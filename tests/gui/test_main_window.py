@@ -90,6 +90,7 @@ def test_shortcuts_and_labels_are_plain_text(qtbot, open_window, db_path):
     qtbot.waitUntil(lambda: getattr(window, "_help", None) is not None
                     and window._help.isVisible(), timeout=TIMEOUT)
     assert "Keyboard shortcuts" in window._help.findChild(QTextBrowser).toPlainText()
+    screenshot(window._help, "help")
     window._help.close()
     # Every QLabel that shows user data is plain text.
     for label in window.findChildren(QLabel):
