@@ -36,7 +36,13 @@ from mesodesk.i18n import _, ngettext
 from mesodesk.ui.icons import icon
 from mesodesk.ui.lazylog import get_logger
 from mesodesk.ui.models import ConsultationHistoryModel, PatientTableModel, age_in_years
-from mesodesk.ui.session import Session, StartOptions, complete_session, open_session
+from mesodesk.ui.session import (
+    Session,
+    StartOptions,
+    complete_session,
+    open_quick_list,
+    open_session,
+)
 from mesodesk.ui.widgets import N_, Banner, dim, heading, hint_label, plain_label
 from mesodesk.ui.workers import Runner
 
@@ -87,6 +93,8 @@ class MainWindow(QMainWindow):
         self._started = False
         self._closed = False
         self._completing = False
+        self._quick = None
+        self._opening_full = False
         self.is_ready = False
         self._first_rows = False
         self._history_generation = 0
@@ -228,6 +236,7 @@ class MainWindow(QMainWindow):
         self.model.loaded.connect(self._patients_loaded)
         self.model.countChanged.connect(self._count_changed)
         self.model.failed.connect(self._search_failed)
+        self.model.needsSearch.connect(self._open_full)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -391,6 +400,30 @@ class MainWindow(QMainWindow):
         self._started = True
         if self.options.demo:
             self._show_list_message(_("Preparing the demo patients…"))
+        self._quick = None
+        self._opening_full = False
+        self.db_runner.submit(open_quick_list, self.options, on_done=self._quick_list_opened,
+                              on_error=lambda error: self._open_full())
+
+    def _quick_list_opened(self, quick: Any) -> None:
+        """The first rows from sqlite3 alone; the full database opens once they are shown."""
+        if self._closed:
+            if quick is not None:
+                self.db_runner.submit(quick.close, on_error=lambda error: None)
+            return
+        if quick is None or self.model.filter_text:
+            # No quick list, or a search was typed already: only the full database answers.
+            if quick is not None:
+                self.db_runner.submit(quick.close, on_error=lambda error: None)
+            self._open_full()
+            return
+        self._quick = quick
+        self.model.set_source(quick)
+
+    def _open_full(self) -> None:
+        if self._closed or self._opening_full or self.session is not None:
+            return
+        self._opening_full = True
         self.db_runner.submit(open_session, self.options, on_done=self._session_opened,
                               on_error=self._open_failed)
 
@@ -402,9 +435,16 @@ class MainWindow(QMainWindow):
         self.problem_banner.hide()
         self.detail_empty.setText(self._detail_hint)
         self.model.set_source(session.db.patients)
+        if self._quick is not None:
+            self.db_runner.submit(self._quick.close, on_error=lambda error: None)
+            self._quick = None
         self._show_database()
         for note in session.notes:
             self.statusBar().showMessage(note, 15000)
+        if self.current_patient is not None:
+            self._load_history(self.current_patient.id)
+        if self._first_rows:
+            self._complete_session()  # queued after the search the new source just started
         self.sessionOpened.emit()
 
     def _complete_session(self) -> None:
@@ -554,14 +594,25 @@ class MainWindow(QMainWindow):
                 self.table.selectionModel().blockSignals(True)
                 self.table.selectRow(row)
                 self.table.selectionModel().blockSignals(False)
-        if not self._first_rows and self.session is not None:
+        if not self._first_rows:
             self._first_rows = True
             self.firstRowsShown.emit()
             # Queued after whatever the first rows set off (a benchmark may quit right there).
-            QTimer.singleShot(0, self._complete_session)
+            QTimer.singleShot(0, self._after_first_rows)
+
+    def _after_first_rows(self) -> None:
+        if self._closed:
+            return
+        if self.session is None:
+            self._open_full()  # the rows came from the quick list
+        else:
+            self._complete_session()
 
     @Slot(str)
     def _search_failed(self, text: str) -> None:
+        if self.session is None:
+            self._open_full()  # the quick list could not answer: the full database will
+            return
         self.show_problem(_("The search failed: {reason}").format(reason=text))
         QTimer.singleShot(0, self._complete_session)
 

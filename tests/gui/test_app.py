@@ -3,6 +3,7 @@ single-instance lock, the display check, the crash handler."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -38,29 +39,44 @@ def test_mesodesk_starts_opens_the_database_and_quits(tmp_path):
     assert database.exists()  # created on first start
 
 
-def test_the_window_paints_before_the_database_layer_is_imported(tmp_path):
+def test_the_window_paints_and_lists_before_the_database_layer_is_imported(tmp_path):
+    """Painted before SQLAlchemy and pydantic are imported; on an existing plain database the
+    first rows come from the store's sqlite3-only list, still without them."""
+    from mesodesk.domain.records import NewPatient
+    from mesodesk.store import open_database
+
+    database = tmp_path / "clinic.db"
+    db = open_database(str(database))
+    db.patients.create(NewPatient(name="Ελένη Παπαδοπούλου", date_of_birth=dt.date(1988, 4, 12)))
+    db.close()
     script = textwrap.dedent(f"""
         import sys
         from PySide6.QtWidgets import QApplication
         app = QApplication([])
         from mesodesk.ui.main_window import MainWindow
         from mesodesk.ui.session import StartOptions
-        heavy = ("sqlalchemy", "sqlmodel", "alembic", "reportlab")
+        heavy = ("sqlalchemy", "sqlmodel", "alembic", "reportlab", "pydantic")
         seen = {{}}
-        window = MainWindow(StartOptions(location={str(tmp_path / 'clinic.db')!r}))
+        window = MainWindow(StartOptions(location={str(database)!r}))
         def painted():
             seen["painted"] = [name for name in heavy if name in sys.modules]
         def rows():
             seen["rows"] = [name for name in heavy if name in sys.modules]
+            seen["count"] = window.model.rowCount()
+        def ready():
+            seen["ready"] = [name for name in heavy if name in sys.modules]
+            seen["after"] = window.model.rowCount()
             app.quit()
         window.painted.connect(painted)
         window.firstRowsShown.connect(rows)
+        window.ready.connect(ready)
         window.show()
         app.exec()
         window.close()
         print(seen)
         assert seen["painted"] == [], seen
-        assert "sqlalchemy" in seen["rows"], seen
+        assert seen["rows"] == [] and seen["count"] == 1, seen
+        assert "sqlalchemy" in seen["ready"] and seen["after"] == 1, seen
     """)
     result = run(["-c", script])
     assert result.returncode == 0, result.stdout + result.stderr

@@ -116,3 +116,47 @@ def test_stale_searches_never_overwrite_the_latest(qtbot, open_window, db_path):
     expected = [p.id for p in window.session.db.patients.search("anna ko", limit=100)]
     assert shown == expected
     assert 0 < len(shown) < len(window.session.db.patients.search("an", limit=100))
+
+
+def test_typing_before_the_database_is_open_is_kept_and_applied(qtbot, db_path):
+    """The first rows come from the quick list; a search typed meanwhile waits for the full
+    database and is then applied, not lost."""
+    from mesodesk.store import open_database
+    from mesodesk.ui.main_window import MainWindow
+    from mesodesk.ui.session import StartOptions
+
+    db = open_database(str(db_path))
+    bulk_insert_patients(db, 500)
+    db.close()
+    window = MainWindow(StartOptions(location=str(db_path)))
+    qtbot.addWidget(window)
+    window.show()
+    window.search.setText("björn")  # typed at once, before anything is open
+    window.start()
+    qtbot.waitUntil(lambda: window.is_ready and window.model.searched, timeout=TIMEOUT)
+    settle(qtbot, window)
+    names = [window.model.patient(row).name for row in range(window.model.rowCount())]
+    assert names and all(name.startswith("Björn") for name in names)
+    assert window.model.total == 500 // len(GIVEN)
+    window.close()
+
+
+def test_typing_while_the_quick_list_is_shown_opens_the_full_database(qtbot, db_path):
+    from mesodesk.store import open_database
+    from mesodesk.ui.main_window import MainWindow
+    from mesodesk.ui.session import StartOptions
+
+    db = open_database(str(db_path))
+    bulk_insert_patients(db, 300)
+    db.close()
+    window = MainWindow(StartOptions(location=str(db_path)))
+    qtbot.addWidget(window)
+    window.show()
+    window.firstRowsShown.connect(lambda: window.search.setText("ayşe"))
+    window.start()
+    qtbot.waitUntil(lambda: window.is_ready and window.model.searched
+                    and window.model.filter_text == "ayşe", timeout=TIMEOUT)
+    settle(qtbot, window)
+    names = [window.model.patient(row).name for row in range(window.model.rowCount())]
+    assert names and all(name.startswith("Ayşe") for name in names)
+    window.close()
