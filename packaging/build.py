@@ -19,6 +19,16 @@ BUDGET_MB = 150
 # Qt pieces the hooks bring in although mesodesk never uses them.
 PRUNE_GLOBS = [
     "**/PySide6/Qt/translations/qtwebengine*",
+    "**/PySide6/Qt/translations/qt_help*",
+    "**/PySide6/Qt/translations/assistant*",
+    "**/PySide6/Qt/translations/designer*",
+    "**/PySide6/Qt/translations/linguist*",
+    "**/PySide6/Qt/translations/qtmultimedia*",
+    "**/PySide6/Qt/translations/qtserialport*",
+    "**/PySide6/Qt/translations/qtlocation*",
+    "**/PySide6/Qt/translations/qtwebsockets*",
+    "**/PySide6/Qt/translations/qtconnectivity*",
+    "**/PySide6/Qt/translations/qtdeclarative*",
     "**/PySide6/Qt/plugins/sqldrivers",
     "**/PySide6/Qt/plugins/multimedia",
     "**/PySide6/Qt/plugins/qmltooling",
@@ -26,7 +36,30 @@ PRUNE_GLOBS = [
     "**/PySide6/Qt/lib/libQt6Quick*",
     "**/PySide6/Qt/lib/libQt6Qml*",
     "**/PySide6/Qt/lib/libQt6WebEngine*",
+    # Plugins for what a clinic desktop app never does: a GTK theme bridge (which drags in
+    # pango, cairo and gdk-pixbuf), network status and TLS, embedded-device input and EGLFS.
+    "**/PySide6/Qt/plugins/platformthemes/libqgtk3.so",
+    "**/PySide6/Qt/plugins/networkinformation",
+    "**/PySide6/Qt/plugins/tls",
+    "**/PySide6/Qt/plugins/generic",
+    "**/PySide6/Qt/plugins/egldeviceintegrations",
+    # Wayland sessions run Qt apps through XWayland; the native plugin costs 3.5 MB.
+    "**/PySide6/Qt/plugins/platforms/libqwayland*",
+    "**/PySide6/Qt/plugins/wayland-*",
+    "**/PySide6/Qt/lib/libQt6Wayland*",
+    "**/PySide6/Qt/lib/libQt6WlShellIntegration*",
+    # Image formats: PNG is built into Qt; SVG icons and ICO are all the app reads.
+    "**/PySide6/Qt/plugins/imageformats/libq[!si]*",
+    "**/PySide6/Qt/plugins/imageformats/libqicns*",
+    # Platforms for embedded devices and remote framebuffers (xcb and offscreen stay).
+    "**/PySide6/Qt/plugins/platforms/libq[elv]*",
+    "**/PySide6/Qt/plugins/platforms/libqminimalegl*",
+    "**/PySide6/Qt/lib/libQt6EglFS*",
 ]
+# Qt translations other than qtbase's (the only Qt module whose strings mesodesk shows).
+KEEP_TRANSLATIONS = "qtbase_"
+# The bootloader opens libpython itself, so no binary names it.
+BOOTLOADER_LIBRARY = "libpython"
 
 
 def folder_size(path: Path) -> int:
@@ -40,6 +73,40 @@ def prune(root: Path) -> None:
                 shutil.rmtree(path)
             else:
                 path.unlink()
+    for path in root.glob("**/PySide6/Qt/translations/*.qm"):
+        if not path.name.startswith(KEEP_TRANSLATIONS):
+            path.unlink()
+
+
+def needed_libraries(binary: Path) -> set[str]:
+    output = subprocess.run(["readelf", "-d", str(binary)], capture_output=True, text=True).stdout
+    return {line.split("[", 1)[1].split("]", 1)[0] for line in output.splitlines() if "(NEEDED)" in line}
+
+
+def prune_unreferenced_libraries(root: Path) -> list[str]:
+    """Drop the system libraries that only pruned plugins needed.
+
+    PyInstaller copies each binary's dependencies into the top of the bundle; once a
+    plugin is removed, its dependencies stay behind. Remove every top-level library that
+    no remaining binary names, until none is left (a library may free others).
+    """
+    if shutil.which("readelf") is None:
+        print("bundle: readelf not found, unreferenced libraries are kept", file=sys.stderr)
+        return []
+    internal = root / "_internal"
+    folders = [internal, *internal.glob("*.libs")]  # wheels vendor their libraries in NAME.libs
+    removed = []
+    while True:
+        binaries = [p for p in root.rglob("*") if p.is_file() and not p.is_symlink()
+                    and (".so" in p.name or p.name == "mesodesk")]
+        needed = set().union(*(needed_libraries(p) for p in binaries))
+        unused = [p for folder in folders for p in folder.glob("*.so*")
+                  if p.name not in needed and p.is_file() and not p.name.startswith(BOOTLOADER_LIBRARY)]
+        if not unused:
+            return removed
+        for path in unused:
+            removed.append(path.name)
+            path.unlink()
 
 
 def main() -> int:
@@ -50,7 +117,10 @@ def main() -> int:
     result = subprocess.run(command, cwd=ROOT)
     if result.returncode != 0:
         return result.returncode
-    prune(DIST)
+    if sys.platform.startswith("linux"):
+        prune(DIST)
+        removed = prune_unreferenced_libraries(DIST)
+        print(f"bundle: pruned {len(removed)} unreferenced libraries: {', '.join(sorted(removed))}")
     size_mb = folder_size(DIST) / 1e6
     elapsed = time.monotonic() - started
     print(f"bundle: {DIST} {size_mb:.1f} MB (budget {BUDGET_MB} MB), built in {elapsed:.0f} s")
