@@ -27,6 +27,8 @@ class Run:
 def run_marked(argv: list[str], env: dict[str, str] | None = None, timeout: float = 120) -> Run:
     """Start a child that prints 'MARK name <time.time()>' lines; time each mark from spawn."""
     child_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), **(env or {})}
+    # A user's machine keeps compiled bytecode; without it every start recompiles.
+    child_env.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.time()
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env=child_env, cwd=ROOT)
