@@ -14,15 +14,14 @@ from dataclasses import dataclass
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.rl_config import _FUZZ
 from reportlab.platypus import Paragraph as _ReportlabParagraph
+from reportlab.platypus import KeepTogether as _ReportlabKeepTogether
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     HRFlowable,
     Image,
-    KeepTogether,
-    ListFlowable,
-    ListItem,
     Spacer,
     Table,
     TableStyle,
@@ -32,6 +31,8 @@ from mesodesk.i18n import _
 from mesodesk.reports.errors import ReportError
 from mesodesk.reports.fonts import BOLD, REGULAR
 from mesodesk.reports.styles import ACCENT, INK, RULE, TINT, WARN_RULE, WARN_TINT, Styles
+
+LIST_END_SPACE = 4  # points between a bulleted list and what follows it
 
 
 class Paragraph(_ReportlabParagraph):
@@ -53,6 +54,58 @@ class Paragraph(_ReportlabParagraph):
         size = super().wrap(available_width, available_height)
         self._wrapped_at = (available_width, self.height)
         return size
+
+
+class KeepTogether(_ReportlabKeepTogether):
+    """reportlab's KeepTogether, with the same page breaks, measured without copying
+    the frame.
+
+    To measure its content, reportlab's version deep-copies the document's frame on
+    every wrap, so that content which adds "generated content" to the frame (a table
+    of contents entry, a conditional frame break) cannot disturb the real one. Nothing
+    we keep together does that, and layout measures each group at least twice (the
+    frame tries it, then reportlab groups the keep-with-next flowables again after the
+    split): those copies were a large part of a plan's time. Where to break is still
+    decided by reportlab's ``split``, from the heights measured here.
+    """
+
+    _measured: tuple[float, float, float, float] | None = None  # width, W, H, first H
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        # The content is wrapped at an unlimited height, so its size depends on the
+        # width alone: measured once per width.
+        if self._measured is None or self._measured[0] != available_width:
+            self._measured = (available_width, *_stacked_size(self._content, available_width,
+                                                              self.canv))
+        _, width, self._H, self._H0 = self._measured
+        self._wrapInfo = available_width, available_height
+        return width, 0xFFFFFF  # never fits, so the frame asks split() where to break
+
+
+def _stacked_size(flowables: Sequence[Flowable], width: float, canvas: object
+                  ) -> tuple[float, float, float]:
+    """Width and height of flowables placed one under the other as a frame places
+    them (between two, the larger of the first's space after and the second's space
+    before), and the height of the first: what reportlab's ``_listWrapOn`` reports,
+    for content without frame actions or generated content."""
+    total_width = total_height = 0.0
+    first_height: float | None = None
+    space_after: float | None = None  # of the flowable above; None at the top
+    for flowable in flowables:
+        if hasattr(flowable, "frameAction"):  # a NullActionFlowable in an empty group
+            continue
+        flowable_width, height = flowable.wrapOn(canvas, width, 0xFFFFFFF)
+        if first_height is None:
+            first_height = height
+        if height <= _FUZZ:  # empty flowables take no space
+            continue
+        total_width = max(total_width, min(flowable_width, width))
+        total_height += height
+        if space_after is not None:
+            total_height += max(flowable.getSpaceBefore() - space_after, 0)
+        space_after = flowable.getSpaceAfter()
+        total_height += space_after
+    return total_width, total_height - (space_after or 0), first_height or 0
 
 
 # Tables set a font for every cell (Helvetica unless told), even when every cell is a
@@ -103,33 +156,32 @@ def heading(text: str, styles: Styles) -> list[Flowable]:
 
 def bullets(items: Sequence[str | list[Flowable]], styles: Styles,
             tail: Sequence[Flowable] = ()) -> list[Flowable]:
-    """A bulleted list; an item is markup, or flowables (a line plus its notes).
+    """A bulleted list; an item is markup, or flowables (a line in the ``bullet``
+    style, which draws the bullet, plus its notes).
 
-    The first item is a flowable of its own, so a heading before the list (which
-    keeps with what follows) takes only that item to the next page, not the whole
-    list; ``tail`` (a closing box) is kept with the last item.
+    The items are plain paragraphs in the story, not a reportlab ListFlowable: the
+    same lines in the same places, breaking across pages between any two of them as
+    before, at a fraction of the cost to lay out (a ListFlowable measures its items
+    like a KeepTogether, copying the frame, and draws each through an indenter).
+    A first item with notes is kept together, so a heading before the list (which
+    keeps with what follows) takes the whole first item to the next page, not the
+    whole list; ``tail`` (a closing box) is kept with the last item.
     """
-    def one_list(chunk: Sequence[str | list[Flowable]], space_after: float) -> ListFlowable:
-        entries = []
-        for item in chunk:
-            flowables = [Paragraph(item, styles.bullet)] if isinstance(item, str) else item
-            entries.append(ListItem(flowables, value="•"))
-        return ListFlowable(entries, bulletType="bullet", start="•", leftIndent=12,
-                            bulletFontName=REGULAR, bulletFontSize=9, bulletColor=ACCENT,
-                            bulletOffsetY=-0.5, spaceBefore=0, spaceAfter=space_after)
-
-    if not items:
+    groups = [[Paragraph(item, styles.bullet)] if isinstance(item, str) else list(item)
+              for item in items]
+    if not groups:
         return list(tail)
-    end_space = 4
-    if len(items) == 1:
-        first: list[Flowable] = [one_list(items, end_space)]
-        return [KeepTogether(first + list(tail))] if tail else first
-    between = styles.bullet.spaceAfter  # the same gap as between items of one list
-    flowables: list[Flowable] = [one_list(items[:1], between)]
-    if len(items) > 2:
-        flowables.append(one_list(items[1:-1], between))
-    last = one_list(items[-1:], end_space)
-    flowables.append(KeepTogether([last, *tail]) if tail else last)
+    # Between items each paragraph keeps its own space after; the list ends with a
+    # little more before whatever follows it.
+    groups[-1][-1].spaceAfter = LIST_END_SPACE
+    flowables: list[Flowable] = []
+    for index, group in enumerate(groups):
+        if index == len(groups) - 1 and tail:
+            flowables.append(KeepTogether([*group, *tail]))
+        elif index == 0 and len(group) > 1:
+            flowables.append(KeepTogether(group))
+        else:
+            flowables += group
     return flowables
 
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from mesodesk.domain.knowledge import ConsentSection
 from mesodesk.i18n import _
 from mesodesk.reports.blocks import (
+    KeepTogether,
     Paragraph,
     SignatureField,
     bullets,

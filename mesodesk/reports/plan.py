@@ -8,11 +8,12 @@ base or the screening result.
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from mesodesk.domain.courses import PlannedCourse
 from mesodesk.i18n import _, ngettext
 from mesodesk.reports.blocks import (
+    KeepTogether,
     Paragraph,
     bullets,
     callout,

@@ -24,6 +24,7 @@ WARN_RULE = colors.HexColor("#d49a45")
 
 BODY_SIZE = 9.8
 LEADING = 13.6
+LIST_INDENT = 12  # a list item's text, right of its bullet
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,20 @@ def make_styles() -> Styles:
         intro=ParagraphStyle("intro", parent=body, keepWithNext=1),
         lead=ParagraphStyle("lead", parent=body, fontName=ITALIC, textColor=MUTED,
                             spaceAfter=4, keepWithNext=1),
-        bullet=ParagraphStyle("bullet", parent=body, spaceAfter=3),
-        bullet_note=ParagraphStyle("bullet_note", parent=body, fontName=ITALIC, fontSize=9,
+        # A list item: the paragraph draws its own bullet in the indent. The bullet's
+        # baseline sits 9.5 pt below the top of the line, where reportlab's
+        # ListFlowable put it (a paragraph's bullet sits on the first baseline, one
+        # font size below the top, hence the offset).
+        bullet=ParagraphStyle("bullet", parent=body, spaceAfter=3, leftIndent=LIST_INDENT,
+                              bulletText="•", bulletIndent=0, bulletFontName=REGULAR,
+                              bulletFontSize=9, bulletColor=ACCENT,
+                              bulletOffsetY=BODY_SIZE - 9 - 0.5),
+        # A list item's notes, under its first line.
+        bullet_note=ParagraphStyle("bullet_note", parent=body, leftIndent=LIST_INDENT,
+                                   fontName=ITALIC, fontSize=9,
                                    leading=12.4, textColor=MUTED, spaceAfter=4),
-        bullet_detail=ParagraphStyle("bullet_detail", parent=body, spaceAfter=3),
+        bullet_detail=ParagraphStyle("bullet_detail", parent=body, leftIndent=LIST_INDENT,
+                                     spaceAfter=3),
         label=ParagraphStyle("label", parent=cell, fontSize=8, leading=10.5, textColor=MUTED),
         cell=cell,
         cell_bold=ParagraphStyle("cell_bold", parent=cell, fontName=BOLD),
