@@ -12,11 +12,11 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.rl_config import _FUZZ
-from reportlab.platypus import Paragraph as _ReportlabParagraph
 from reportlab.platypus import KeepTogether as _ReportlabKeepTogether
+from reportlab.platypus import Paragraph as _ReportlabParagraph
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -26,6 +26,9 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paraparser import ParaFrag, ParaParser
+from reportlab.rl_config import _FUZZ
 
 from mesodesk.i18n import _
 from mesodesk.reports.errors import ReportError
@@ -36,7 +39,14 @@ LIST_END_SPACE = 4  # points between a bulleted list and what follows it
 
 
 class Paragraph(_ReportlabParagraph):
-    """A Paragraph that remembers its last line breaking.
+    """A Paragraph that skips the markup parser for plain text and remembers its last
+    line breaking.
+
+    Most of our paragraphs (headings, table cells, most list items) have no markup,
+    and reportlab's HTML-based parser was a tenth of a plan's time: text without a
+    tag or an entity becomes one fragment in the style's font, which is made here
+    from the fragment the parser makes for the style (so it carries exactly the
+    parser's attributes).
 
     Layout asks a paragraph for its size several times at the same width (to keep a
     heading with its list, to fit a table row, then to place it); breaking the lines
@@ -46,6 +56,15 @@ class Paragraph(_ReportlabParagraph):
 
     _wrapped_at: tuple[float, float] | None = None
 
+    def __init__(self, text: str | None, style: ParagraphStyle, bulletText: str | None = None,
+                 frags: list | None = None, **kwargs: object):
+        if frags is None and text and "<" not in text and "&" not in text \
+                and not style.textTransform:
+            text = cleanBlockQuotedText(text)  # what reportlab does before parsing
+            if text:
+                frags = [_plain_fragment(style).clone(text=text)]
+        super().__init__(text, style, bulletText, frags, **kwargs)
+
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         # (reportlab's split drops blPara when it gives up on a page: wrap again then.)
         if (self._wrapped_at is not None and self._wrapped_at[0] == available_width
@@ -54,6 +73,17 @@ class Paragraph(_ReportlabParagraph):
         size = super().wrap(available_width, available_height)
         self._wrapped_at = (available_width, self.height)
         return size
+
+
+def _plain_fragment(style: ParagraphStyle) -> ParaFrag:
+    """The fragment reportlab's parser makes of plain text in ``style`` (its text aside).
+
+    Kept on the style, which is made afresh for every document."""
+    fragment = style.__dict__.get("_mesodesk_plain_fragment")
+    if fragment is None:
+        _, fragments, _ = ParaParser().parse("x", style)
+        fragment = style.__dict__["_mesodesk_plain_fragment"] = fragments[0]
+    return fragment
 
 
 class KeepTogether(_ReportlabKeepTogether):
