@@ -25,7 +25,7 @@ test: $(TEST_STAMP)
 	$(BIN)/lint-imports
 
 bench: $(TEST_STAMP)
-	$(BIN)/python bench/run_all.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run_all.py
 
 bundle: $(TEST_STAMP)
 	$(BIN)/python -m pip install --quiet 'pyinstaller>=6.3'
