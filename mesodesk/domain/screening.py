@@ -52,6 +52,27 @@ class SubstanceResult:
     preselected: bool
     reasons: tuple[Reason, ...]
     overrides: tuple[Override, ...] = ()
+    requires_reason: bool = False  # its choice needs a recorded reason (levothyroxine)
+
+    @property
+    def overridable(self) -> tuple[Reason, ...]:
+        """Contraindications an override with a written reason can lift (not general ones)."""
+        return tuple(r for r in self.contraindications if not r.general)
+
+    @property
+    def needs_written_reason(self) -> bool:
+        """Choosing this substance needs at least one written reason."""
+        return bool(self.overridable) or self.requires_reason
+
+    @property
+    def missing_reasons(self) -> tuple[str | None, ...]:
+        """History ids still without an override, and None for a required reason not yet
+        recorded: what the practitioner must still write before choosing it."""
+        given = {o.history for o in self.overrides}
+        missing: list[str | None] = [r.history for r in self.overridable if r.history not in given]
+        if self.requires_reason and None not in given:
+            missing.append(None)
+        return tuple(dict.fromkeys(missing))
 
     @property
     def contraindications(self) -> tuple[Reason, ...]:
@@ -227,7 +248,8 @@ def _screen_substances(doc: Consultation, history: tuple[str, ...], kb: Knowledg
         results.append(SubstanceResult(
             id=substance_id, name=kb.substance_name(substance_id), class_id=class_id,
             concern=concern, status=_status(reasons), selected=selected,
-            preselected=substance_id in preselected, reasons=reasons, overrides=overrides))
+            preselected=substance_id in preselected, reasons=reasons, overrides=overrides,
+            requires_reason=kb.substances[substance_id].requires_reason))
     return results, blocks
 
 

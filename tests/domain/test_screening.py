@@ -185,3 +185,15 @@ def test_screening_json_has_the_documented_shape(kb):
     assert prp["reasons"][0]["history"] == "anticoagulants" and prp["override"] is None
     assert data["courses"][0]["sessions"][0] == {"number": 1, "date": "2026-11-23"}
     assert data["advice"][0]["lifestyle"] == "smoking"
+
+
+def test_what_still_needs_a_written_reason(kb):
+    result = screened(kb, history=["cardiac-arrhythmia", "thyroid-disease", "pregnancy"])
+    levo = result.substance("levothyroxine")
+    assert levo.needs_written_reason
+    assert levo.missing_reasons == ("cardiac-arrhythmia", "thyroid-disease", None)
+    assert [r.history for r in levo.overridable] == ["cardiac-arrhythmia", "thyroid-disease"]
+    partly = screened(kb, history=["cardiac-arrhythmia"], substances=["levothyroxine"], overrides=[
+        {"substance": "levothyroxine", "history": "cardiac-arrhythmia", "reason": "Cardiologist agrees."}])
+    assert partly.substance("levothyroxine").missing_reasons == (None,)
+    assert not screened(kb).substance("caffeine").needs_written_reason
