@@ -57,7 +57,8 @@ def default_start(consultation_date: dt.date, kb: KnowledgeBase) -> dt.date:
 
 
 def plan_course(concern_id: str, consultation_date: dt.date, kb: KnowledgeBase,
-                given: Course | None = None) -> tuple[PlannedCourse, list[Warning]]:
+                given: Course | None = None, today: dt.date | None = None
+                ) -> tuple[PlannedCourse, list[Warning]]:
     from mesodesk.domain.screening import Warning
 
     defaults = kb.concerns[concern_id].course
@@ -84,17 +85,24 @@ def plan_course(concern_id: str, consultation_date: dt.date, kb: KnowledgeBase,
             "course-starts-early",
             f"{name}: the first session on {start.isoformat()} is before the end of the "
             f"{kb.general.cooling_off_days}-day cooling-off period ({earliest.isoformat()})."))
+    today = today or dt.date.today()
+    if start < today:
+        # A draft resumed days later keeps its dates: the plan must not print past sessions.
+        warnings.append(Warning(
+            "course-in-the-past",
+            f"{name}: the first session ({start.isoformat()}) is before today; choose a new start date."))
     course = PlannedCourse(concern_id, interval, session_dates(start, sessions, interval),
                            defaults.maintenance, from_defaults=given is None)
     return course, warnings
 
 
-def plan_courses(doc: Consultation, kb: KnowledgeBase) -> tuple[list[PlannedCourse], list[Warning]]:
+def plan_courses(doc: Consultation, kb: KnowledgeBase, today: dt.date | None = None
+                 ) -> tuple[list[PlannedCourse], list[Warning]]:
     """One course per chosen concern, in the order the concerns were chosen."""
     given = {course.concern: course for course in doc.courses}
     courses, warnings = [], []
     for concern_id in doc.concerns:
-        course, course_warnings = plan_course(concern_id, doc.date, kb, given.get(concern_id))
+        course, course_warnings = plan_course(concern_id, doc.date, kb, given.get(concern_id), today)
         courses.append(course)
         warnings += course_warnings
     return courses, warnings

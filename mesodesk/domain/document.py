@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -86,8 +87,41 @@ IsoDateTime = Annotated[
     PlainSerializer(lambda d: d.isoformat(timespec="seconds")),
 ]
 PngBase64 = Annotated[str, BeforeValidator(_png_base64)]
-ShortText = Annotated[StrictStr, Field(max_length=200)]
-LongText = Annotated[StrictStr, Field(max_length=MAX_NOTES)]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _encodable(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("contains characters that are not valid Unicode text") from None
+    return value
+
+
+def _one_line(value: str) -> str:
+    if _CONTROL.search(_encodable(value)):
+        raise ValueError("must be one line of text without control characters")
+    return value
+
+
+def _lines(value: str) -> str:
+    if _CONTROL_BUT_LINES.search(_encodable(value)):
+        raise ValueError("must be text without control characters")
+    return value
+
+
+def _language(value: str) -> str:
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        raise ValueError(f"'{value}' is not a language code such as 'en' or 'el'")
+    return value
+
+
+ShortText = Annotated[StrictStr, Field(max_length=200), AfterValidator(_one_line)]
+LongText = Annotated[StrictStr, Field(max_length=MAX_NOTES), AfterValidator(_lines)]
+MAX_AREAS = 20
+MAX_START_OFFSET_DAYS = 5 * 366  # a course starts within five years of the consultation
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
 IdList = tuple[StrictStr, ...]
 
 
@@ -111,19 +145,27 @@ class Patient(_Model):
                 raise ValueError("must not be empty")
             if len(value) > 200:
                 raise ValueError("must be at most 200 characters")
+            _one_line(value)
         return value
 
 
 class Practitioner(_Model):
-    name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
+    name: ShortText
     registration: ShortText | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value
 
 
 class Override(_Model):
     substance: StrictStr
     # None only for a substance whose choice needs a recorded reason (levothyroxine).
     history: StrictStr | None = None
-    reason: Annotated[StrictStr, Field(max_length=2000)]
+    reason: Annotated[StrictStr, Field(max_length=2000), AfterValidator(_lines)]
 
     @field_validator("reason")
     @classmethod
@@ -152,7 +194,7 @@ class Consultation(_Model):
     patient: Patient
     practitioner: Practitioner | None = None
     concerns: Annotated[IdList, Field(min_length=1)]
-    areas: tuple[Annotated[StrictStr, Field(max_length=200)], ...] = ()
+    areas: Annotated[tuple[ShortText, ...], Field(max_length=MAX_AREAS)] = ()
     history: IdList = ()
     history_notes: LongText = ""
     lifestyle: IdList = ()
@@ -161,7 +203,7 @@ class Consultation(_Model):
     courses: tuple[Course, ...] = ()
     photo_consent: StrictBool = False
     notes: LongText = ""
-    language: Annotated[StrictStr, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    language: Annotated[StrictStr, AfterValidator(_language)] = "en"
     signatures: Signatures | None = None
 
     # -- derived -----------------------------------------------------------------------
@@ -254,11 +296,25 @@ def _structural_issues(error: ValidationError) -> list[DocumentIssue]:
     return issues
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _value in pairs]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        # Last-wins would silently drop what was written first.
+        raise ValueError(f"the field '{twice[0]}' appears twice in the same object")
+    return dict(pairs)
+
+
 def parse_structure(data: Any) -> Consultation:
     """Validate shape and types only (no knowledge base). Raises ``DocumentError``."""
-    if isinstance(data, (str, bytes)):
+    if isinstance(data, bytes):
         try:
-            data = json.loads(data)
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise DocumentError([DocumentIssue("", "not UTF-8 text; save the document as UTF-8")]) from None
+    if isinstance(data, str):
+        try:
+            data = json.loads(data.removeprefix("\ufeff"), object_pairs_hook=_no_duplicate_keys)
         except (ValueError, RecursionError) as error:
             raise DocumentError([DocumentIssue("", f"not valid JSON: {error}")]) from None
     if not isinstance(data, dict):
@@ -294,6 +350,8 @@ def check_against_knowledge(doc: Consultation, kb: KnowledgeBase,
     if doc.patient.date_of_birth >= doc.date:
         issues.append(DocumentIssue("patient.date_of_birth",
                                     "must be before the consultation date"))
+    elif doc.patient.date_of_birth < EARLIEST_BIRTH:
+        issues.append(DocumentIssue("patient.date_of_birth", "must be in 1900 or later"))
     issues += _check_ids("concerns", doc.concerns, kb.concerns, "concern")
     issues += _check_ids("history", doc.history, kb.history, "medical history item")
     issues += _check_ids("lifestyle", doc.lifestyle, kb.lifestyle, "lifestyle risk")
@@ -327,6 +385,9 @@ def check_against_knowledge(doc: Consultation, kb: KnowledgeBase,
         elif course.concern in seen_courses:
             issues.append(DocumentIssue(f"courses[{index}].concern",
                                         f"a course for '{course.concern}' is already given"))
+        if course.start_date and abs((course.start_date - doc.date).days) > MAX_START_OFFSET_DAYS:
+            issues.append(DocumentIssue(f"courses[{index}].start_date",
+                                        "must be within five years of the consultation date"))
         seen_courses.add(course.concern)
     return issues
 

@@ -257,6 +257,8 @@ def _read_toml(path: Path, issues: list[KnowledgeIssue]) -> dict[str, Any] | Non
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         issues.append(KnowledgeIssue(path.name, "", "", f"not valid TOML: {error}"))
+    except UnicodeDecodeError:
+        issues.append(KnowledgeIssue(path.name, "", "", "not UTF-8 text; save the file as UTF-8"))
     except OSError as error:
         issues.append(KnowledgeIssue(path.name, "", "", f"cannot be read: {error.strerror}"))
     return None
@@ -391,10 +393,15 @@ def _check_preselection(item: _Located, entries: dict[str, list[_Located]],
     concern: Concern = item.entry
     members = {s for located in entries["classes.toml"] if located.entry.id in concern.classes
                for s in located.entry.substances}
+    needs_reason = {located.entry.id for located in entries["substances.toml"]
+                    if located.entry.requires_reason}
     for substance in concern.preselected:
         if substance not in members:
             issues.append(KnowledgeIssue(item.file, f"concern '{concern.id}'", "preselected",
                                          f"'{substance}' is not a substance of this concern's classes"))
+        elif substance in needs_reason:
+            issues.append(KnowledgeIssue(item.file, f"concern '{concern.id}'", "preselected",
+                                         f"'{substance}' needs a recorded reason, so it is never pre-selected"))
 
 
 def _check_course(item: _Located, issues: list[KnowledgeIssue]) -> None:

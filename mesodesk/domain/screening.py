@@ -310,13 +310,14 @@ def _advice(doc: Consultation, kb: KnowledgeBase) -> list[Advice]:
     return advice
 
 
-def screen(doc: Consultation, kb: KnowledgeBase) -> ScreeningResult:
-    """Screen a valid consultation (see ``parse_consultation``) against the knowledge base."""
+def screen(doc: Consultation, kb: KnowledgeBase, today: dt.date | None = None) -> ScreeningResult:
+    """Screen a valid consultation (see ``parse_consultation``) against the knowledge base.
+    ``today`` (default: the real date) only decides whether planned sessions are past."""
     history = effective_history(doc)
     substances, substance_blocks = _screen_substances(doc, history, kb)
     blocks = _general_blocks(history, kb) + substance_blocks
     selected = {s.id for s in substances if s.selected}
-    courses, course_warnings = plan_courses(doc, kb)
+    courses, course_warnings = plan_courses(doc, kb, today)
     warnings = (_interaction_warnings(selected, doc, kb) + _override_warnings(doc, substances, kb)
                 + (_empty_concern_warnings(doc, substances, kb) if not blocks else [])
                 + course_warnings)

@@ -93,3 +93,18 @@ def test_version_does_not_import_qt_sqlalchemy_or_reportlab():
              "{'PySide6', 'sqlalchemy', 'sqlmodel', 'reportlab', 'pydantic', 'alembic'}))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout
     assert out.strip().endswith("[]"), out
+
+
+def test_a_closed_pipe_is_not_a_traceback():
+    # `true` exits without reading, so the write meets a closed pipe.
+    command = f"{sys.executable} -m mesodesk screen {EXAMPLES / 'format-example.json'} --json | true"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr
+    assert result.returncode == 0
+
+
+def test_a_byte_order_mark_in_a_file_is_fine(tmp_path):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + (EXAMPLES / "skin-rejuvenation.json").read_bytes())
+    assert main(["screen", str(path)]) == 0

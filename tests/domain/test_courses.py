@@ -17,7 +17,7 @@ def plan(kb, **changes):
     data = {"format": "mesodesk.consultation/1", "date": "2026-11-20",
             "patient": {"name": "Ana", "date_of_birth": "1990-05-05"}, "concerns": ["cellulite"]}
     data.update(changes)
-    return screen(parse_consultation(data, kb, today=TODAY), kb)
+    return screen(parse_consultation(data, kb, today=TODAY), kb, today=TODAY)
 
 
 @pytest.mark.parametrize("concern", sorted(DEFAULTS))
@@ -63,3 +63,13 @@ def test_each_concern_gets_its_own_course(kb):
     assert [c.concern for c in result.courses] == ["hair-loss", "cellulite"]
     assert [len(c.sessions) for c in result.courses] == [3, 8]
     assert result.courses[0].from_defaults and not result.courses[1].from_defaults
+
+
+def test_sessions_before_today_warn(kb):
+    data = {"format": "mesodesk.consultation/1", "date": "2026-11-20",
+            "patient": {"name": "Ana", "date_of_birth": "1990-05-05"}, "concerns": ["cellulite"]}
+    doc = parse_consultation(data, kb, today=TODAY)
+    assert "course-in-the-past" not in {w.code for w in screen(doc, kb, today=TODAY).warnings}
+    later = screen(doc, kb, today=dt.date(2027, 1, 10))  # a draft resumed weeks later
+    warning = next(w for w in later.warnings if w.code == "course-in-the-past")
+    assert "2026-11-27" in warning.text

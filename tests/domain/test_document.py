@@ -175,3 +175,37 @@ def test_arbitrary_json_gives_a_document_or_a_clear_error(data):
 def test_arbitrary_text_gives_a_document_or_a_clear_error(text):
     with pytest.raises(DocumentError):
         parse_structure(text + "}")
+
+
+@pytest.mark.parametrize("changes, path, words", [
+    ({"patient": {"name": "\ud800", "date_of_birth": "1990-05-05"}}, "patient.name", "not valid Unicode"),
+    ({"patient": {"name": "Ana\u0000Bell", "date_of_birth": "1990-05-05"}}, "patient.name", "control"),
+    ({"patient": {"name": "Ana", "date_of_birth": "1850-05-05"}}, "patient.date_of_birth", "1900"),
+    ({"patient": {"name": "Ana", "date_of_birth": "1990-05-05", "phone": "12\n34"}}, "patient.phone", "one line"),
+    ({"practitioner": {"name": "   "}}, "practitioner.name", "not be empty"),
+    ({"notes": "ok\u0007"}, "notes", "control"),
+    ({"areas": ["thighs"] * 21}, "areas", "20"),
+    ({"language": "English"}, "language", "language code"),
+    ({"courses": [{"concern": "cellulite", "start_date": "9999-01-01"}]}, "courses[0].start_date", "five years"),
+])
+def test_text_and_dates_a_plan_could_not_print(changes, path, words, kb):
+    errors = errors_of(minimal(**changes), kb)
+    assert path in errors, errors
+    assert words.lower() in errors[path].lower(), errors[path]
+
+
+def test_notes_keep_their_lines(kb):
+    doc = parse_consultation(minimal(notes="line one\nline two\ttabbed\r\n"), kb, today=TODAY)
+    assert doc.notes.count("\n") == 2
+
+
+def test_duplicate_keys_are_refused_not_silently_dropped():
+    with pytest.raises(DocumentError) as caught:
+        parse_structure('{"format": "mesodesk.consultation/1", "notes": "a", "notes": "b"}')
+    assert "'notes' appears twice" in str(caught.value)
+
+
+def test_a_byte_order_mark_is_accepted(kb):
+    text = "\ufeff" + json.dumps(minimal())
+    assert parse_consultation(text, kb, today=TODAY).patient.name == "Ana"
+    assert parse_consultation(text.encode("utf-8"), kb, today=TODAY).patient.name == "Ana"

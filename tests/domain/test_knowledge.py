@@ -155,3 +155,15 @@ def test_cellulitis_appears_nowhere_a_user_can_see():
 def test_terminology_is_spelled_right(wrong):
     offenders = [f.name for f in USER_VISIBLE if wrong in f.read_text(encoding="utf-8").lower()]
     assert offenders == []
+
+
+def test_a_substance_that_needs_a_reason_is_never_preselected(kb_copy):
+    edit(kb_copy / "concerns.toml", 'preselected = ["l-carnitine",', 'preselected = ["levothyroxine", "l-carnitine",')
+    found = issues(kb_copy)
+    assert any("concern 'cellulite': field 'preselected': 'levothyroxine' needs a recorded reason" in f
+               for f in found), found
+
+
+def test_a_file_that_is_not_utf8_is_named(kb_copy):
+    (kb_copy / "aftercare.toml").write_bytes("[[advice]]\nid = 'caf\xe9'\n".encode("latin-1"))
+    assert "aftercare.toml: not UTF-8 text; save the file as UTF-8" in issues(kb_copy)

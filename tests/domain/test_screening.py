@@ -18,7 +18,7 @@ def screened(kb, name=None, **changes):
         "format": "mesodesk.consultation/1", "date": "2026-11-20",
         "patient": {"name": "Ana", "date_of_birth": "1990-05-05"}, "concerns": ["cellulite"]}
     data.update(changes)
-    return screen(parse_consultation(data, kb, today=TODAY), kb)
+    return screen(parse_consultation(data, kb, today=TODAY), kb, today=TODAY)
 
 
 def selected(result):
