@@ -9,12 +9,16 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reportlab.lib.fonts import tt2ps
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import KeepTogether as _ReportlabKeepTogether
 from reportlab.platypus import Paragraph as _ReportlabParagraph
 from reportlab.platypus import (
@@ -38,8 +42,13 @@ from mesodesk.reports.styles import ACCENT, INK, RULE, TINT, WARN_RULE, WARN_TIN
 LIST_END_SPACE = 4  # points between a bulleted list and what follows it
 
 
+# A paragraph that opens with a bold lead-in and has no other markup:
+# "<b>Caffeine</b>: the stimulant…", "<b>Cellulite.</b> Dimpled, uneven skin…".
+_LEAD_IN = re.compile(r"<b>([^<&\s](?:[^<&]*[^<&\s])?)</b>([^<&]*\S[^<&]*)\Z")
+
+
 class Paragraph(_ReportlabParagraph):
-    """A Paragraph that skips the markup parser for plain text and remembers its last
+    """A Paragraph that skips the markup parser where it can and remembers its last
     line breaking.
 
     Most of our paragraphs (headings, table cells, most list items) have no markup,
@@ -48,6 +57,12 @@ class Paragraph(_ReportlabParagraph):
     from the fragment the parser makes for the style (so it carries exactly the
     parser's attributes).
 
+    Most of the rest open with a bold lead-in. Text in two fonts takes reportlab's
+    general line breaking, five times slower than for one font, so the lead-in is
+    drawn apart in the indent of the first line and the rest is plain text (see
+    ``_take_lead_in``). When the lead-in and the first word after it do not fit on
+    the first line, the paragraph is reportlab's own after all.
+
     Layout asks a paragraph for its size several times at the same width (to keep a
     heading with its list, to fit a table row, then to place it); breaking the lines
     again each time was most of the time a plan took. The text and style never change
@@ -55,15 +70,45 @@ class Paragraph(_ReportlabParagraph):
     """
 
     _wrapped_at: tuple[float, float] | None = None
+    # The lead-in: its text, its font, and the extra room its spaces give the first
+    # line (see _take_lead_in). The first part of a split paragraph keeps it.
+    _lead_in: tuple[str, str, float] | None = None
+    # What reportlab would have been given, while the lead-in is drawn apart.
+    _markup: tuple[str, ParagraphStyle, str | None] | None = None
 
     def __init__(self, text: str | None, style: ParagraphStyle, bulletText: str | None = None,
                  frags: list | None = None, **kwargs: object):
-        if frags is None and text and "<" not in text and "&" not in text \
-                and not style.textTransform:
+        if frags is None and text and not style.textTransform:
             text = cleanBlockQuotedText(text)  # what reportlab does before parsing
-            if text:
+            lead_in = _LEAD_IN.match(text)
+            if lead_in and not style.firstLineIndent:
+                self._markup = (text, style, bulletText)
+                style, text = self._take_lead_in(style, *lead_in.groups())
+            if text and "<" not in text and "&" not in text:
                 frags = [_plain_fragment(style).clone(text=text)]
         super().__init__(text, style, bulletText, frags, **kwargs)
+
+    def _take_lead_in(self, style: ParagraphStyle, lead: str, rest: str
+                      ) -> tuple[ParagraphStyle, str]:
+        """Set the lead-in apart; return the style and text for the rest.
+
+        The rest starts after the lead-in on the first line (a first-line indent),
+        where reportlab would start it: a space after the lead-in is one in the
+        rest's font. reportlab lets a line's spaces shrink a little to fit one more
+        word; the spaces within and after the lead-in count too, which the extra
+        room on the first line gives back.
+        """
+        bold = tt2ps(style.fontName, 1, 0)
+        size = style.fontSize
+        indent = stringWidth(lead, bold, size)
+        spaces = lead.count(" ") * stringWidth(" ", bold, size)
+        if rest[0] == " ":
+            space = stringWidth(" ", style.fontName, size)
+            indent += space
+            spaces += space
+            lead += " "  # drawn too, so that the text read back from the page has it
+        self._lead_in = (lead, bold, style.spaceShrinkage * spaces)
+        return ParagraphStyle(style.name, parent=style, firstLineIndent=indent), rest.lstrip()
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         # (reportlab's split drops blPara when it gives up on a page: wrap again then.)
@@ -71,8 +116,53 @@ class Paragraph(_ReportlabParagraph):
                 and "blPara" in self.__dict__):
             return self.width, self.height
         size = super().wrap(available_width, available_height)
+        if self._markup is not None and not self._lead_in_kept(available_width):
+            text, style, bullet = self._markup
+            self._markup = self._lead_in = None
+            super().__init__(text, style, bullet)  # reportlab's own paragraph after all
+            size = super().wrap(available_width, available_height)
         self._wrapped_at = (available_width, self.height)
         return size
+
+    def _lead_in_kept(self, available_width: float) -> bool:
+        """Whether the lines just broken are reportlab's own: the lead-in and the word
+        after it fit on the first line, its spaces need no shrinking (reportlab would
+        shrink the lead-in's too), and no word had to be split (reportlab would split
+        against the whole first line)."""
+        assert self._lead_in is not None
+        if self._splitLongWordCount or self._hyphenations:
+            return False
+        style = self.style
+        first_word = self.frags[0].text.split(" ", 1)[0]
+        room = available_width - style.leftIndent - style.rightIndent - style.firstLineIndent
+        if stringWidth(first_word, style.fontName, style.fontSize) > room:
+            return False
+        unused, _words = self.blPara.lines[0]  # in the first line's width, plus the extra room
+        return unused - self._lead_in[2] > -1e-8
+
+    def breakLines(self, width: list[float]):  # noqa: N802 (reportlab's name)
+        if self._lead_in is not None:
+            width = [width[0] + self._lead_in[2], *width[1:]]
+        return super().breakLines(width)
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        parts = super().split(available_width, available_height)
+        if self._lead_in is not None and len(parts) == 2:
+            parts[0]._lead_in = self._lead_in  # reportlab made both parts afresh
+        return parts
+
+    def beginText(self, x: float, y: float) -> PDFTextObject:  # noqa: N802 (reportlab's)
+        # reportlab starts the text of the lines here, at the first baseline. The
+        # lead-in goes first, in the same text, so that text read back from the page
+        # (a screen reader, a copy) has it in place: "Caffeine: the stimulant…".
+        text = super().beginText(x, y)
+        if self._lead_in is not None:
+            lead_in, font, _ = self._lead_in
+            text.setFont(font, self.style.fontSize)
+            # Drawing text leaves the start of the line where it was: reportlab's
+            # first-line indent puts the rest after the lead-in.
+            text.textOut(lead_in)
+        return text
 
 
 def _plain_fragment(style: ParagraphStyle) -> ParaFrag:

@@ -30,6 +30,7 @@ from tests.reports.pdfcheck import (
     reader,
     render_pages,
     squash,
+    text_runs,
 )
 from tests.reports.samples import LONG_WORD, logo_png, stress_document, token_notes
 
@@ -218,23 +219,60 @@ def _reportlab_paragraph_init(self, text, style, bulletText=None, frags=None, **
     blocks._ReportlabParagraph.__init__(self, text, style, bulletText, frags, **kwargs)
 
 
-# The speed-ups in blocks, each with what it replaces.
+# The speed-ups in blocks that leave the drawing to reportlab, each with what it replaces.
 SPEED_UPS = {
     "remembered line breaking": ("Paragraph", "wrap", lambda: blocks._ReportlabParagraph.wrap),
     "plain text without the parser": ("Paragraph", "__init__", lambda: _reportlab_paragraph_init),
     "keep-together without copying the frame": (
         "KeepTogether", "wrap", lambda: blocks._ReportlabKeepTogether.wrap),
 }
+NO_LEAD_IN = re.compile(r"(?!)")  # matches nothing: every bold lead-in left to reportlab
+
+
+def _speed_up_cases(render):
+    return [(render("format-example.json"), "a4"),
+            (render(stress_document(), paper="letter"), "letter")]
 
 
 @pytest.mark.parametrize("speed_up", SPEED_UPS)
 def test_a_speed_up_changes_nothing(kb, render, monkeypatch, speed_up):
-    """Each speed-up is a speed-up only: with reportlab's own code instead, the same bytes."""
+    """Each speed-up is a speed-up only: with reportlab's own code instead, the same
+    bytes. (Both sides leave lead-ins to reportlab: the next test is theirs.)"""
     from mesodesk.reports import render_plan
 
-    cases = [(render("format-example.json"), "a4"),
-             (render(stress_document(), paper="letter"), "letter")]
+    cases = _speed_up_cases(render)  # (rendered, and cached, before any patching)
+    monkeypatch.setattr(blocks, "_LEAD_IN", NO_LEAD_IN)
+    expected = [render_plan(rendered.doc, rendered.result, kb, CLINIC, paper)
+                for rendered, paper in cases]
     class_name, method, original = SPEED_UPS[speed_up]
     monkeypatch.setattr(getattr(blocks, class_name), method, original())
-    for rendered, paper in cases:
-        assert render_plan(rendered.doc, rendered.result, kb, CLINIC, paper) == rendered.pdf
+    for (rendered, paper), pdf in zip(cases, expected, strict=True):
+        assert render_plan(rendered.doc, rendered.result, kb, CLINIC, paper) == pdf
+
+
+def _lines(pdf: bytes) -> list[list[tuple[float, float, str]]]:
+    """Each page's lines of text: baseline, where the line starts, and its words."""
+    pages = []
+    for runs in text_runs(pdf):
+        lines: dict[float, list] = {}
+        for run in runs:
+            lines.setdefault(round(run.y, 1), []).append(run)
+        pages.append([(y, round(min(run.x for run in line), 1),
+                       " ".join("".join(run.text for run in line).split()))
+                      for y, line in lines.items()])
+    return pages
+
+
+def test_a_lead_in_drawn_apart_prints_as_reportlab_prints_it(kb, render, monkeypatch):
+    """A bold lead-in drawn in the first line's indent gives reportlab's own page: the
+    same lines in the same places, and the same text read back."""
+    from mesodesk.reports import render_plan
+
+    for rendered, paper in _speed_up_cases(render):
+        ours = render_plan(rendered.doc, rendered.result, kb, CLINIC, paper)
+        with monkeypatch.context() as patched:
+            patched.setattr(blocks, "_LEAD_IN", NO_LEAD_IN)
+            reportlabs = render_plan(rendered.doc, rendered.result, kb, CLINIC, paper)
+        assert ours != reportlabs, "no lead-in was drawn apart"
+        assert page_texts(ours) == page_texts(reportlabs)
+        assert _lines(ours) == _lines(reportlabs)
