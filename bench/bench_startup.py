@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BENCH, median_runs, python  # noqa: E402
+from bench.common import BENCH, interleaved_medians, python  # noqa: E402
 from bench.make_clinic import make_clinic  # noqa: E402
 
-RUNS = 9
+RUNS = 15
 
 
 def clinic(count: int) -> Path:
@@ -40,9 +40,13 @@ def line(name: str, value: float, base: float, budget: float, unit: str = "ms") 
 def main(large: int = 100_000, small: int = 100) -> bool:
     big_db, small_db = clinic(large), clinic(small)
     env = {"MESODESK_EXIT_AFTER": "rows", "MESODESK_HOME": str(BENCH / "data" / "home")}
-    bare, bare_peak = median_runs([python(), str(BENCH / "bare_window.py")], RUNS)
-    big, big_peak = median_runs([python(), str(BENCH / "mesodesk_marked.py"), "--db", str(big_db)], RUNS, env)
-    little, little_peak = median_runs([python(), str(BENCH / "mesodesk_marked.py"), "--db", str(small_db)], RUNS, env)
+    medians = interleaved_medians({
+        "bare": ([python(), str(BENCH / "bare_window.py")], None),
+        "big": ([python(), str(BENCH / "mesodesk_marked.py"), "--db", str(big_db)], env),
+        "little": ([python(), str(BENCH / "mesodesk_marked.py"), "--db", str(small_db)], env),
+    }, RUNS)
+    (bare, bare_peak), (big, big_peak), (little, little_peak) = (
+        medians["bare"], medians["big"], medians["little"])
     base = bare["painted"]
     ok = [
         line(f"(a) window painted, {large:,} patients", big["painted"], base, 1.5),

@@ -57,6 +57,23 @@ def median_runs(argv: list[str], runs: int, env: dict[str, str] | None = None) -
     return marks, statistics.median(r.peak_rss_mb for r in results)
 
 
+def interleaved_medians(commands: dict[str, tuple[list[str], dict[str, str] | None]], runs: int
+                        ) -> dict[str, tuple[dict[str, float], float]]:
+    """Run each command once per round, in turn, for several rounds: a load that comes
+    and goes on a shared machine then falls on every command alike."""
+    for argv, env in commands.values():
+        run_marked(argv, env)  # warm the file cache
+    results: dict[str, list[Run]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, (argv, env) in commands.items():
+            results[name].append(run_marked(argv, env))
+    medians = {}
+    for name, runs_of in results.items():
+        marks = {mark: statistics.median(r.marks[mark] for r in runs_of) for mark in runs_of[0].marks}
+        medians[name] = (marks, statistics.median(r.peak_rss_mb for r in runs_of))
+    return medians
+
+
 def python() -> str:
     return sys.executable
 
