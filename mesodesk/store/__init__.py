@@ -32,6 +32,7 @@ from mesodesk.store.base import (
     Unsupported,
     WrongPassphrase,
 )
+from mesodesk.store.files import write_atomically
 
 if TYPE_CHECKING:
     from mesodesk.domain.knowledge import KnowledgeBase
@@ -41,7 +42,7 @@ __all__ = [
     "AuditReport", "ClinicallyBlocked", "Database", "DatabaseLocked", "DiskFull",
     "ImmutableRecord", "IntegrityFailure", "InvalidRecord", "NotADatabase", "NotFound",
     "ReadOnlyLocation", "SchemaOutdated", "SchemaTooNew", "StoreError", "Unsupported",
-    "WrongPassphrase", "open_database",
+    "WrongPassphrase", "import_document", "open_database", "write_atomically",
 ]
 
 
@@ -71,3 +72,11 @@ def __getattr__(name: str) -> Any:
 
         return Database
     raise AttributeError(f"module 'mesodesk.store' has no attribute {name!r}")
+
+
+def import_document(db: Database, doc: Any, actor: str = "") -> Any:
+    """Store a consultation document read from a file: the one import path of the command
+    line and the GUI. Matches or creates the patient and adds a draft, in one transaction;
+    a document already stored adds nothing. Returns an ``ImportResult`` (see
+    ``Consultations.import_document``)."""
+    return db.consultations.import_document(doc, actor=actor)

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, exists, func, select, true, union
@@ -322,6 +323,16 @@ def _document_columns(doc: Consultation) -> dict[str, Any]:
 _STATUS_WORDS = {"final": "finalized", "not-treated": "recorded as not treated"}
 
 
+@dataclass(frozen=True)
+class ImportResult:
+    """What ``import_document`` did: the stored consultation and its patient."""
+
+    record: ConsultationRecord
+    patient: PatientRecord
+    new_patient: bool  # the patient was created by this import
+    added: bool        # False: the same document was already stored, nothing was added
+
+
 class Consultations(_Repository):
     def _row(self, connection: Connection, consultation_id: int) -> Any:
         row = connection.execute(_consultation_query()
@@ -351,14 +362,8 @@ class Consultations(_Repository):
             practitioner_id = Practitioners.id_for(connection, doc, actor)
             stamp = audit.now()
             if consultation_id is None:
-                values = {**columns, "patient_id": patient_id, "practitioner_id": practitioner_id,
-                          "status": "draft", "supersedes": None}
-                new_id = connection.execute(t.consultations.insert().values(
-                    **values, created_at=stamp, updated_at=stamp)).inserted_primary_key[0]
-                audit.append(connection, actor=actor, action="create-draft",
-                             table="consultations", record_id=new_id, before=None,
-                             after=self._state({**values, "id": new_id}),
-                             details={"patient": patient_id, "fingerprint": columns["fingerprint"]})
+                new_id = self._insert_draft(connection, patient_id, columns, practitioner_id,
+                                            actor)
                 return _consultation(self._row(connection, new_id))
             row = self._draft_row(connection, consultation_id, "changed")
             if row.patient_id != patient_id:
@@ -377,29 +382,116 @@ class Consultations(_Repository):
                          details={"fingerprint": columns["fingerprint"]})
             return _consultation(self._row(connection, consultation_id))
 
+    def _insert_draft(self, connection: Connection, patient_id: int, columns: dict[str, Any],
+                      practitioner_id: int | None, actor: str, action: str = "create-draft",
+                      details: dict[str, Any] | None = None) -> int:
+        stamp = audit.now()
+        values = {**columns, "patient_id": patient_id, "practitioner_id": practitioner_id,
+                  "status": "draft", "supersedes": None}
+        new_id = connection.execute(t.consultations.insert().values(
+            **values, created_at=stamp, updated_at=stamp)).inserted_primary_key[0]
+        audit.append(connection, actor=actor, action=action, table="consultations",
+                     record_id=new_id, before=None, after=self._state({**values, "id": new_id}),
+                     details={"patient": patient_id, "fingerprint": columns["fingerprint"],
+                              **(details or {})})
+        return new_id
+
+    def import_document(self, doc: Consultation, actor: str = "") -> ImportResult:
+        """Store a consultation document read from a file, in one transaction.
+
+        The patient is matched on normalized name and date of birth, or created. A
+        document already stored for that patient (the same fingerprint, with or without
+        its signatures) adds nothing: the stored consultation is returned with
+        ``added=False``. Otherwise it becomes a new draft. Signatures are not carried
+        into the draft: they belong to the version that was signed, and a draft is signed
+        again when it is finished (as with ``new_version``).
+        """
+        if not isinstance(doc, Consultation):
+            raise InvalidRecord("document: must be a consultation document")
+        data = doc.to_dict()
+        data.pop("signatures", None)
+        unsigned = parse_structure(data)
+        columns = _document_columns(unsigned)
+        patient = NewPatient(name=doc.patient.name, date_of_birth=doc.patient.date_of_birth,
+                             sex=doc.patient.sex, phone=doc.patient.phone, email=doc.patient.email)
+        patient_values = clean_patient(patient)
+        patients = Patients(self._db)
+        with self._db.writing() as connection:
+            row = Patients._find(connection, patient_values["name"],
+                                 patient_values["date_of_birth"])
+            new_patient = row is None
+            stored = (patients._insert(connection, [patient_values], actor)[0] if new_patient
+                      else _patient(row))
+            if not new_patient:
+                for fingerprint, wanted in ((doc.fingerprint(), doc),
+                                            (columns["fingerprint"], unsigned)):
+                    found = connection.execute(
+                        _consultation_query().where(t.consultations.c.patient_id == stored.id,
+                                                    t.consultations.c.fingerprint == fingerprint)
+                        .order_by(t.consultations.c.id.desc()).limit(1)).first()
+                    if found is not None:
+                        existing = _consultation(found)
+                        if existing.document.to_dict() == wanted.to_dict():
+                            return ImportResult(existing, stored, new_patient=False, added=False)
+            practitioner_id = Practitioners.id_for(connection, unsigned, actor)
+            new_id = self._insert_draft(connection, stored.id, columns, practitioner_id, actor,
+                                        action="import",
+                                        details={"signatures": "not carried over"}
+                                        if doc.signatures is not None else None)
+            return ImportResult(_consultation(self._row(connection, new_id)), stored,
+                                new_patient=new_patient, added=True)
+
     def _close(self, consultation_id: int, doc: Consultation, status: str, action: str,
                actor: str) -> ConsultationRecord:
         columns = _document_columns(doc)
         with self._db.writing() as connection:
-            row = self._draft_row(connection, consultation_id, "changed")
-            practitioner_id = Practitioners.id_for(connection, doc, actor)
-            stamp = audit.now()
-            changes = {**columns, "practitioner_id": practitioner_id, "status": status}
-            before = self._state(row._mapping)
-            after = self._state({**row._mapping, **changes})
-            connection.execute(t.consultations.update()
-                               .where(t.consultations.c.id == consultation_id)
-                               .values(**changes, updated_at=stamp, finalized_at=stamp))
-            audit.append(connection, actor=actor, action=action, table="consultations",
-                         record_id=consultation_id, before=before, after=after,
-                         details={"fingerprint": columns["fingerprint"]})
+            self._close_in(connection, consultation_id, columns, doc, status, action, actor)
             return _consultation(self._row(connection, consultation_id))
+
+    def _close_in(self, connection: Connection, consultation_id: int, columns: dict[str, Any],
+                  doc: Consultation, status: str, action: str, actor: str) -> None:
+        row = self._draft_row(connection, consultation_id, "changed")
+        practitioner_id = Practitioners.id_for(connection, doc, actor)
+        stamp = audit.now()
+        changes = {**columns, "practitioner_id": practitioner_id, "status": status}
+        before = self._state(row._mapping)
+        after = self._state({**row._mapping, **changes})
+        connection.execute(t.consultations.update()
+                           .where(t.consultations.c.id == consultation_id)
+                           .values(**changes, updated_at=stamp, finalized_at=stamp))
+        audit.append(connection, actor=actor, action=action, table="consultations",
+                     record_id=consultation_id, before=before, after=after,
+                     details={"fingerprint": columns["fingerprint"]})
 
     def finalize(self, consultation_id: int, doc: Consultation, actor: str = ""
                  ) -> ConsultationRecord:
         """Store the final document; from then on the consultation never changes."""
         self._check_treatable(doc)
         return self._close(consultation_id, doc, "final", "finalize", actor)
+
+    def finalize_with_consent(self, consultation_id: int, doc: Consultation, pdf: bytes,
+                              fingerprint: str, signed_at: dt.datetime, actor: str = ""
+                              ) -> tuple[ConsultationRecord, SignedConsent]:
+        """Finalize the consultation and keep its signed consent PDF in one transaction,
+        with both audit events: either the consultation is final with its consent, or
+        nothing changed and it is still a draft (so finishing can simply be tried again).
+
+        ``fingerprint`` is the fingerprint of the document the PDF was made from; it must
+        be ``doc``'s. A naive ``signed_at`` is local time.
+        """
+        self._check_treatable(doc)
+        columns = _document_columns(doc)
+        pdf, signed_at = _clean_consent(pdf, fingerprint, signed_at)
+        if fingerprint != columns["fingerprint"]:
+            raise InvalidRecord(
+                f"the signed consent was made from another version of consultation "
+                f"{consultation_id} (fingerprint {fingerprint}; the document being finalized "
+                f"has {columns['fingerprint']})")
+        with self._db.writing() as connection:
+            self._close_in(connection, consultation_id, columns, doc, "final", "finalize", actor)
+            consent = _record_consent(connection, consultation_id, pdf, fingerprint, signed_at,
+                                      actor)
+            return _consultation(self._row(connection, consultation_id)), consent
 
     def mark_not_treated(self, consultation_id: int, doc: Consultation, actor: str = ""
                          ) -> ConsultationRecord:
@@ -500,6 +592,52 @@ _CONSENT_COLUMNS = (t.signed_consents.c.id, t.signed_consents.c.consultation_id,
                     t.signed_consents.c.signed_at)
 
 
+def _clean_consent(pdf: bytes, fingerprint: str, signed_at: dt.datetime
+                   ) -> tuple[bytes, dt.datetime]:
+    if not isinstance(pdf, (bytes, bytearray)) or not bytes(pdf).startswith(b"%PDF-"):
+        raise InvalidRecord("pdf: must be the bytes of a PDF document")
+    if not isinstance(fingerprint, str) or not _FINGERPRINT.match(fingerprint):
+        raise InvalidRecord("fingerprint: must be the consultation's 12-hex-digit fingerprint")
+    return bytes(pdf), _aware(signed_at, "signed_at")
+
+
+def _record_consent(connection: Connection, consultation_id: int, pdf: bytes, fingerprint: str,
+                    signed_at: dt.datetime, actor: str) -> SignedConsent:
+    """Insert the signed consent of a finalized consultation and its audit event."""
+    row = connection.execute(select(t.consultations.c.status, t.consultations.c.fingerprint)
+                             .where(t.consultations.c.id == consultation_id)).first()
+    if row is None:
+        raise NotFound(f"there is no consultation {consultation_id}")
+    if row.status == "draft":
+        raise InvalidRecord(f"consultation {consultation_id} is a draft: finalize it "
+                            "before recording its signed consent")
+    if row.status != "final":
+        raise InvalidRecord(f"consultation {consultation_id} was recorded as not "
+                            "treated: there is no consent to sign")
+    if fingerprint != row.fingerprint:
+        raise InvalidRecord(
+            f"the signed consent was made from another version of consultation "
+            f"{consultation_id} (fingerprint {fingerprint}; the finalized consultation "
+            f"has {row.fingerprint})")
+    existing = connection.execute(
+        select(t.signed_consents.c.id)
+        .where(t.signed_consents.c.consultation_id == consultation_id)).scalar()
+    if existing is not None:
+        raise ImmutableRecord(f"consultation {consultation_id} already has a signed "
+                              f"consent ({existing}), which cannot be replaced")
+    values = {"consultation_id": consultation_id, "pdf": pdf,
+              "pdf_sha256": audit.sha256_hex(pdf), "fingerprint": fingerprint,
+              "signed_at": signed_at}
+    consent_id = connection.execute(t.signed_consents.insert().values(
+        **values, recorded_at=audit.now())).inserted_primary_key[0]
+    audit.append(connection, actor=actor, action="record-consent",
+                 table="signed_consents", record_id=consent_id, before=None,
+                 after=audit.state_hash("signed_consents", {**values, "id": consent_id}),
+                 details={"consultation": consultation_id, "fingerprint": fingerprint,
+                          "pdf_sha256": values["pdf_sha256"]})
+    return _consent(_Values({**values, "id": consent_id}))
+
+
 class Consents(_Repository):
     def record(self, consultation_id: int, pdf: bytes, fingerprint: str,
                signed_at: dt.datetime, actor: str = "") -> SignedConsent:
@@ -507,43 +645,13 @@ class Consents(_Repository):
 
         ``fingerprint`` is the fingerprint of the consultation document the PDF was made
         from; it must be the stored final document's. A naive ``signed_at`` is local time.
+        Finishing a consultation should use ``Consultations.finalize_with_consent``, which
+        finalizes and records the consent in one transaction.
         """
-        if not isinstance(pdf, (bytes, bytearray)) or not bytes(pdf).startswith(b"%PDF-"):
-            raise InvalidRecord("pdf: must be the bytes of a PDF document")
-        pdf = bytes(pdf)
-        if not isinstance(fingerprint, str) or not _FINGERPRINT.match(fingerprint):
-            raise InvalidRecord("fingerprint: must be the consultation's 12-hex-digit fingerprint")
-        signed_at = _aware(signed_at, "signed_at")
+        pdf, signed_at = _clean_consent(pdf, fingerprint, signed_at)
         with self._db.writing() as connection:
-            row = Consultations(self._db)._row(connection, consultation_id)
-            if row.status == "draft":
-                raise InvalidRecord(f"consultation {consultation_id} is a draft: finalize it "
-                                    "before recording its signed consent")
-            if row.status != "final":
-                raise InvalidRecord(f"consultation {consultation_id} was recorded as not "
-                                    "treated: there is no consent to sign")
-            if fingerprint != row.fingerprint:
-                raise InvalidRecord(
-                    f"the signed consent was made from another version of consultation "
-                    f"{consultation_id} (fingerprint {fingerprint}; the finalized consultation "
-                    f"has {row.fingerprint})")
-            existing = connection.execute(
-                select(t.signed_consents.c.id)
-                .where(t.signed_consents.c.consultation_id == consultation_id)).scalar()
-            if existing is not None:
-                raise ImmutableRecord(f"consultation {consultation_id} already has a signed "
-                                      f"consent ({existing}), which cannot be replaced")
-            values = {"consultation_id": consultation_id, "pdf": pdf,
-                      "pdf_sha256": audit.sha256_hex(pdf), "fingerprint": fingerprint,
-                      "signed_at": signed_at}
-            consent_id = connection.execute(t.signed_consents.insert().values(
-                **values, recorded_at=audit.now())).inserted_primary_key[0]
-            audit.append(connection, actor=actor, action="record-consent",
-                         table="signed_consents", record_id=consent_id, before=None,
-                         after=audit.state_hash("signed_consents", {**values, "id": consent_id}),
-                         details={"consultation": consultation_id, "fingerprint": fingerprint,
-                                  "pdf_sha256": values["pdf_sha256"]})
-            return _consent(_Values({**values, "id": consent_id}))
+            return _record_consent(connection, consultation_id, pdf, fingerprint, signed_at,
+                                   actor)
 
     def for_consultation(self, consultation_id: int) -> SignedConsent | None:
         with self._db.reading() as connection:

@@ -120,3 +120,72 @@ def test_a_pdf_altered_behind_the_triggers_is_detected(backend, db, final) -> No
     report = db.audit.verify()
     assert not report.ok
     assert f"signed consent {consent.id}: the PDF no longer matches its SHA-256" in report.problems
+
+
+# -- finishing: finalize and record the signed consent in one transaction ------------------
+
+def test_finalize_with_consent_stores_both_with_both_audit_events(db, patient, doc) -> None:
+    draft = db.consultations.save_draft(patient.id, doc)
+    final, consent = db.consultations.finalize_with_consent(
+        draft.id, doc, MINIMAL_PDF, doc.fingerprint(), SIGNED_AT, actor="Dr Ioannou")
+    assert final.status == "final" and final.has_signed_consent
+    assert consent == db.consents.for_consultation(draft.id)
+    assert consent.fingerprint == final.document.fingerprint() == doc.fingerprint()
+    assert db.consents.pdf(consent.id) == MINIMAL_PDF
+    events = db.audit.events(limit=2)  # newest first
+    assert [(e.action, e.table, e.actor) for e in reversed(events)] == [
+        ("finalize", "consultations", "Dr Ioannou"),
+        ("record-consent", "signed_consents", "Dr Ioannou")]
+    assert db.audit.verify().ok
+
+
+def test_a_consent_that_fails_to_record_leaves_the_consultation_a_draft(db, patient, doc,
+                                                                        monkeypatch) -> None:
+    """The disk fills up as the consent is written: nothing of the finish is kept, so the
+    consultation is still a draft (as the wizard then says) and finishing can be retried."""
+    from mesodesk.store import DiskFull, audit
+
+    draft = db.consultations.save_draft(patient.id, doc)
+    before = db.audit.events(limit=1000)
+    real_append = audit.append
+
+    def disk_full_at_the_consent(connection, **event):
+        if event["action"] == "record-consent":
+            raise OSError(28, "No space left on device")
+        return real_append(connection, **event)
+
+    monkeypatch.setattr(audit, "append", disk_full_at_the_consent)
+    with pytest.raises(DiskFull):
+        db.consultations.finalize_with_consent(draft.id, doc, MINIMAL_PDF, doc.fingerprint(),
+                                               SIGNED_AT)
+    monkeypatch.undo()
+    record = db.consultations.get(draft.id)
+    assert record.status == "draft" and record.finalized_at is None
+    assert not record.has_signed_consent and db.consents.for_consultation(draft.id) is None
+    assert db.audit.events(limit=1000) == before
+    # Trying again succeeds (no "already finalized").
+    final, consent = db.consultations.finalize_with_consent(
+        draft.id, doc, MINIMAL_PDF, doc.fingerprint(), SIGNED_AT)
+    assert final.status == "final" and consent.consultation_id == draft.id
+    assert db.audit.verify().ok
+
+
+@pytest.mark.parametrize(("pdf", "fingerprint", "message"), [
+    (b"<html>", None, "^pdf: "),
+    (MINIMAL_PDF, "XYZ", "^fingerprint: "),
+    (MINIMAL_PDF, "ffffffffffff", "another version"),
+])
+def test_finalize_with_a_bad_consent_changes_nothing(db, patient, doc, pdf, fingerprint,
+                                                     message) -> None:
+    draft = db.consultations.save_draft(patient.id, doc)
+    with pytest.raises(InvalidRecord, match=message):
+        db.consultations.finalize_with_consent(draft.id, doc, pdf, fingerprint or doc.fingerprint(),
+                                               SIGNED_AT)
+    assert db.consultations.get(draft.id).status == "draft"
+
+
+def test_finalize_with_consent_refuses_a_final_consultation(db, final, doc) -> None:
+    with pytest.raises(ImmutableRecord):
+        db.consultations.finalize_with_consent(final.id, doc, MINIMAL_PDF, doc.fingerprint(),
+                                               SIGNED_AT)
+    assert db.consents.for_consultation(final.id) is None
