@@ -129,13 +129,16 @@ class FakeDatabase:
     def __init__(self, documents: dict[int, object], settings: ClinicSettings):
         self.opened_with: tuple = ()
         self.closed = False
+        self.upgrade_backup = None
         self.consultations = SimpleNamespace(get=self._get)
         self.settings = SimpleNamespace(get=lambda: settings)
         self._documents = documents
 
     def _get(self, consultation_id: int):
         if consultation_id not in self._documents:
-            raise LookupError(consultation_id)
+            from mesodesk.store import NotFound
+
+            raise NotFound(f"there is no consultation {consultation_id}")
         return SimpleNamespace(id=consultation_id, document=self._documents[consultation_id])
 
     def close(self) -> None:
@@ -151,7 +154,7 @@ def fake_store(monkeypatch, kb):
                             default_paper="letter")
     database = FakeDatabase({7: doc}, clinic)
 
-    def open_database(path, passphrase=None):
+    def open_database(path, passphrase=None, **options):
         database.opened_with = (path, passphrase)
         return database
 
@@ -214,13 +217,9 @@ def test_a_file_without_a_database_touches_no_database(tmp_path, monkeypatch):
 def test_a_store_error_is_a_message_with_the_stores_exit_code(tmp_path, monkeypatch, capsys):
     import mesodesk.store
 
-    class FakeStoreError(Exception):
-        exit_code = 2
+    def open_database(path, passphrase=None, **options):
+        raise mesodesk.store.WrongPassphrase("the passphrase is wrong for /clinic.db")
 
-    def open_database(path, passphrase=None):
-        raise FakeStoreError("the passphrase is wrong for /clinic.db")
-
-    monkeypatch.setattr(mesodesk.store, "StoreError", FakeStoreError, raising=False)
     monkeypatch.setattr(mesodesk.store, "open_database", open_database, raising=False)
     out = tmp_path / "plan.pdf"
     assert main(["plan", "--consultation", "7", "--out", str(out)]) == 2
@@ -233,7 +232,7 @@ def test_an_empty_passphrase_file_is_refused(tmp_path, fake_store, capsys):
     secret.write_text("\n", encoding="utf-8")
     assert main(["plan", "--consultation", "7", "--passphrase-file", str(secret),
                  "--out", str(tmp_path / "p.pdf")]) == 2
-    assert "the file is empty" in capsys.readouterr().err
+    assert "the passphrase file is empty" in capsys.readouterr().err
 
 
 def test_a_consultation_imported_into_a_real_database_prints(tmp_path, capsys):

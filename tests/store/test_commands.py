@@ -205,3 +205,31 @@ def test_the_passphrase_and_database_can_come_from_the_environment(tmp_path) -> 
     locked_out = _run("audit", "verify", env={"MESODESK_DB": env["MESODESK_DB"],
                                              "MESODESK_PASSPHRASE": "wrong"})
     assert locked_out.returncode == 2 and "wrong passphrase" in locked_out.stderr
+
+
+def test_plan_of_a_stored_consultation_the_knowledge_base_no_longer_knows(cli, backend,
+                                                                          tmp_path) -> None:
+    """A history item or substance of the practitioner's overlay, removed since the
+    consultation was stored: a message naming the JSON path (exit 2), not a traceback."""
+    from mesodesk.domain.document import parse_structure
+    from mesodesk.domain.records import NewPatient
+
+    data = json.loads((EXAMPLES / "format-example.json").read_text(encoding="utf-8"))
+    data["history"] = ["anticoagulants", "clinic-implant"]
+    data["substances"] = ["caffeine", "clinic-peptide"]
+    with backend.open() as db:
+        patient = db.patients.create(NewPatient(name="Zoë Müller",
+                                                date_of_birth=parse_structure(data).patient.date_of_birth))
+        record = db.consultations.save_draft(patient.id, parse_structure(data))
+    out = tmp_path / "plan.pdf"
+    code, stdout, err = cli("plan", "--consultation", str(record.id), "--out", str(out))
+    assert code == 2, err
+    assert f"--consultation {record.id}: the stored consultation does not match" in err
+    assert "history[1]: 'clinic-implant' is not a known medical history item" in err
+    assert "substances[1]: 'clinic-peptide' is not a known substance" in err
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_plan_of_a_consultation_id_that_is_not_a_number(cli, tmp_path) -> None:
+    code, _, err = cli("plan", "--consultation", "four", "--out", str(tmp_path / "p.pdf"))
+    assert code == 2 and "--consultation four: not a consultation id" in err
