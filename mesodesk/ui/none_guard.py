@@ -9,7 +9,9 @@ keeps the app open all day, so this would crash it.
 
 The remedy does what Python 3.12 does: make ``None`` effectively immortal by raising its
 reference count far beyond anything a session can lower (2**40 calls). ``None`` is a
-static object that is never freed, so a large count changes nothing else. Remove this
+static object that is never freed, so a large count changes nothing else. ``True`` and
+``False`` get the same treatment: a benchmark aborted on "deallocating True or False"
+while the interpreter shut down after a long session of Qt calls. Remove this
 module once PySide6 fixes the regression or mesodesk requires Python 3.12.
 """
 
@@ -25,6 +27,7 @@ def install() -> None:
         return
     import ctypes
 
-    refcount = ctypes.c_ssize_t.from_address(id(None))
-    if refcount.value < HEADROOM:
-        refcount.value += HEADROOM
+    for singleton in (None, True, False):
+        refcount = ctypes.c_ssize_t.from_address(id(singleton))
+        if refcount.value < HEADROOM:
+            refcount.value += HEADROOM
