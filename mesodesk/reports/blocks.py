@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reportlab.lib.colors import Color
 from reportlab.lib.fonts import tt2ps
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -387,26 +388,96 @@ def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]], col_widths
     return table
 
 
-def callout(flowables: list[Flowable], width: float, warning: bool = False) -> Table:
+class _Cell:
+    """Flowables stacked as in one cell of a reportlab Table: each one's space before
+    and after added (a table does not merge them), none above the first or below the
+    last. The callout and the clinic header are drawn with these rather than as
+    one-row Tables, which cost several times more to measure and draw."""
+
+    def __init__(self, flowables: Sequence[Flowable]):
+        self.flowables = list(flowables)
+        self.heights: list[float] = []
+        self.height = 0.0
+
+    def wrap(self, canvas: object, width: float) -> float:
+        self.heights = [flowable.wrapOn(canvas, width, 0xFFFFFFF)[1]
+                        for flowable in self.flowables]
+        spaces = sum(f.getSpaceBefore() + f.getSpaceAfter() for f in self.flowables)
+        self.height = (sum(self.heights) + spaces - self.flowables[0].getSpaceBefore()
+                       - self.flowables[-1].getSpaceAfter())
+        return self.height
+
+    def draw(self, canvas: object, x: float, top: float) -> None:
+        y = top + self.flowables[0].getSpaceBefore()
+        for flowable, height in zip(self.flowables, self.heights, strict=True):
+            y -= flowable.getSpaceBefore() + height
+            flowable.drawOn(canvas, x, y)
+            y -= flowable.getSpaceAfter()
+
+
+class Callout(Flowable):
     """A tinted box with a coloured bar on the left, for what must not be missed.
 
-    The bar is a narrow filled column, not a table line: a line is centred on the
-    cell's edge and would stick out past the margin by half its width.
+    The bar is a narrow filled strip inside the box, not a line: a line is centred on
+    the box's edge and would stick out past the margin by half its width.
     """
-    bar = 2.6
-    table = Table([["", flowables]], colWidths=[bar, width - bar], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        *_PLAIN,
-        ("BACKGROUND", (0, 0), (0, -1), WARN_RULE if warning else ACCENT),
-        ("BACKGROUND", (1, 0), (1, -1), WARN_TINT if warning else TINT),
-        ("LEFTPADDING", (0, 0), (0, -1), 0),
-        ("RIGHTPADDING", (0, 0), (0, -1), 0),
-        ("LEFTPADDING", (1, 0), (1, -1), 9),
-        ("RIGHTPADDING", (1, 0), (1, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 6),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
-    ]))
-    return table
+
+    BAR = 2.6
+    PADDING = (6, 8, 7, 9)  # top, right, bottom, left (of the text, from the tint's edge)
+
+    def __init__(self, flowables: list[Flowable], width: float, bar: Color, tint: Color):
+        super().__init__()
+        self._cell = _Cell(flowables)
+        self.width = width
+        self._bar, self._tint = bar, tint
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        top, right, bottom, left = self.PADDING
+        inner = self.width - self.BAR - left - right
+        self.height = top + self._cell.wrap(self.canv, inner) + bottom
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        top, _right, _bottom, left = self.PADDING
+        canvas.saveState()
+        canvas.setFillColor(self._bar)
+        canvas.rect(0, self.height, self.BAR, -self.height, stroke=0, fill=1)
+        canvas.setFillColor(self._tint)
+        canvas.rect(self.BAR, self.height, self.width - self.BAR, -self.height, stroke=0, fill=1)
+        canvas.restoreState()
+        self._cell.draw(canvas, self.BAR + left, self.height - top)
+
+
+def callout(flowables: list[Flowable], width: float, warning: bool = False) -> Callout:
+    if warning:
+        return Callout(flowables, width, WARN_RULE, WARN_TINT)
+    return Callout(flowables, width, ACCENT, TINT)
+
+
+class _ClinicHeader(Flowable):
+    """The clinic's lines on the left, the logo (if any) at the top right."""
+
+    def __init__(self, lines: list[Flowable], logo: Image | None, width: float):
+        super().__init__()
+        self._lines = _Cell(lines or [Spacer(1, 1)])
+        self._logo = logo
+        self.width = width
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.height = self._lines.wrap(self.canv, self.width - (LOGO_WIDTH if self._logo else 0))
+        if self._logo is not None:
+            self.height = max(self.height, self._logo.wrapOn(self.canv, LOGO_WIDTH, 0xFFFFFFF)[1])
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self._lines.draw(self.canv, 0, self.height)
+        if self._logo is not None:
+            self._logo.drawOn(self.canv, self.width - self._logo.drawWidth,
+                              self.height - self._logo.drawHeight)
+
+
+LOGO_WIDTH = 45 * mm
 
 
 def clinic_header(name: str, details: list[str], practitioner: str, logo: PngImage | None,
@@ -418,25 +489,8 @@ def clinic_header(name: str, details: list[str], practitioner: str, logo: PngIma
     left += [Paragraph(line, styles.clinic_detail) for line in details]
     if practitioner:
         left.append(Paragraph(practitioner, styles.clinic_detail if name else styles.clinic_name))
-    logo_width = 45 * mm if logo else 0
-    cells: list[object] = [left or [Spacer(1, 1)]]
-    widths = [width - logo_width]
-    if logo is not None:
-        image = logo.flowable(logo_width - 2 * mm, 22 * mm)
-        image.hAlign = "RIGHT"
-        cells.append(image)
-        widths.append(logo_width)
-    table = Table([cells], colWidths=widths, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        *_PLAIN,
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ("ALIGN", (-1, 0), (-1, 0), "RIGHT"),
-    ]))
-    return [table, Spacer(1, 3 * mm),
+    image = logo.flowable(LOGO_WIDTH - 2 * mm, 22 * mm) if logo is not None else None
+    return [_ClinicHeader(left, image, width), Spacer(1, 3 * mm),
             HRFlowable(width="100%", thickness=1.2, color=ACCENT, spaceBefore=0, spaceAfter=5 * mm)]
 
 
