@@ -220,3 +220,60 @@ def test_the_wizard_finds_an_existing_patient_and_keeps_their_details(qtbot, ope
     assert again.notes == "Prefers Spanish."  # not shown in the wizard, not lost either
     assert wizard.state.patient_id == stored.id
     assert len(db.patients.search("", limit=10)) == 1  # no duplicate made
+
+
+def sign_and_finish(qtbot, wizard) -> None:
+    """From the ingredients page: on through lifestyle and course, both sign, finish."""
+    click_next(qtbot, wizard, LIFESTYLE)
+    click_next(qtbot, wizard, COURSE)
+    click_next(qtbot, wizard, REVIEW)
+    page = wizard.page_object(REVIEW)
+    drag(qtbot, page.patient_signature.pad, [(30, 70), (60, 40), (90, 80), (130, 45)])
+    drag(qtbot, page.practitioner_signature.pad, [(40, 80), (80, 50), (120, 85), (200, 60)])
+    click_next(qtbot, wizard, FINISH)
+
+
+def test_a_consent_that_fails_to_record_leaves_the_consultation_a_draft(qtbot, open_window,
+                                                                        db_path, monkeypatch):
+    """The disk fills up as the signed consent is written: the consultation is not left
+    final without its consent, the message says it is a draft (true), and trying again
+    finishes it."""
+    from mesodesk.store import audit
+
+    from .conftest import start_consultation
+
+    window = open_window(db_path)
+    wizard = start_consultation(qtbot, window, name="Claire Dubois", born="1979-06-03",
+                                concerns=["cellulite"])
+    real_append = audit.append
+
+    def disk_full_at_the_consent(connection, **event):
+        if event["action"] == "record-consent":
+            raise OSError(28, "No space left on device")
+        return real_append(connection, **event)
+
+    monkeypatch.setattr(audit, "append", disk_full_at_the_consent)
+    sign_and_finish(qtbot, wizard)
+    page = wizard.page_object(FINISH)
+    qtbot.waitUntil(lambda: page.result_banner.isVisible(), timeout=TIMEOUT)
+    settle(qtbot, window)
+    assert not page.done
+    text = page.result_banner.text()
+    assert "No space left on device" in text and "kept as a draft" in text
+    assert page.retry_button.isVisible()
+    db = window.session.db
+    record = db.consultations.get(wizard.state.consultation_id)
+    assert record.status == "draft" and not record.has_signed_consent
+    assert db.consents.for_consultation(record.id) is None
+    screenshot(wizard, "wizard-8-not-stored")
+
+    monkeypatch.undo()
+    page.retry_button.click()
+    qtbot.waitUntil(lambda: page.done, timeout=TIMEOUT)
+    settle(qtbot, window)
+    record = db.consultations.get(record.id)
+    assert record.status == "final" and record.has_signed_consent
+    assert db.consents.for_consultation(record.id).fingerprint == record.document.fingerprint()
+    assert "fingerprint" in page.result_banner.text()
+    assert db.audit.verify().ok
+    wizard.button(QWizard.WizardButton.FinishButton).click()

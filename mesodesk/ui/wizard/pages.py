@@ -1250,6 +1250,7 @@ class FinishPage(Page):
         self.progress.setMaximumWidth(360)
         self.working = plain_label(_("Saving the consultation and preparing the signed consent…"))
         self.result_banner = Banner("ok")
+        self.result_banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.result_banner.hide()
         self.retry_button = self.result_banner.add_button(_("Try again"))
         self.retry_button.clicked.connect(self.initializePage)
@@ -1259,9 +1260,14 @@ class FinishPage(Page):
         layout.addWidget(self.result_banner)
         self.pane_holder = QVBoxLayout()
         layout.addLayout(self.pane_holder, 1)
+        self.filler = QWidget()  # keeps the banner at the top until the PDF is shown
+        self.filler.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        layout.addWidget(self.filler, 1)
 
     def initializePage(self) -> None:  # noqa: N802
         self.done = False
+        self.setTitle(_("Finishing"))
+        self.setSubTitle(_("Storing the consultation and the signed consent…"))
         self.working.show()
         self.progress.show()
         self.result_banner.hide()
@@ -1273,8 +1279,12 @@ class FinishPage(Page):
         from mesodesk.ui.preview import PdfPane, safe_file_name
 
         self.done = True
+        self.setTitle(_("Finished"))
+        self.setSubTitle(_("The consultation and the signed consent are stored. Print the plan "
+                           "for the patient to take home."))
         self.working.hide()
         self.progress.hide()
+        self.filler.hide()
         self.result_banner.set_kind("ok")
         self.result_banner.set_text(text)
         self.result_banner.show()
@@ -1287,6 +1297,9 @@ class FinishPage(Page):
         self.completeChanged.emit()
 
     def _failed(self, text: str) -> None:
+        self.setTitle(_("Not finished"))
+        self.setSubTitle(_("The consultation was not finished; the message below says what was "
+                           "kept."))
         self.working.hide()
         self.progress.hide()
         self.result_banner.set_kind("blocked")

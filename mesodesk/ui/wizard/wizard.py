@@ -355,13 +355,22 @@ class ConsultationWizard(QWizard):
             return render_plan(doc, screen(doc, kb), kb, clinic=settings, paper=paper)
 
         def store(pdf: bytes) -> tuple[Any, Any]:
-            record = db.consultations.save_draft(patient_id, doc, consultation_id=state.consultation_id,
-                                                 actor=actor)
-            state.consultation_id = record.id
-            final = db.consultations.finalize(record.id, doc, actor=actor)
-            consent = db.consents.record(final.id, pdf, doc.fingerprint(), doc.signatures.signed_at,
-                                         actor=actor)
-            return final, consent
+            try:
+                if state.consultation_id is not None:
+                    earlier = _finished_already(db, state.consultation_id, doc)
+                    if earlier is not None:
+                        return earlier  # a retry after the first attempt was in fact stored
+                record = db.consultations.save_draft(patient_id, doc,
+                                                     consultation_id=state.consultation_id,
+                                                     actor=actor)
+                state.consultation_id = record.id
+                # One transaction: final with its signed consent, or still a draft.
+                return db.consultations.finalize_with_consent(
+                    record.id, doc, pdf, doc.fingerprint(), doc.signatures.signed_at, actor=actor)
+            except Exception as error:
+                status = ("unsaved" if state.consultation_id is None
+                          else _status_after_failure(db, state.consultation_id))
+                raise _NotStored(error, status) from error
 
         def rendered(pdf: bytes) -> None:
             self.final_pdf = pdf
@@ -376,12 +385,59 @@ class ConsultationWizard(QWizard):
                           "the consultation can no longer be changed (a correction makes a new "
                           "version).").format(fingerprint=consent.fingerprint))
 
-            self.db_runner.submit(store, pdf, on_done=stored,
-                                  on_error=lambda e: on_error(_("Could not store the consultation: "
-                                                                "{reason}. It is kept as a draft.")
-                                                              .format(reason=e)))
+            def not_stored(error: BaseException) -> None:
+                self.final_pdf = None
+                on_error(_describe_store_failure(error))
+
+            self.db_runner.submit(store, pdf, on_done=stored, on_error=not_stored)
 
         self.work_runner.submit(render, on_done=rendered,
                                 on_error=lambda e: on_error(_("The PDF could not be made: {reason}. "
                                                               "The consultation is kept as a draft.")
                                                             .format(reason=e)))
+
+
+class _NotStored(Exception):
+    """Finishing failed; ``status`` is what the consultation is now (None: not known)."""
+
+    def __init__(self, error: BaseException, status: str | None):
+        super().__init__(str(error))
+        self.error, self.status = error, status
+
+
+def _finished_already(db: Any, consultation_id: int, doc: Any) -> tuple[Any, Any] | None:
+    """The final consultation and its consent, if this very document was stored already."""
+    record = db.consultations.get(consultation_id)
+    if record.status != "final" or not record.has_signed_consent:
+        return None
+    consent = db.consents.for_consultation(consultation_id)
+    if consent is None or consent.fingerprint != doc.fingerprint():
+        return None
+    return record, consent
+
+
+def _status_after_failure(db: Any, consultation_id: int) -> str | None:
+    try:
+        return db.consultations.get(consultation_id).status
+    except Exception:  # noqa: BLE001 - the database may be what failed
+        return None
+
+
+def _describe_store_failure(error: BaseException) -> str:
+    """Says what the failure left, and only what is true."""
+    reason = error.error if isinstance(error, _NotStored) else error
+    status = error.status if isinstance(error, _NotStored) else None
+    if status == "draft":
+        return _("Could not store the consultation: {reason}. Nothing was finalized: it is "
+                 "kept as a draft with what was typed. Try again, or close the window and "
+                 "resume the draft later.").format(reason=reason)
+    if status == "unsaved":
+        return _("Could not store the consultation: {reason}. Nothing was stored; what was "
+                 "typed is still in this window. Try again.").format(reason=reason)
+    if status is None:
+        return _("Could not store the consultation: {reason}. The database could not be "
+                 "read afterwards to check what was kept; close the window and look at the "
+                 "patient's consultations before trying again.").format(reason=reason)
+    return _("Could not store the signed consent: {reason}. The consultation was closed "
+             "already ({status}) and cannot be changed; make a new version of it to sign "
+             "again.").format(reason=reason, status=status)
