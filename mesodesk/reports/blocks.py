@@ -18,7 +18,7 @@ from reportlab.lib.fonts import tt2ps
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import KeepTogether as _ReportlabKeepTogether
 from reportlab.platypus import Paragraph as _ReportlabParagraph
@@ -31,7 +31,9 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paragraph import _handleBulletWidth, cleanBlockQuotedText
+from reportlab.platypus.paragraph import split as split_words
+from reportlab.platypus.paragraph import strip as strip_text
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 from reportlab.rl_config import _FUZZ
 
@@ -141,10 +143,42 @@ class Paragraph(_ReportlabParagraph):
         unused, _words = self.blPara.lines[0]  # in the first line's width, plus the extra room
         return unused - self._lead_in[2] > -1e-8
 
-    def breakLines(self, width: list[float]):  # noqa: N802 (reportlab's name)
+    def breakLines(self, width: list[float]) -> ParaFrag:  # noqa: N802 (reportlab's name)
+        extra = 0.0
         if self._lead_in is not None:
-            width = [width[0] + self._lead_in[2], *width[1:]]
-        return super().breakLines(width)
+            extra = self._lead_in[2]
+            width = [width[0] + extra, *width[1:]]
+        one_line = self._one_line(width, extra)
+        return one_line if one_line is not None else super().breakLines(width)
+
+    def _one_line(self, widths: list[float], extra: float) -> ParaFrag | None:
+        """What reportlab's line breaking makes of plain text that fits on its first
+        line, without its word-by-word search: one line of all the words. Most of our
+        paragraphs are one line. None for anything else: reportlab decides those.
+
+        ``extra`` is room added to the first line for the lead-in's spaces, which can
+        only shrink; fitting without it, the line fits with it.
+        """
+        style = self.style
+        if (len(self.frags) != 1 or style.endDots or style.wordWrap or style.shaping
+                or style.hyphenationLang):
+            return None
+        fragment = self.frags[0]
+        text = getattr(fragment, "text", None)  # (split parts carry words instead)
+        if (not text or "\xad" in text or hasattr(fragment, "cbDefn")
+                or hasattr(fragment, "backColor")):
+            return None
+        widths = list(widths)
+        _handleBulletWidth(self.bulletText, style, widths)  # as reportlab does first
+        words = split_words(strip_text(text))
+        width = stringWidth(" ".join(words), fragment.fontName, fragment.fontSize)
+        if not words or width > widths[0] - extra:
+            return None
+        self._width_max = width
+        self._splitLongWordCount = self._hyphenations = 0
+        ascent, descent = getAscentDescent(fragment.fontName, fragment.fontSize)
+        return fragment.clone(kind=0, lines=[(widths[0] - width, words)], ascent=ascent,
+                              descent=descent, fontSize=fragment.fontSize)
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         parts = super().split(available_width, available_height)
