@@ -164,3 +164,38 @@ def test_going_back_to_change_the_concerns_keeps_the_choices_made(qtbot, open_wi
     settle(qtbot, window)
     draft = window.session.db.consultations.latest_draft()
     assert list(draft.document.concerns) == ["cellulite", "skin-rejuvenation"]
+
+
+def test_the_page_asks_the_domain_which_written_reasons_are_needed(qtbot, open_window, db_path,
+                                                                   monkeypatch):
+    """Which reasons a substance needs is the domain's decision (SubstanceResult.overridable,
+    needs_written_reason, missing_reasons); the page and the dialog only follow it. Here the
+    domain is made to say that caffeine needs a written reason for anticoagulants."""
+    from mesodesk.domain.screening import Reason, SubstanceResult
+
+    window = open_window(db_path)
+    wizard = start_consultation(qtbot, window, name="Léa Fontaine", born="1998-10-25",
+                                concerns=["cellulite"])
+    page = wizard.page_object(INGREDIENTS)
+    caffeine = page.items["caffeine"][0]
+    assert caffeine.checkState(0) == Qt.CheckState.Checked
+    press_space_on(qtbot, page, "caffeine")  # untick it first
+    assert "caffeine" not in wizard.state.substances
+
+    real = SubstanceResult.overridable
+    lifted = Reason("anticoagulants", "contraindicated", "Said so by the test.", "", False)
+    monkeypatch.setattr(SubstanceResult, "overridable", property(
+        lambda self: (lifted,) if self.id == "caffeine" else real.fget(self)))
+    press_space_on(qtbot, page, "caffeine")
+    qtbot.waitUntil(lambda: page.override_dialog is not None and page.override_dialog.isVisible(),
+                    timeout=TIMEOUT)
+    dialog = page.override_dialog
+    assert caffeine.checkState(0) == Qt.CheckState.Unchecked
+    assert [history for history, _box in dialog.boxes] == ["anticoagulants"]
+    dialog.boxes[0][1].setPlainText("Cleared by the haematologist.")
+    dialog.ok_button.click()
+    assert caffeine.checkState(0) == Qt.CheckState.Checked
+    assert wizard.state.overrides_for("caffeine") == [{
+        "substance": "caffeine", "history": "anticoagulants",
+        "reason": "Cleared by the haematologist."}]
+    monkeypatch.undo()

@@ -41,9 +41,14 @@ class OverrideDialog(QDialog):
         self.setMinimumWidth(560)
         existing_by_history = {o.get("history"): o.get("reason", "") for o in existing or []}
         layout = QVBoxLayout(self)
-        contraindications = [r for r in substance.contraindications if not r.general]
-        kind = "blocked" if contraindications else "caution"
-        if contraindications:
+        # The domain says which reasons are needed: one per contraindication an override can
+        # lift (a history item may give several rules: one box, every rule's text), and one
+        # more when the substance always needs a recorded reason.
+        lifted: dict[str, list[str]] = {}
+        for reason in substance.overridable:
+            lifted.setdefault(reason.history, []).append(reason.text)
+        kind = "blocked" if lifted else "caution"
+        if lifted:
             intro = _("{name} is contraindicated for this patient. It can be chosen only with "
                       "a written reason for each contraindication. The reasons are recorded and "
                       "printed on the consent summary.").format(name=substance.name)
@@ -57,15 +62,15 @@ class OverrideDialog(QDialog):
         holder = QWidget()
         rows = QVBoxLayout(holder)
         rows.setContentsMargins(0, 0, 0, 0)
-        for reason in contraindications:
-            label = kb.history[reason.history].label if reason.history in kb.history else reason.history
+        for history, texts in lifted.items():
+            label = kb.history[history].label if history in kb.history else history
             rows.addWidget(self._cause_label(_("Contraindicated: {label}").format(label=label)))
-            rows.addWidget(plain_label(reason.text))
-            self._add_box(rows, reason.history, existing_by_history.get(reason.history, ""))
-        info = kb.substances.get(substance.id)
-        if info is not None and info.requires_reason:
+            rows.addWidget(plain_label("\n".join(texts)))
+            self._add_box(rows, history, existing_by_history.get(history, ""))
+        if substance.requires_reason:
             rows.addWidget(self._cause_label(_("Reason for choosing {name}").format(name=substance.name)))
-            if info.reason_prompt:
+            info = kb.substances.get(substance.id)
+            if info is not None and info.reason_prompt:
                 rows.addWidget(plain_label(info.reason_prompt))
             self._add_box(rows, None, existing_by_history.get(None, ""))
         layout.addWidget(holder)
@@ -131,9 +136,3 @@ class OverrideDialog(QDialog):
             return
         super().accept()
 
-
-def needs_override_dialog(substance: SubstanceResult, kb: KnowledgeBase) -> bool:
-    """Checking this substance needs written reasons (the domain's statuses decide)."""
-    info = kb.substances.get(substance.id)
-    specific = [r for r in substance.contraindications if not r.general]
-    return bool(specific) or bool(info and info.requires_reason)

@@ -52,7 +52,7 @@ from mesodesk.ui.icons import icon, status_icon
 from mesodesk.ui.models import PatientTableModel, age_in_years
 from mesodesk.ui.patient_dialog import PatientForm
 from mesodesk.ui.widgets import N_, Banner, FieldError, heading, hint_label, plain_label
-from mesodesk.ui.wizard.override_dialog import OverrideDialog, needs_override_dialog
+from mesodesk.ui.wizard.override_dialog import OverrideDialog
 from mesodesk.ui.wizard.review import long_date, review_html
 from mesodesk.ui.wizard.signature_pad import SignatureBox
 from mesodesk.ui.wizard.state import describe_issues, field_label
@@ -707,7 +707,7 @@ class IngredientsPage(Page):
             return "override", _("{status}, reason recorded").format(
                 status=_(STATUS_TEXT[substance.status]))
         text = _(STATUS_TEXT[substance.status])
-        if self.kb.substances[substance.id].requires_reason and not chosen:
+        if substance.requires_reason and not chosen:
             text = _("{status}; needs a recorded reason").format(status=text)
         return substance.status, text
 
@@ -774,7 +774,7 @@ class IngredientsPage(Page):
         for override in substance.overrides:
             parts.append("<p><b>" + escape(_("Reason recorded:")) + "</b> " + escape(override.reason)
                          + "</p>")
-        if info.requires_reason and substance_id not in self.chosen:
+        if substance.requires_reason and substance_id not in self.chosen:
             parts.append("<p>" + escape(info.reason_prompt) + "</p>")
         parts.append(f"<p>{escape(info.practitioner_note)}</p>")
         parts.append("<p><b>" + escape(_("Regulatory:")) + "</b> " + escape(info.regulatory) + "</p>")
@@ -822,14 +822,6 @@ class IngredientsPage(Page):
         return self.result is not None and not self.result.blocked and not self.state.finished
 
     # -- choosing ------------------------------------------------------------------------------
-    def _has_all_reasons(self, substance: SubstanceResult) -> bool:
-        given = {o["history"] for o in self.state.overrides_for(substance.id)
-                 if str(o.get("reason", "")).strip()}
-        needed = {r.history for r in substance.contraindications if not r.general}
-        if self.kb.substances[substance.id].requires_reason:
-            needed.add(None)
-        return needed <= given
-
     @Slot(QTreeWidgetItem, int)
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         if self._updating or column != 0 or self.result is None:
@@ -840,7 +832,8 @@ class IngredientsPage(Page):
         checked = item.checkState(0) == Qt.CheckState.Checked
         if checked and substance_id not in self.chosen:
             substance = self.result.substance(substance_id)
-            if needs_override_dialog(substance, self.kb) and not self._has_all_reasons(substance):
+            # The domain says whether written reasons are needed and which are still missing.
+            if substance.needs_written_reason and substance.missing_reasons:
                 self._set_checked(substance_id, False)
                 QTimer.singleShot(0, lambda: self.ask_reason(substance_id))
                 return
@@ -894,7 +887,7 @@ class IngredientsPage(Page):
         substance_id = item.data(0, ROLE_ID)
         if substance_id and self.result is not None:
             substance = self.result.substance(substance_id)
-            if needs_override_dialog(substance, self.kb):
+            if substance.needs_written_reason:
                 self.ask_reason(substance_id)
 
     @Slot(QTreeWidgetItem, QTreeWidgetItem)
