@@ -83,12 +83,13 @@ class Paragraph(_ReportlabParagraph):
                  frags: list | None = None, **kwargs: object):
         if frags is None and text and not style.textTransform:
             text = cleanBlockQuotedText(text)  # what reportlab does before parsing
+            font_style = style  # (the lead-in's style differs in its indent only)
             lead_in = _LEAD_IN.match(text)
             if lead_in and not style.firstLineIndent:
                 self._markup = (text, style, bulletText)
                 style, text = self._take_lead_in(style, *lead_in.groups())
             if text and "<" not in text and "&" not in text:
-                frags = [_plain_fragment(style).clone(text=text)]
+                frags = [_plain_fragment(font_style).clone(text=text)]
         super().__init__(text, style, bulletText, frags, **kwargs)
 
     def _take_lead_in(self, style: ParagraphStyle, lead: str, rest: str

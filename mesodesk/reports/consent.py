@@ -215,7 +215,7 @@ def _risks(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowab
     for effect in delayed:
         # Printed once, in a box: the one risk the patient must act on weeks later.
         story.append(KeepTogether([Spacer(1, 1 * mm), callout([
-            Paragraph(f"<b>{_('Important: painful lumps weeks later')}</b>", styles.callout),
+            Paragraph(_("Important: painful lumps weeks later"), styles.callout_title),
             Paragraph(esc(effect.text), styles.callout),
         ], ctx.width, warning=True), Spacer(1, 2 * mm)]))
     return story

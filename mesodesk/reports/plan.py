@@ -96,7 +96,7 @@ def _used(ctx: Context) -> list[Flowable]:
         tail: list[Flowable] = []
         if general and position == len(groups):
             # Said once for the whole selection, kept on the page of the last substance.
-            lines = [Paragraph(_("<b>Because of your medical history</b>"), styles.callout)]
+            lines = [Paragraph(_("Because of your medical history"), styles.callout_title)]
             lines += [Paragraph(esc(r.patient_text), styles.callout) for r in general]
             tail = [Spacer(1, 1 * mm), callout(lines, ctx.width), Spacer(1, 2 * mm)]
         story.append(Paragraph(esc(ingredient_class.name), styles.h3))
@@ -155,7 +155,7 @@ def _courses(ctx: Context) -> list[Flowable]:
         story.append(KeepTogether([Paragraph(course_title(ctx, course), styles.h3), table,
                                    Spacer(1, 2 * mm), afterwards]))
     story += [Spacer(1, 1 * mm),
-              callout([Paragraph(f"<b>{_('What to expect')}</b>", styles.callout),
+              callout([Paragraph(_("What to expect"), styles.callout_title),
                        Paragraph(esc(ctx.kb.general.results_disclaimer), styles.callout)],
                       ctx.width)]
     return story
