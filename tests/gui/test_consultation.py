@@ -277,3 +277,47 @@ def test_a_consent_that_fails_to_record_leaves_the_consultation_a_draft(qtbot, o
     assert "fingerprint" in page.result_banner.text()
     assert db.audit.verify().ok
     wizard.button(QWizard.WizardButton.FinishButton).click()
+
+
+def test_the_notes_fields_say_that_they_are_printed_for_the_patient(qtbot, open_window, db_path):
+    """Both free-text fields reach the patient: the notes on the plan ("Notes from your
+    consultation"), the medicines and allergies on the consent summary. The labels say so,
+    and the review page shows them under those names."""
+    from PySide6.QtWidgets import QLabel
+
+    from mesodesk.domain.screening import screen
+    from mesodesk.reports import render_plan
+
+    from .conftest import start_consultation
+
+    window = open_window(db_path)
+    wizard = start_consultation(qtbot, window, name="Noémie Giraud", born="1993-08-08",
+                                concerns=["skin-rejuvenation"], until=HISTORY)
+    history = wizard.page_object(HISTORY)
+    label = next(w for w in history.findChildren(QLabel) if w.buddy() is history.notes)
+    assert "printed on the consent summary" in label.text()
+    history.notes.setPlainText("Takes levothyroxine 50 µg.")
+    click_next(qtbot, wizard, INGREDIENTS)
+    click_next(qtbot, wizard, LIFESTYLE)
+    page = wizard.page_object(LIFESTYLE)
+    label = next(w for w in page.findChildren(QLabel) if w.buddy() is page.notes)
+    assert label.text().replace("&", "") == "Notes for the patient's plan (printed):"
+    assert "record" not in label.text()
+    assert "treatment plan the patient takes home" in page.notes.placeholderText()
+    page.notes.setPlainText("Drink plenty of water the day before each session.")
+    screenshot(wizard, "wizard-5-lifestyle-notes")
+    click_next(qtbot, wizard, COURSE)
+    click_next(qtbot, wizard, REVIEW)
+    summary = wizard.page_object(REVIEW).summary.toPlainText()
+    assert "Notes for the patient's plan (printed)\nDrink plenty of water" in summary
+    assert "Notes (printed on the consent summary): Takes levothyroxine 50 µg." in summary
+    assert "Notes for the record" not in summary
+    wizard.page_object(REVIEW).summary.verticalScrollBar().setValue(10_000)
+    screenshot(wizard, "wizard-7-review-notes")
+    # What the labels promise is what the PDF does.
+    doc = wizard.state.document()
+    text = pdf_text(render_plan(doc, screen(doc, wizard.kb), wizard.kb))
+    assert "Drink plenty of water the day before each session." in text
+    assert "Takes levothyroxine 50 µg." in text
+    wizard.reject()
+    settle(qtbot, window)

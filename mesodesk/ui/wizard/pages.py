@@ -490,10 +490,12 @@ class HistoryPage(Page):
             self.under_18.setEnabled(False)
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(_("Medicines with doses, other allergies, anything else the "
-                                        "patient mentions"))
+                                        "patient mentions. Printed on the consent summary."))
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(90)
-        notes_label = QLabel(_("Medicines, other allergies and &notes:"))
+        # Printed on the consent summary under "Notes recorded at your consultation".
+        notes_label = QLabel(_("Medicines, other allergies and &notes (printed on the consent "
+                               "summary):"))
         notes_label.setBuddy(self.notes)
         layout.addWidget(notes_label)
         layout.addWidget(self.notes)
@@ -936,11 +938,14 @@ class LifestylePage(Page):
         advice_label = plain_label(_("Advice the plan will give:"))
         layout.addWidget(advice_label)
         layout.addWidget(self.advice)
-        notes_label = QLabel(_("Notes for the &record (kept with the consultation):"))
+        # Printed on the plan under "Notes from your consultation": the patient reads it.
+        notes_label = QLabel(_("Notes for the patient's &plan (printed):"))
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(110)
-        self.notes.setPlaceholderText(_("Anything the practitioner wants on record"))
+        self.notes.setPlaceholderText(_("Printed on the treatment plan the patient takes home, "
+                                        "under “Notes from your consultation”"))
+        self.notes.setAccessibleName(_("Notes for the patient's plan (printed)"))
         notes_label.setBuddy(self.notes)
         layout.addWidget(notes_label)
         layout.addWidget(self.notes)
@@ -961,7 +966,7 @@ class LifestylePage(Page):
 
     def check(self) -> str | None:
         if len(self.notes.toPlainText()) > MAX_NOTES:
-            return _("Notes for the record: {count} characters; at most {limit} fit").format(
+            return _("Notes for the patient's plan: {count} characters; at most {limit} fit").format(
                 count=len(self.notes.toPlainText()), limit=MAX_NOTES)
         return self.document_problem()
 

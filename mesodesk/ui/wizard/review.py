@@ -72,7 +72,8 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
     history = [e(kb.history[h].label) for h in result.history if h in kb.history]
     parts.append(_list(history) if history else _para(e(_("Nothing declared."))))
     if doc.history_notes.strip():
-        parts.append(_para(e(_("Notes: {notes}").format(notes=doc.history_notes))))
+        parts.append(_para(e(_("Notes (printed on the consent summary): {notes}").format(
+            notes=doc.history_notes))))
 
     parts.append(_section(_("Ingredients")))
     chosen = []
@@ -115,7 +116,7 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
             + f"<br>{e(dates)}<br><span style='color:#455a64;'>{e(course.maintenance)}</span>"))
 
     if doc.notes.strip():
-        parts.append(_section(_("Notes for the record")))
+        parts.append(_section(_("Notes for the patient's plan (printed)")))
         parts.append(_para(e(doc.notes)))
 
     parts.append(_section(_("The consent summary covers")))

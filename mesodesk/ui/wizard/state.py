@@ -32,7 +32,7 @@ FIELD_LABELS = {
     "history_notes": N_("Medicines, other allergies and notes"),
     "history": N_("Medical history"),
     "lifestyle": N_("Lifestyle"),
-    "notes": N_("Notes for the record"),
+    "notes": N_("Notes for the patient's plan"),
     "substances": N_("Ingredients"),
     "overrides": N_("Override reason"),
     "courses": N_("Course"),
