@@ -22,15 +22,9 @@ from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import KeepTogether as _ReportlabKeepTogether
 from reportlab.platypus import Paragraph as _ReportlabParagraph
-from reportlab.platypus import (
-    CondPageBreak,
-    Flowable,
-    HRFlowable,
-    Image,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import CondPageBreak as _ReportlabCondPageBreak
+from reportlab.platypus import Flowable, HRFlowable, Image, Table, TableStyle
+from reportlab.platypus import Spacer as _ReportlabSpacer
 from reportlab.platypus.paragraph import _handleBulletWidth, cleanBlockQuotedText
 from reportlab.platypus.paragraph import split as split_words
 from reportlab.platypus.paragraph import strip as strip_text
@@ -82,7 +76,7 @@ class Paragraph(_ReportlabParagraph):
     def __init__(self, text: str | None, style: ParagraphStyle, bulletText: str | None = None,
                  frags: list | None = None, **kwargs: object):
         if frags is None and text and not style.textTransform:
-            text = cleanBlockQuotedText(text)  # what reportlab does before parsing
+            text = _cleaned(text)
             font_style = style  # (the lead-in's style differs in its indent only)
             lead_in = _LEAD_IN.match(text)
             if lead_in and not style.firstLineIndent:
@@ -201,6 +195,15 @@ class Paragraph(_ReportlabParagraph):
         return text
 
 
+def _cleaned(text: str) -> str:
+    """reportlab's clean-up of a paragraph's text before parsing (whitespace runs to
+    one space, none at the ends), skipped when it would change nothing: text of
+    printable characters (no whitespace but the plain space) with single spaces."""
+    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
+        return text
+    return cleanBlockQuotedText(text)
+
+
 def _plain_fragment(style: ParagraphStyle) -> ParaFrag:
     """The fragment reportlab's parser makes of plain text in ``style`` (its text aside).
 
@@ -263,6 +266,21 @@ def _stacked_size(flowables: Sequence[Flowable], width: float, canvas: object
         total_height += space_after
     return total_width, total_height - (space_after or 0), first_height or 0
 
+
+
+class Spacer(_ReportlabSpacer):
+    """reportlab's Spacer, which draws nothing, without the empty graphics state that
+    drawing nothing costs (a save, a move and a restore, on every one)."""
+
+    def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        pass
+
+
+class CondPageBreak(_ReportlabCondPageBreak):
+    """reportlab's CondPageBreak, likewise drawing nothing for nothing."""
+
+    def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        pass
 
 # Tables set a font for every cell (Helvetica unless told), even when every cell is a
 # Paragraph with its own: without this, Helvetica would be referenced by the PDF.

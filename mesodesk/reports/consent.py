@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable
 
 from mesodesk.domain.knowledge import ConsentSection
 from mesodesk.i18n import _
@@ -22,6 +22,7 @@ from mesodesk.reports.blocks import (
     KeepTogether,
     Paragraph,
     SignatureField,
+    Spacer,
     bullets,
     callout,
     data_table,

@@ -8,13 +8,14 @@ base or the screening result.
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable
 
 from mesodesk.domain.courses import PlannedCourse
 from mesodesk.i18n import _, ngettext
 from mesodesk.reports.blocks import (
     KeepTogether,
     Paragraph,
+    Spacer,
     bullets,
     callout,
     clinic_header,
