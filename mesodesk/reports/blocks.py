@@ -359,26 +359,60 @@ def bullets(items: Sequence[str | list[Flowable]], styles: Styles,
     return flowables
 
 
+def _cell(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
+    """A table cell's content, ``text`` (markup) in ``style``, ``width`` wide inside
+    its padding.
+
+    Plain text that fits on one line is given to the table as a string, which the
+    table draws itself: on the same baseline, one font size below the top, and with
+    the same row height (one line's leading) as the one-line Paragraph it stands for,
+    for a fraction of the cost. The table must then draw that cell in ``style``'s
+    font (see ``_text_style``). Anything else is a Paragraph.
+    """
+    if (text and "<" not in text and "&" not in text and _cleaned(text) == text
+            and stringWidth(text, style.fontName, style.fontSize) <= width):
+        return text
+    return Paragraph(text, style)
+
+
+def _text_style(start: tuple[int, int], end: tuple[int, int], style: ParagraphStyle
+                ) -> list[tuple]:
+    """TableStyle commands that draw the string cells from start to end in ``style``."""
+    return [("FONTNAME", start, end, style.fontName), ("FONTSIZE", start, end, style.fontSize),
+            ("LEADING", start, end, style.leading), ("TEXTCOLOR", start, end, style.textColor)]
+
+
 def info_table(rows: Sequence[tuple[str, str] | tuple[str, str, str, str]], width: float,
                styles: Styles) -> Table:
     """The patient box on a pale tint: a row is one label/value pair across the whole
     width (for long values such as a name), or two pairs side by side."""
     label_width = 27 * mm
     value_width = width / 2 - label_width
+    padding = 7 + 5  # left and right
+
+    def label(text: str) -> str | Paragraph:
+        return _cell(text, styles.label, label_width - padding)
+
+    def value(text: str, columns: float) -> str | Paragraph:
+        return _cell(text, styles.cell_bold, columns - padding)
+
     data = []
     spans = []
     for index, row in enumerate(rows):
         if len(row) == 2:
-            data.append([Paragraph(row[0], styles.label), Paragraph(row[1], styles.cell_bold), "", ""])
+            data.append([label(row[0]), value(row[1], width - label_width), "", ""])
             spans.append(("SPAN", (1, index), (3, index)))
         else:
             l1, v1, l2, v2 = row
-            data.append([Paragraph(l1, styles.label), Paragraph(v1, styles.cell_bold),
-                         Paragraph(l2, styles.label), Paragraph(v2, styles.cell_bold)])
+            data.append([label(l1), value(v1, value_width), label(l2), value(v2, value_width)])
     table = Table(data, colWidths=[label_width, value_width, label_width, value_width],
                   hAlign="LEFT")
     table.setStyle(TableStyle([
         *_PLAIN,
+        *_text_style((0, 0), (0, -1), styles.label),
+        *_text_style((2, 0), (2, -1), styles.label),
+        *_text_style((1, 0), (1, -1), styles.cell_bold),
+        *_text_style((3, 0), (3, -1), styles.cell_bold),
         ("BACKGROUND", (0, 0), (-1, -1), TINT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.6),
@@ -396,12 +430,19 @@ def info_table(rows: Sequence[tuple[str, str] | tuple[str, str, str, str]], widt
 def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], col_widths: Sequence[float],
                styles: Styles, bold_first: bool = False) -> Table:
     """A table with a tinted header row that repeats when the table splits."""
-    head = [Paragraph(text, styles.cell_head) for text in header]
-    body = [[Paragraph(text, styles.cell_bold if bold_first and index == 0 else styles.cell)
-             for index, text in enumerate(row)] for row in rows]
+    padding = 6 + 6  # left and right
+    first = styles.cell_bold if bold_first else styles.cell
+    head = [_cell(text, styles.cell_head, width - padding)
+            for text, width in zip(header, col_widths, strict=True)]
+    body = [[_cell(text, first if index == 0 else styles.cell, width - padding)
+             for index, (text, width) in enumerate(zip(row, col_widths, strict=True))]
+            for row in rows]
     table = Table([head, *body], colWidths=list(col_widths), repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         *_PLAIN,
+        *_text_style((0, 1), (-1, -1), styles.cell),
+        *_text_style((0, 1), (0, -1), first),
+        *_text_style((0, 0), (-1, 0), styles.cell_head),
         ("BACKGROUND", (0, 0), (-1, 0), TINT),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
