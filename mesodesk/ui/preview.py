@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-import os
 import re
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QSize, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPainter
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QPoint,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+    QUrl,
+    Slot,
+)
+from PySide6.QtGui import QDesktopServices, QKeySequence, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -23,7 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mesodesk.i18n import _
+from mesodesk.i18n import _, ngettext
+from mesodesk.store.files import write_atomically
 from mesodesk.ui.icons import icon
 from mesodesk.ui.widgets import Banner
 from mesodesk.ui.workers import Runner
@@ -38,50 +49,57 @@ def safe_file_name(text: str, fallback: str = "consultation") -> str:
     return cleaned or fallback
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    path = Path(path)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".mesodesk-", delete=False) as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-        temporary = Path(handle.name)
-    try:
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-        raise
+def pages_to_print(printer: QPrinter, page_count: int, current_page: int = 0) -> list[int]:
+    """The pages (0-based, in printing order) the print dialog asked for: all, a range
+    (``fromPage``/``toPage``, 1-based), or the page on screen; last page first if asked."""
+    chosen = printer.printRange()
+    if chosen == QPrinter.PrintRange.CurrentPage:
+        pages = [min(max(current_page, 0), page_count - 1)] if page_count else []
+    elif chosen == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        first = max(1, printer.fromPage())
+        last = min(page_count, printer.toPage() or page_count)
+        pages = list(range(first - 1, last))
+    else:
+        pages = list(range(page_count))
+    if printer.pageOrder() == QPrinter.PageOrder.LastPageFirst:
+        pages.reverse()
+    return pages
 
 
-def render_pages(pdf: bytes, dpi: int = PRINT_DPI) -> list[QImage]:
-    """Every page as an image (runs in a worker: its own QPdfDocument, no widget)."""
+def print_pages(pdf: bytes, printer: QPrinter, pages: list[int], dpi: int = PRINT_DPI) -> int:
+    """Render each page and paint it on the printer before rendering the next, so at most
+    one page image is in memory (a 300-dpi A4 page is about 35 MB). Runs in a worker:
+    QPainter may paint on a QPrinter outside the GUI thread, and the QPdfDocument here is
+    the worker's own. Returns how many pages were sent."""
     document = QPdfDocument()
     buffer = QBuffer()
     buffer.setData(QByteArray(pdf))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     document.load(buffer)
-    images = []
-    for page in range(document.pageCount()):
-        points = document.pagePointSize(page)
-        size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-        images.append(document.render(page, size))
-    document.close()
-    return images
-
-
-def paint_pages(printer: QPrinter, images: list[QImage]) -> None:
     painter = QPainter()
     if not painter.begin(printer):
+        document.close()
         raise OSError(_("The printer could not be started."))
     try:
-        for number, image in enumerate(images):
-            if number:
-                printer.newPage()
+        for number, page in enumerate(pages):
+            if number and not printer.newPage():
+                raise OSError(_("The printer did not take page {page}.").format(page=page + 1))
             target = printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
-            target.moveTo(0, 0)
-            scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(QRect(target.topLeft(), scaled), image)
+            points = document.pagePointSize(page)
+            at_dpi = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+            fitted = at_dpi.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            # Never more pixels than the printer uses, nor more than ``dpi`` gives.
+            size = fitted if fitted.width() <= at_dpi.width() else at_dpi
+            image = document.render(page, size)
+            if image.isNull():
+                raise OSError(_("Page {page} could not be prepared for the printer.").format(
+                    page=page + 1))
+            painter.drawImage(QRect(QPoint(0, 0), fitted), image)
+            image = None  # drop this page before the next one is rendered
     finally:
         painter.end()
+        document.close()
+    return len(pages)
 
 
 class PdfPane(QWidget):
@@ -243,22 +261,25 @@ class PdfPane(QWidget):
         printer.setDocName(self.file_name)
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(_("Print the plan and consent"))
+        dialog.setMinMax(1, max(1, self.document.pageCount()))
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintCurrentPage, True)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.print_to(printer)
 
     def print_to(self, printer: QPrinter) -> None:
-        """Render the pages in a worker, then paint them on the printer here."""
-        self._say("info", _("Preparing the pages for the printer…"))
+        """Print the pages the dialog asked for, one at a time, in a worker."""
+        pages = pages_to_print(printer, self.document.pageCount(), self.current_page)
+        if not pages:
+            self._say("caution", _("There is no page in the range asked for."))
+            return
+        self._say("info", _("Sending the pages to the printer…"))
         self.print_action.setEnabled(False)
 
-        def done(images: list[QImage]) -> None:
+        def done(count: int) -> None:
             self.print_action.setEnabled(True)
-            try:
-                paint_pages(printer, images)
-            except OSError as error:
-                self._say("blocked", str(error))
-            else:
-                self._say("ok", _("Sent {count} pages to the printer.").format(count=len(images)))
+            self._say("ok", ngettext("Sent {count} page to the printer.",
+                                     "Sent {count} pages to the printer.", count).format(count=count))
 
         def failed(error: BaseException) -> None:
             self.print_action.setEnabled(True)
@@ -266,12 +287,13 @@ class PdfPane(QWidget):
 
         if self._runner is None:
             try:
-                done(render_pages(self.pdf))
+                done(print_pages(self.pdf, printer, pages))
             except Exception as error:  # noqa: BLE001 - shown to the user
                 failed(error)
         else:
-            self._runner.submit(render_pages, self.pdf, on_done=done, on_error=failed)
-
+            # The closure keeps the printer alive until the worker is done with it.
+            self._runner.submit(print_pages, self.pdf, printer, pages, on_done=done,
+                                on_error=failed)
 
 
 class PreviewWindow(QDialog):
