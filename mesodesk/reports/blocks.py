@@ -615,14 +615,16 @@ def signature_block(fields: Sequence[SignatureField], width: float, styles: Styl
                                if field.image else Spacer(column, sign_height))
         date = field.date or "_" * 18
         rows = [
-            [Paragraph(field.role, styles.cell_head)],
+            [_cell(field.role, styles.cell_head, column)],
             [signature],
-            [Paragraph(field.name or "&nbsp;", styles.cell)],
-            [Paragraph(f"{_('Date:')} {date}", styles.cell)],
+            [_cell(field.name or "&nbsp;", styles.cell, column)],
+            [_cell(f"{_('Date:')} {date}", styles.cell, column)],
         ]
         cell = Table(rows, colWidths=[column], rowHeights=[None, sign_height, None, None])
         cell.setStyle(TableStyle([
-        *_PLAIN,
+            *_PLAIN,
+            *_text_style((0, 0), (0, 0), styles.cell_head),
+            *_text_style((0, 2), (0, 3), styles.cell),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
