@@ -14,18 +14,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.colors import Color
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.fonts import tt2ps
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import KeepTogether as _ReportlabKeepTogether
 from reportlab.platypus import Paragraph as _ReportlabParagraph
 from reportlab.platypus import CondPageBreak as _ReportlabCondPageBreak
 from reportlab.platypus import Flowable, HRFlowable, Image, Table, TableStyle
 from reportlab.platypus import Spacer as _ReportlabSpacer
-from reportlab.platypus.paragraph import _handleBulletWidth, cleanBlockQuotedText
+from reportlab.platypus.paragraph import (
+    _handleBulletWidth,
+    _leftDrawParaLine,
+    cleanBlockQuotedText,
+)
 from reportlab.platypus.paragraph import split as split_words
 from reportlab.platypus.paragraph import strip as strip_text
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
@@ -180,6 +186,32 @@ class Paragraph(_ReportlabParagraph):
         if self._lead_in is not None and len(parts) == 2:
             parts[0]._lead_in = self._lead_in  # reportlab made both parts afresh
         return parts
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        # A plain one-line paragraph (most are) is drawn straight onto the page: the
+        # same text at the same baseline as reportlab's drawing, without the moved
+        # and restored coordinate system it draws every paragraph in (a third of
+        # the cost of drawing one).
+        blPara = self.blPara
+        style = self.style
+        if (blPara.kind != 0 or len(blPara.lines) != 1 or self.bulletText
+                or style.alignment != TA_LEFT or style.backColor or style.borderWidth
+                or style.endDots or style.wordWrap or getattr(blPara, "us_lines", None)
+                or getattr(blPara, "link", None) or hasattr(self, "_offsets")):
+            super().drawOn(canvas, x, y, _sW)
+            return
+        unused, words = blPara.lines[0]
+        self.canv = canvas
+        canvas.saveState()
+        canvas.setFillColor(blPara.textColor)
+        # The first baseline, one font size below the top (as reportlab draws it,
+        # rl_config.paraFontSizeHeightOffset).
+        text = self.beginText(x + style.leftIndent, y + self.height - blPara.fontSize)
+        text.setFont(blPara.fontName, blPara.fontSize, style.leading)
+        _leftDrawParaLine(text, style.firstLineIndent, unused, words)
+        canvas.drawText(text)
+        canvas.restoreState()
+        del self.canv
 
     def beginText(self, x: float, y: float) -> PDFTextObject:  # noqa: N802 (reportlab's)
         # reportlab starts the text of the lines here, at the first baseline. The

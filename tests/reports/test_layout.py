@@ -265,16 +265,26 @@ def _lines(pdf: bytes) -> list[list[tuple[float, float, str]]]:
     return pages
 
 
-def test_a_lead_in_drawn_apart_prints_as_reportlab_prints_it(kb, render, monkeypatch):
-    """A bold lead-in drawn in the first line's indent gives reportlab's own page: the
-    same lines in the same places, and the same text read back."""
+# The speed-ups in blocks that draw differently from reportlab, each with a way to
+# leave that drawing to reportlab.
+DRAWING_SPEED_UPS = {
+    "lead-in drawn apart": (blocks, "_LEAD_IN", NO_LEAD_IN),
+    "one line drawn straight onto the page": (
+        blocks.Paragraph, "drawOn", blocks._ReportlabParagraph.drawOn),
+}
+
+
+@pytest.mark.parametrize("speed_up", DRAWING_SPEED_UPS)
+def test_a_drawing_speed_up_prints_as_reportlab_prints(kb, render, monkeypatch, speed_up):
+    """Drawn differently, the same page: the same lines in the same places, and the
+    same text read back."""
     from mesodesk.reports import render_plan
 
     for rendered, paper in _speed_up_cases(render):
         ours = render_plan(rendered.doc, rendered.result, kb, CLINIC, paper)
         with monkeypatch.context() as patched:
-            patched.setattr(blocks, "_LEAD_IN", NO_LEAD_IN)
+            patched.setattr(*DRAWING_SPEED_UPS[speed_up])
             reportlabs = render_plan(rendered.doc, rendered.result, kb, CLINIC, paper)
-        assert ours != reportlabs, "no lead-in was drawn apart"
+        assert ours != reportlabs, "the speed-up was not used"
         assert page_texts(ours) == page_texts(reportlabs)
         assert _lines(ours) == _lines(reportlabs)
