@@ -57,6 +57,8 @@ if TYPE_CHECKING:
 log = get_logger(__name__)
 
 SEX_TEXT = {"female": N_("Female"), "male": N_("Male"), "other": N_("Other"), "unspecified": N_("Prefers not to say")}
+STATUS_TEXT = {"draft": N_("a draft"), "final": N_("finalized"),
+               "not-treated": N_("recorded as not treated")}
 
 
 class _PaintWatcher(QObject):
@@ -985,12 +987,16 @@ class MainWindow(QMainWindow):
             self.import_path(Path(path))
 
     def import_path(self, path: Path) -> None:
+        """Read a consultation document and store it through the store's one import path
+        (the same as ``mesodesk import``): the patient matched or created, a new draft, or
+        nothing when the document is already stored."""
         if not self._usable:
             return
         db, kb, actor = self.session.db, self.session.kb, self.session.actor
 
-        def work() -> ConsultationRecord:
+        def work() -> Any:
             from mesodesk.domain.document import DocumentError, parse_consultation
+            from mesodesk.store import import_document
 
             try:
                 text = path.read_text(encoding="utf-8")
@@ -1004,13 +1010,30 @@ class MainWindow(QMainWindow):
             except DocumentError as error:
                 raise ImportProblem(_("{path} is not a valid consultation document.").format(
                     path=path.name), "\n".join(str(issue) for issue in error.issues)) from None
-            patient = db.patients.find_or_create(doc.patient, actor=actor)
-            return db.consultations.save_draft(patient.id, doc.with_changes(signatures=None)
-                                               if doc.signatures else doc, actor=actor)
+            return doc.signatures is not None, import_document(db, doc, actor=actor)
 
-        def imported(record: ConsultationRecord) -> None:
-            self.statusBar().showMessage(_("Imported as a draft: check it and sign it."), 8000)
-            self.resume(record)
+        def imported(outcome: Any) -> None:
+            had_signatures, result = outcome
+            record = result.record
+            if result.added:
+                message = _("Imported as a draft: check it and sign it.")
+                if had_signatures:
+                    message += " " + _("The signatures in the file were not carried over.")
+                self.statusBar().showMessage(message, 10000)
+                self.resume(record)
+            elif record.status == "draft":
+                self.statusBar().showMessage(_("This document is already stored as a draft; "
+                                               "nothing was added. The draft is opened."), 10000)
+                self.resume(record)
+            else:
+                self.show_patient(result.patient)
+                self._load_history(result.patient.id, select=record.id)
+                self.statusBar().showMessage(
+                    _("This document is already stored: the consultation of {date}, {status}. "
+                      "Nothing was added.").format(date=record.date.isoformat(),
+                                                   status=_(STATUS_TEXT.get(record.status,
+                                                                            record.status))),
+                    10000)
 
         def failed(error: BaseException) -> None:
             if isinstance(error, ImportProblem):
@@ -1038,7 +1061,7 @@ class MainWindow(QMainWindow):
             self.export_to(record, Path(path))
 
     def export_to(self, record: ConsultationRecord, path: Path) -> None:
-        from mesodesk.ui.preview import write_atomically
+        from mesodesk.store.files import write_atomically
 
         if path.suffix.lower() != ".json":
             path = path.with_name(path.name + ".json")

@@ -176,14 +176,52 @@ def test_history_signed_pdf_preview_print_save_export_import(qtbot, open_window,
     assert data["format"] == "mesodesk.consultation/1"
     assert data["patient"]["name"] == "Ελένη Παπαδοπούλου"
 
-    # Import it back: it becomes a draft of the same patient, opened in the wizard.
+    # Import it back unchanged: it is already stored, so nothing is added (as with
+    # `mesodesk import`) and the stored consultation is shown.
+    db = window.session.db
+    before = len(db.consultations.for_patient(record.patient_id))
+    window.history.selectRow((row + 1) % 3)
+    window.import_path(exported)
+    qtbot.waitUntil(lambda: "already stored" in window.statusBar().currentMessage(),
+                    timeout=TIMEOUT)
+    settle(qtbot, window)
+    assert "Nothing was added" in window.statusBar().currentMessage()
+    assert window.wizard is None
+    assert len(db.consultations.for_patient(record.patient_id)) == before
+    assert window.selected_consultation().id == record.id
+    screenshot(window, "main-window-import-already-stored")
+
+    # Changed, it becomes a draft of the same patient, opened in the wizard.
+    data["notes"] = "Second opinion."
+    exported.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     window.import_path(exported)
     qtbot.waitUntil(lambda: window.wizard is not None and window.wizard.isVisible(), timeout=TIMEOUT)
     settle(qtbot, window)
     wizard = window.wizard
     assert wizard.state.patient_id == record.patient_id
     assert wizard.state.signatures is None  # signatures are not carried into a new draft
+    assert "signatures in the file were not carried over" in window.statusBar().currentMessage()
+    draft = db.consultations.get(wizard.state.consultation_id)
+    assert draft.status == "draft" and draft.document.signatures is None
+    assert len(db.consultations.for_patient(record.patient_id)) == before + 1
     wizard.reject()
+    settle(qtbot, window)
+
+    # A file `mesodesk import` stored already: the GUI opens that draft, adds none.
+    from mesodesk.cli import main
+
+    other = examples_dir() / "skin-rejuvenation.json"
+    assert main(["import", str(other), "--db", str(demo_db)]) == 0
+    stored = db.consultations.latest_draft()
+    count = len(db.consultations.for_patient(stored.patient_id))
+    window.import_path(other)
+    qtbot.waitUntil(lambda: window.wizard is not wizard and window.wizard is not None
+                    and window.wizard.isVisible(), timeout=TIMEOUT)
+    settle(qtbot, window)
+    assert window.wizard.state.consultation_id == stored.id
+    assert "already stored as a draft" in window.statusBar().currentMessage()
+    assert len(db.consultations.for_patient(stored.patient_id)) == count
+    window.wizard.reject()
     settle(qtbot, window)
 
 
