@@ -29,8 +29,10 @@ from reportlab.platypus import Flowable, HRFlowable, Image, Table, TableStyle
 from reportlab.platypus import Spacer as _ReportlabSpacer
 from reportlab.platypus.paragraph import (
     _handleBulletWidth,
+    _hyphenateWord,
     _leftDrawParaLine,
     cleanBlockQuotedText,
+    hyphenationMinWordLength,
 )
 from reportlab.platypus.paragraph import split as split_words
 from reportlab.platypus.paragraph import strip as strip_text
@@ -149,37 +151,82 @@ class Paragraph(_ReportlabParagraph):
         if self._lead_in is not None:
             extra = self._lead_in[2]
             width = [width[0] + extra, *width[1:]]
-        one_line = self._one_line(width, extra)
-        return one_line if one_line is not None else super().breakLines(width)
+        lines = self._plain_lines(width, extra)
+        return lines if lines is not None else super().breakLines(width)
 
-    def _one_line(self, widths: list[float], extra: float) -> ParaFrag | None:
-        """What reportlab's line breaking makes of plain text that fits on its first
-        line, without its word-by-word search: one line of all the words. Most of our
-        paragraphs are one line. None for anything else: reportlab decides those.
+    def _plain_lines(self, widths: list[float], extra: float) -> ParaFrag | None:
+        """reportlab's line breaking of text in one font, for the common case, in a
+        fraction of the time; None where reportlab must decide (markup, soft hyphens,
+        or a word that would be split or broken at a hyphen).
 
-        ``extra`` is room added to the first line for the lead-in's spaces, which can
-        only shrink; fitting without it, the line fits with it.
+        Text that fits on its first line is that one line (``extra`` is room added to
+        the first line for a lead-in's spaces, which only shrink: fitting without
+        it, the line fits with it). Longer text is broken as reportlab breaks it:
+        word by word, a line ending when the next word would not fit even with its
+        spaces shrunk a little (style.spaceShrinkage).
         """
         style = self.style
         if (len(self.frags) != 1 or style.endDots or style.wordWrap or style.shaping
-                or style.hyphenationLang):
+                or style.hyphenationLang or style.embeddedHyphenation > 1):
             return None
         fragment = self.frags[0]
         text = getattr(fragment, "text", None)  # (split parts carry words instead)
         if (not text or "\xad" in text or hasattr(fragment, "cbDefn")
-                or hasattr(fragment, "backColor")):
+                or hasattr(fragment, "backColor") or getattr(fragment, "nobr", False)):
             return None
         widths = list(widths)
         _handleBulletWidth(self.bulletText, style, widths)  # as reportlab does first
         words = split_words(strip_text(text))
-        width = stringWidth(" ".join(words), fragment.fontName, fragment.fontSize)
-        if not words or width > widths[0] - extra:
+        if not words:
             return None
-        self._width_max = width
-        self._splitLongWordCount = self._hyphenations = 0
-        ascent, descent = getAscentDescent(fragment.fontName, fragment.fontSize)
-        return fragment.clone(kind=0, lines=[(widths[0] - width, words)], ascent=ascent,
-                              descent=descent, fontSize=fragment.fontSize)
+        font, size = fragment.fontName, fragment.fontSize
+        width = stringWidth(" ".join(words), font, size)
+        if width <= widths[0] - extra:
+            lines = [(widths[0] - width, words)]
+        else:
+            lines = self._broken_lines(words, widths, font, size)
+            if lines is None:
+                return None
+        self._splitLongWordCount = self._hyphenations = 0  # (as reportlab's would say)
+        ascent, descent = getAscentDescent(font, size)
+        return fragment.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=size)
+
+    def _broken_lines(self, words: list[str], widths: list[float], font: str, size: float
+                      ) -> list[tuple[float, list[str]]] | None:
+        """reportlab's greedy breaking (Paragraph.breakLines, one font), step by step
+        and sum by sum, so that the lines and their unused widths are exactly its own."""
+        style = self.style
+        space = stringWidth(" ", font, size)
+        shrink = style.spaceShrinkage * space
+        last = len(widths) - 1
+        lines: list[tuple[float, list[str]]] = []
+        line: list[str] = []
+        used = -space
+        limit = widths[0]
+        for word in words:
+            word_width = stringWidth(word, font, size)
+            new_width = used + space + word_width
+            stretched = limit + shrink * len(line)
+            if new_width > stretched:
+                # reportlab would break this word at an embedded hyphen, or split it
+                # for being wider than a line: leave it all to reportlab.
+                if _hyphenateWord(None, font, size, word, word_width, new_width, stretched,
+                                  style.uriWasteReduce, style.embeddedHyphenation,
+                                  getattr(style, "hyphenationMinWordLength",
+                                          hyphenationMinWordLength)):
+                    return None
+                if style.splitLongWords and word_width > widths[min(len(lines), last)]:
+                    return None
+                if line:
+                    lines.append((limit - used, line))
+                    line = [word]
+                    used = word_width
+                    limit = widths[min(len(lines), last)]
+                    continue
+            line.append(word)
+            used = new_width
+        lines.append((limit - used, line))
+        return lines
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         parts = super().split(available_width, available_height)

@@ -223,7 +223,7 @@ def _reportlab_paragraph_init(self, text, style, bulletText=None, frags=None, **
 SPEED_UPS = {
     "remembered line breaking": ("Paragraph", "wrap", lambda: blocks._ReportlabParagraph.wrap),
     "plain text without the parser": ("Paragraph", "__init__", lambda: _reportlab_paragraph_init),
-    "one line without the search": (
+    "line breaking of one font": (
         "Paragraph", "breakLines", lambda: blocks._ReportlabParagraph.breakLines),
     "keep-together without copying the frame": (
         "KeepTogether", "wrap", lambda: blocks._ReportlabKeepTogether.wrap),
