@@ -855,9 +855,42 @@ class MainWindow(QMainWindow):
             self.draft_banner.hide()
             self.resume(draft)
 
+    def knowledge_mismatch(self, record: ConsultationRecord, doing: str) -> bool:
+        """True, after saying so, when the stored consultation names what the knowledge
+        base no longer has: it is then neither screened, nor printed, nor opened in the
+        wizard (which would drop the unknown items from the record without a word)."""
+        kb = self.session.kb if self.session is not None else None
+        if kb is None:
+            return False
+        from mesodesk.ui.wizard.state import unknown_to_knowledge
+
+        unknown = unknown_to_knowledge(record.document, kb)
+        if unknown is None:
+            return False
+        from mesodesk.ui.preview import show_error_box
+
+        log.warning("consultation %s does not match the knowledge base:\n%s", record.id, unknown)
+        intro = {
+            "continue": _("The consultation of {date} for {name} cannot be continued: it names "
+                          "what the knowledge base no longer has."),
+            "print": _("The plan of {date} for {name} cannot be printed: the consultation names "
+                       "what the knowledge base no longer has."),
+            "show": _("The plan of {date} for {name} cannot be shown: the consultation names "
+                      "what the knowledge base no longer has."),
+        }[doing].format(date=record.date.isoformat(), name=record.document.patient.name)
+        text = intro + "\n\n" + unknown + "\n\n" + _(
+            "Was an item of your own knowledge-base additions (the overlay) removed or renamed? "
+            "Put it back and start mesodesk again. Nothing was changed; the consultation can "
+            "still be exported.")
+        self.statusBar().clearMessage()  # not "Opening the plan…": it will not open
+        self._knowledge_box = show_error_box(self, _("Unknown to the knowledge base"), text)
+        return True
+
     def resume(self, record: ConsultationRecord) -> ConsultationWizard | None:
         assert self.session is not None
         db = self.session.db
+        if self.knowledge_mismatch(record, "continue"):
+            return None
 
         def opened(patient: PatientRecord) -> None:
             self.show_patient(patient)
@@ -903,6 +936,9 @@ class MainWindow(QMainWindow):
             pdf, signed = result
             if pdf is not None:
                 self._show_pdf(pdf, name, record, signed, print_it)
+                return
+            # Rendered again: screened against today's knowledge base, so check first.
+            if self.knowledge_mismatch(record, "print" if print_it else "show"):
                 return
 
             def render() -> bytes:

@@ -51,6 +51,20 @@ def describe_issues(error: DocumentError) -> str:
     return "\n".join(f"{field_label(issue.path)}: {issue.message}" for issue in error.issues)
 
 
+def unknown_to_knowledge(doc: Consultation, kb: KnowledgeBase) -> str | None:
+    """What a stored consultation names that the knowledge base no longer has (an item of
+    the practitioner's overlay removed since, say), by field and JSON path; None if all is
+    known. Screening or printing it as it is would fail or silently leave the item out.
+    The consultation's own date is "today": an old consultation is not in the future."""
+    from mesodesk.domain.document import check_against_knowledge
+
+    issues = check_against_knowledge(doc, kb, today=doc.date)
+    if not issues:
+        return None
+    return "\n".join(f"• {field_label(issue.path)} ({issue.path}): {issue.message}"
+                     for issue in issues)
+
+
 class WizardState:
     def __init__(self, kb: KnowledgeBase, today: dt.date | None = None):
         self.kb = kb
