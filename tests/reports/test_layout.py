@@ -269,7 +269,7 @@ def _lines(pdf: bytes) -> list[list[tuple[float, float, str]]]:
 # leave that drawing to reportlab.
 DRAWING_SPEED_UPS = {
     "lead-in drawn apart": (blocks, "_LEAD_IN", NO_LEAD_IN),
-    "one line drawn straight onto the page": (
+    "text drawn straight onto the page": (
         blocks.Paragraph, "drawOn", blocks._ReportlabParagraph.drawOn),
 }
 
