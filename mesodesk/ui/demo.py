@@ -68,6 +68,13 @@ def _examples() -> list[dict[str, Any]]:
             for path in sorted(examples_dir().glob("*.json"))]
 
 
+def templates_for(sex: str | None, examples: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The examples written for a patient of this sex (a man is never given the pregnant
+    example); all of them when none is."""
+    matching = [data for data in examples if data.get("patient", {}).get("sex") == sex]
+    return matching or examples
+
+
 def signature_png(seed: int) -> str:
     """A hand-drawn-looking scribble (PNG, base64) made with Qt's image painter."""
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
@@ -112,8 +119,9 @@ def fill_demo_database(db: Any, kb: KnowledgeBase, today: dt.date | None = None,
         patient = db.patients.create(NewPatient(
             name=name, date_of_birth=dt.date.fromisoformat(born), sex=sex, phone=phone))
         visits = 1 + (number + 2) % 3
+        templates = templates_for(sex, examples)
         for visit in range(visits):
-            template = examples[(number + visit) % len(examples)]
+            template = templates[(number + visit) % len(templates)]
             data = json.loads(json.dumps(template))
             original = dt.date.fromisoformat(data["date"])
             day = today - dt.timedelta(days=20 + number * 9 + visit * 120)
@@ -137,8 +145,8 @@ def fill_demo_database(db: Any, kb: KnowledgeBase, today: dt.date | None = None,
                     "signed_at": f"{day.isoformat()}T10:{10 + number % 40:02d}:00"})
                 pdf = render_plan(doc, screen(doc, kb), kb, clinic=DEMO_CLINIC)
                 db.consultations.save_draft(patient.id, doc, consultation_id=record.id)
-                final = db.consultations.finalize(record.id, doc)
-                db.consents.record(final.id, pdf, doc.fingerprint(), doc.signatures.signed_at)
+                db.consultations.finalize_with_consent(record.id, doc, pdf, doc.fingerprint(),
+                                                       doc.signatures.signed_at)
             else:
                 db.consultations.finalize(record.id, doc)
             stored += 1
