@@ -22,11 +22,12 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
-from reportlab.platypus import KeepTogether as _ReportlabKeepTogether
-from reportlab.platypus import Paragraph as _ReportlabParagraph
 from reportlab.platypus import CondPageBreak as _ReportlabCondPageBreak
 from reportlab.platypus import Flowable, HRFlowable, Image, Table, TableStyle
+from reportlab.platypus import KeepTogether as _ReportlabKeepTogether
+from reportlab.platypus import Paragraph as _ReportlabParagraph
 from reportlab.platypus import Spacer as _ReportlabSpacer
+from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.paragraph import (
     _handleBulletWidth,
     _hyphenateWord,
@@ -36,7 +37,6 @@ from reportlab.platypus.paragraph import (
 )
 from reportlab.platypus.paragraph import split as split_words
 from reportlab.platypus.paragraph import strip as strip_text
-from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 from reportlab.rl_config import _FUZZ
 
@@ -54,25 +54,22 @@ _LEAD_IN = re.compile(r"<b>([^<&\s](?:[^<&]*[^<&\s])?)</b>([^<&]*\S[^<&]*)\Z")
 
 
 class Paragraph(_ReportlabParagraph):
-    """A Paragraph that skips the markup parser where it can and remembers its last
-    line breaking.
+    """reportlab's Paragraph, laid out and drawn the same, in a fraction of the time.
 
-    Most of our paragraphs (headings, table cells, most list items) have no markup,
-    and reportlab's HTML-based parser was a tenth of a plan's time: text without a
-    tag or an entity becomes one fragment in the style's font, which is made here
-    from the fragment the parser makes for the style (so it carries exactly the
-    parser's attributes).
+    A plan has some 150 paragraphs, most of them short and in one font; reportlab's
+    general machinery was most of the time a plan took. Where our paragraphs allow,
+    this class takes shortcuts that give reportlab's own result (tests/reports
+    checks each against reportlab's code), and leaves everything else to reportlab:
 
-    Most of the rest open with a bold lead-in. Text in two fonts takes reportlab's
-    general line breaking, five times slower than for one font, so the lead-in is
-    drawn apart in the indent of the first line and the rest is plain text (see
-    ``_take_lead_in``). When the lead-in and the first word after it do not fit on
-    the first line, the paragraph is reportlab's own after all.
-
-    Layout asks a paragraph for its size several times at the same width (to keep a
-    heading with its list, to fit a table row, then to place it); breaking the lines
-    again each time was most of the time a plan took. The text and style never change
-    after construction, so the same width gives the same lines.
+    - text without markup skips reportlab's HTML-based parser: it becomes the one
+      fragment the parser would make (cloned from the parser's own for the style);
+    - a bold lead-in ("<b>Caffeine</b>: the stimulant…") is drawn in the indent of
+      the first line and the rest is text in one font (see ``_take_lead_in``):
+      text in two fonts takes reportlab's general line breaking, five times slower;
+    - text in one font is broken into lines by a lean copy of reportlab's loop
+      (``_plain_lines``), and the lines are remembered per width: layout asks for a
+      paragraph's size several times at the same width;
+    - text in one font is drawn straight onto the page (``drawOn``).
     """
 
     _wrapped_at: tuple[float, float] | None = None
@@ -244,7 +241,9 @@ class Paragraph(_ReportlabParagraph):
         style = self.style
         bullet = self.bulletText
         if (blPara.kind != 0 or style.alignment != TA_LEFT or style.backColor
-                or style.borderWidth or style.endDots or style.wordWrap
+                or style.borderWidth or style.endDots or style.wordWrap or self.debug
+                or getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+                not in ("", "off")
                 or getattr(blPara, "us_lines", None) or getattr(blPara, "link", None)
                 or hasattr(self, "_offsets") or not blPara.lines
                 or (bullet and (not isinstance(bullet, str) or style.bulletAnchor != "start"))):
@@ -259,7 +258,8 @@ class Paragraph(_ReportlabParagraph):
         if bullet:
             # As reportlab's _drawBullet: in the indent, on the first baseline moved by
             # bulletOffsetY; a bullet reaching into the text moves the first line.
-            text = canvas.beginText(x + style.bulletIndent, baseline + style.bulletOffsetY)
+            text = canvas.beginText(x + style.bulletIndent,
+                                    baseline + getattr(style, "bulletOffsetY", 0))
             text.setFont(style.bulletFontName, style.bulletFontSize)
             text.setFillColor(getattr(style, "bulletColor", style.textColor))
             text.textOut(bullet)
@@ -405,6 +405,7 @@ class CondPageBreak(_ReportlabCondPageBreak):
 
     def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
         pass
+
 
 # Tables set a font for every cell (Helvetica unless told), even when every cell is a
 # Paragraph with its own: without this, Helvetica would be referenced by the PDF.
