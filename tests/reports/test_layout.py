@@ -219,13 +219,13 @@ def _reportlab_paragraph_init(self, text, style, bulletText=None, frags=None, **
     blocks._ReportlabParagraph.__init__(self, text, style, bulletText, frags, **kwargs)
 
 
-# The speed-ups in blocks that leave the drawing to reportlab, each with what it replaces.
+# The speed-ups in blocks that give reportlab's own bytes, each with what it replaces.
 SPEED_UPS = {
     "remembered line breaking": ("Paragraph", "wrap", lambda: blocks._ReportlabParagraph.wrap),
     "plain text without the parser": ("Paragraph", "__init__", lambda: _reportlab_paragraph_init),
     "line breaking of one font": (
         "Paragraph", "breakLines", lambda: blocks._ReportlabParagraph.breakLines),
-    "keep-together without copying the frame": (
+    "keep-together measured and placed cheaply": (
         "KeepTogether", "wrap", lambda: blocks._ReportlabKeepTogether.wrap),
 }
 NO_LEAD_IN = re.compile(r"(?!)")  # matches nothing: every bold lead-in left to reportlab
@@ -271,6 +271,8 @@ DRAWING_SPEED_UPS = {
     "lead-in drawn apart": (blocks, "_LEAD_IN", NO_LEAD_IN),
     "text drawn straight onto the page": (
         blocks.Paragraph, "drawOn", blocks._ReportlabParagraph.drawOn),
+    "one-line table cells drawn by the table": (
+        blocks, "_cell", lambda text, style, width: blocks.Paragraph(text, style)),
 }
 
 
