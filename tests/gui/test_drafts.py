@@ -123,3 +123,59 @@ def test_closing_on_the_first_page_keeps_a_typed_patient(qtbot, open_window, db_
     type_text(qtbot, wizard.currentPage().form.name, "Half typed")
     window.close()
     assert not wizard.isVisible()
+
+
+def test_a_draft_resumed_on_a_later_day_warns_of_sessions_before_today(qtbot, open_window,
+                                                                       db_path):
+    """The draft was planned 40 days ago with its first session 33 days ago: the course
+    page shows the domain's warning that the course starts before today, until the first
+    session date is changed."""
+    import datetime as dt
+    import json
+
+    from PySide6.QtCore import QDate
+
+    from mesodesk.domain.document import parse_structure
+    from mesodesk.domain.records import NewPatient
+    from mesodesk.paths import examples_dir
+    from mesodesk.ui.wizard.wizard import COURSE
+
+    from .conftest import SCREEN
+
+    today = dt.date.today()
+    planned = today - dt.timedelta(days=40)
+    first = planned + dt.timedelta(days=7)
+    data = json.loads((examples_dir() / "skin-rejuvenation.json").read_text(encoding="utf-8"))
+    data["date"] = planned.isoformat()
+    data["courses"] = [{"concern": "skin-rejuvenation", "sessions": 4, "interval_days": 14,
+                        "start_date": first.isoformat()}]
+    window = open_window(db_path)
+    db = window.session.db
+    doc = parse_structure(data)
+    patient = db.patients.create(NewPatient(name=doc.patient.name,
+                                            date_of_birth=doc.patient.date_of_birth, sex="male"))
+    draft = db.consultations.save_draft(patient.id, doc)
+
+    window.resume(draft)
+    qtbot.waitUntil(lambda: window.wizard is not None and window.wizard.isVisible(),
+                    timeout=TIMEOUT)
+    wizard = window.wizard
+    wizard.resize(SCREEN)
+    assert wizard.currentId() == REVIEW
+    wizard.back()
+    assert wizard.currentId() == COURSE
+    editor = wizard.page_object(COURSE).editors["skin-rejuvenation"]
+    assert editor.warnings.isVisible()
+    warning = editor.warnings.text()
+    assert f"the first session ({first.isoformat()}) is before today" in warning
+    assert "choose a new start date" in warning
+    screenshot(wizard, "wizard-6-course-past-sessions")
+
+    start = today + dt.timedelta(days=3)
+    editor.start.setDate(QDate(start.year, start.month, start.day))
+    assert editor.warnings.isHidden()
+    yesterday = today - dt.timedelta(days=1)
+    editor.start.setDate(QDate(yesterday.year, yesterday.month, yesterday.day))
+    assert f"({yesterday.isoformat()}) is before today" in editor.warnings.text()
+    wizard.reject()
+    settle(qtbot, window)
