@@ -19,7 +19,7 @@ from mesodesk.domain.document import parse_consultation
 from mesodesk.domain.screening import screen
 from mesodesk.paths import examples_dir
 from mesodesk.reports import render_plan
-from mesodesk.ui.preview import PdfPane, PreviewWindow, pages_to_print
+from mesodesk.ui.preview import PreviewWindow, pages_to_print
 from mesodesk.ui.workers import Runner
 
 from .conftest import SCREEN, TIMEOUT, screenshot
