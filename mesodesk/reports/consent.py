@@ -136,8 +136,9 @@ def _substances(ctx: Context, numbered: _Numbered, sections: Sections) -> list[F
         story.append(Paragraph(_("No substance has been chosen yet."), styles.body))
         return story
     story.append(Paragraph(_("Most substances used in mesotherapy are not approved for this use. "
-                             "Using a medicine outside its approval (“off-label”) is legal, but you "
-                             "should know when it happens:"), styles.intro))
+                             "Here is what each one is approved for, so you know when one is used "
+                             "outside its approval (“off-label”) or is not an approved medicine:"),
+                           styles.intro))
     rows = [[esc(ctx.kb.substances[s.id].name), esc(ctx.kb.substances[s.id].regulatory_patient)]
             for s in selected]
     story.append(data_table([_("Substance"), _("Approval and use")], rows,

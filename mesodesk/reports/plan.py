@@ -48,6 +48,7 @@ def plan_story(ctx: Context) -> list[Flowable]:
     story += _concerns(ctx)
     story += heading(_("What mesotherapy is"), styles)
     story.append(Paragraph(esc(ctx.kb.general.what_is_mesotherapy), styles.body))
+    story.append(Paragraph(esc(ctx.kb.general.depth_note), styles.body))
     story += _used(ctx)
     story += _not_used(ctx)
     story += _courses(ctx)
