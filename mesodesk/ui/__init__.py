@@ -1,6 +1,6 @@
-"""The PySide6 desktop app. See ../shared/design.md for what this layer does."""
+"""The PySide6 desktop app. See ../shared/design.md for what this layer does.
 
-from mesodesk.ui import none_guard
-
-# Before any Qt call: shiboken6 6.12 under-counts None on Python 3.11 (see none_guard).
-none_guard.install()
+The None guard (see none_guard.py) is installed by the main window once it has painted,
+and by the GUI tests' conftest: the few void Qt calls before the first paint cannot wear
+None down, and ctypes stays off the way to the first paint.
+"""

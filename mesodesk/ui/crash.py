@@ -16,21 +16,13 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication
 
 from mesodesk import __version__
-from mesodesk.i18n import _
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
 from mesodesk.ui.lazylog import get_logger
 from mesodesk.paths import user_log_dir
 
@@ -80,56 +72,6 @@ def error_details(error_type: type[BaseException], error: BaseException,
     return header + "".join(lines)
 
 
-class CrashDialog(QDialog):
-    """The message, a "Copy details" button, where the log is, and Continue / Quit."""
-
-    def __init__(self, summary: str, details: str, log_path: Path, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle(_("mesodesk: unexpected error"))
-        self.setMinimumWidth(560)
-        self.details = details
-        layout = QVBoxLayout(self)
-        intro = QLabel(_("Something went wrong that mesodesk did not expect. Your records are "
-                         "safe: saved consultations are unchanged, and an unfinished "
-                         "consultation is kept as a draft."))
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        message = QLabel(summary)
-        message.setTextFormat(Qt.TextFormat.PlainText)
-        message.setWordWrap(True)
-        message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        message.setStyleSheet("font-weight: bold;")
-        layout.addWidget(message)
-        self.text = QPlainTextEdit(details)
-        self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.text.setMinimumHeight(180)
-        layout.addWidget(self.text)
-        where = QLabel(_("The details are also written to {path}.").format(path=log_path))
-        where.setTextFormat(Qt.TextFormat.PlainText)
-        where.setWordWrap(True)
-        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(where)
-        row = QHBoxLayout()
-        self.copy_button = QPushButton(_("Copy details"))
-        self.copy_button.clicked.connect(self.copy_details)
-        row.addWidget(self.copy_button)
-        row.addStretch(1)
-        buttons = QDialogButtonBox()
-        self.quit_button = buttons.addButton(_("Quit mesodesk"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.continue_button = buttons.addButton(_("Continue"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.continue_button.setDefault(True)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        row.addWidget(buttons)
-        layout.addLayout(row)
-
-    @Slot()
-    def copy_details(self) -> None:
-        QGuiApplication.clipboard().setText(self.details)
-        self.copy_button.setText(_("Copied"))
-
-
 class CrashHandler(QObject):
     """Installed as ``sys.excepthook`` and ``threading.excepthook``."""
 
@@ -141,7 +83,7 @@ class CrashHandler(QObject):
         self.show_dialog = show_dialog
         self._exit_app = exit_app or QApplication.exit
         self.exit_code = 0
-        self.dialog: CrashDialog | None = None
+        self.dialog: QDialog | None = None
         self._report.connect(self._show, Qt.ConnectionType.QueuedConnection)
         self._previous = (sys.excepthook, threading.excepthook)
 
@@ -179,6 +121,8 @@ class CrashHandler(QObject):
             self.dialog.text.appendPlainText("\n" + details)
             self.dialog.details += "\n" + details
             return
+        from mesodesk.ui.crash_dialog import CrashDialog  # only when something went wrong
+
         self.dialog = CrashDialog(summary, details, log_file(), QApplication.activeWindow())
         self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.dialog.rejected.connect(self._quit)

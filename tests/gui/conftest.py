@@ -13,8 +13,11 @@ import pytest
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from mesodesk.ui import none_guard
 from mesodesk.ui.main_window import MainWindow
 from mesodesk.ui.session import StartOptions
+
+none_guard.install()  # tests make many void Qt calls before any window paints
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 SCREEN = QSize(1366, 768)

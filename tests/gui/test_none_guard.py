@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 PROBE = """
-import mesodesk.ui  # installs the guard
+from mesodesk.ui import none_guard; none_guard.install()
 from PySide6.QtWidgets import QApplication, QLabel
 app = QApplication([])
 label = QLabel()
