@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from mesodesk.cli import EXIT_BLOCKED, EXIT_INVALID, EXIT_OK, CommandError
+from mesodesk.commands.common import read_text_file
 from mesodesk.domain.document import Consultation, DocumentError, parse_consultation
 from mesodesk.domain.knowledge import KnowledgeBase, KnowledgeError, default_knowledge, load_knowledge
 from mesodesk.domain.screening import ScreeningResult, screen
@@ -24,17 +25,7 @@ def knowledge() -> KnowledgeBase:
 
 
 def read_document_file(path: str | Path) -> str:
-    path = Path(path)
-    try:
-        return path.read_text(encoding="utf-8-sig")  # a byte-order mark is not an error
-    except FileNotFoundError:
-        raise CommandError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise CommandError(f"{path}: is a directory, not a consultation document") from None
-    except UnicodeDecodeError:
-        raise CommandError(f"{path}: not UTF-8 text; save the document as UTF-8") from None
-    except OSError as error:
-        raise CommandError(f"{path}: cannot be read ({error.strerror})") from None
+    return read_text_file(Path(path), "file")
 
 
 def load_document(path: str | Path, kb: KnowledgeBase) -> Consultation:

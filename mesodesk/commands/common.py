@@ -30,6 +30,21 @@ def store_errors(prefix: str = "") -> Iterator[None]:
         raise CommandError(f"{prefix}{error}", getattr(error, "exit_code", EXIT_FAILURE)) from None
 
 
+def read_text_file(path: Path, what: str) -> str:
+    """A UTF-8 text file (a byte-order mark allowed), or a CommandError naming the file,
+    ``what`` it was meant to be, and what is wrong with it."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such {what}") from None
+    except IsADirectoryError:
+        raise CommandError(f"{path}: is a directory, not a {what}") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"{path}: the {what} is not UTF-8 text; save it as UTF-8") from None
+    except OSError as error:
+        raise CommandError(f"{path}: cannot be read ({error.strerror})") from None
+
+
 def read_passphrase(args: argparse.Namespace) -> str | None:
     """The passphrase from ``--passphrase-file`` (its first line), else None (the store then
     reads ``MESODESK_PASSPHRASE``)."""
@@ -37,16 +52,7 @@ def read_passphrase(args: argparse.Namespace) -> str | None:
     if not name:
         return None
     path = Path(name)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CommandError(f"{path}: no such passphrase file") from None
-    except IsADirectoryError:
-        raise CommandError(f"{path}: is a folder, not a passphrase file") from None
-    except UnicodeDecodeError:
-        raise CommandError(f"{path}: the passphrase file is not UTF-8 text") from None
-    except OSError as error:
-        raise CommandError(f"{path}: cannot be read ({error.strerror})") from None
+    text = read_text_file(path, "passphrase file")
     lines = text.splitlines()
     passphrase = lines[0] if lines else ""
     if not passphrase:

@@ -36,7 +36,26 @@ def age_in_years(born: dt.date, on: dt.date | None = None) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-class PatientTableModel(QAbstractTableModel):
+class _RowsModel(QAbstractTableModel):
+    """A flat table over a Python list ``_rows`` with fixed column ``_headers``."""
+
+    _rows: list
+    _headers: list[str]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+
+class PatientTableModel(_RowsModel):
     """Patients matching the search text, fetched a page at a time."""
 
     PAGE_SIZE = 100
@@ -173,17 +192,6 @@ class PatientTableModel(QAbstractTableModel):
             self._request(len(self._rows))
 
     # -- Qt's model interface ------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
@@ -216,7 +224,7 @@ class PatientTableModel(QAbstractTableModel):
         return None
 
 
-class ConsultationHistoryModel(QAbstractTableModel):
+class ConsultationHistoryModel(_RowsModel):
     """A patient's consultations, newest first: date, concerns, status, signed consent."""
 
     DATE, CONCERNS, STATUS, CONSENT = range(4)
@@ -241,17 +249,6 @@ class ConsultationHistoryModel(QAbstractTableModel):
     def record(self, row: int) -> ConsultationRecord | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
 
     @staticmethod
     def status_text(record: ConsultationRecord) -> str:
