@@ -552,6 +552,20 @@ def info_table(rows: Sequence[tuple[str, str] | tuple[str, str, str, str]], widt
     return table
 
 
+# The look shared by data tables: a tinted header row with an accent rule, thin rules
+# between rows, and the same padding.
+_DATA_FRAME = [
+    ("BACKGROUND", (0, 0), (-1, 0), TINT),
+    ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+    ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("TOPPADDING", (0, 0), (-1, -1), 2.3),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 2.9),
+    ("LEFTPADDING", (0, 0), (-1, -1), 6),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+]
+
+
 def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], col_widths: Sequence[float],
                styles: Styles, bold_first: bool = False) -> Table:
     """A table with a tinted header row that repeats when the table splits."""
@@ -568,14 +582,7 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], col_widths:
         *_text_style((0, 1), (-1, -1), styles.cell),
         *_text_style((0, 1), (0, -1), first),
         *_text_style((0, 0), (-1, 0), styles.cell_head),
-        ("BACKGROUND", (0, 0), (-1, 0), TINT),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.9),
-        ("LEFTPADDING", (0, 0), (-1, -1), 6),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        *_DATA_FRAME,
     ]))
     return table
 
@@ -595,14 +602,7 @@ def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]], col_widths
         ("TEXTCOLOR", (0, 0), (-1, -1), cell.textColor),
         ("FONTNAME", (0, 0), (-1, 0), BOLD),
         ("TEXTCOLOR", (0, 0), (-1, 0), ACCENT),
-        ("BACKGROUND", (0, 0), (-1, 0), TINT),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.9),
-        ("LEFTPADDING", (0, 0), (-1, -1), 6),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        *_DATA_FRAME,
     ]))
     return table
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from mesodesk.i18n import _
-from mesodesk.ui.widgets import N_, DateField, FieldError, mark_invalid, plain_label
+from mesodesk.ui.widgets import N_, DateField, FieldError, plain_label, show_field_error
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import NewPatient, PatientRecord
@@ -118,15 +118,7 @@ class PatientForm(QWidget):
         self.changed.emit()
 
     def show_error(self, error: FieldError | None) -> None:
-        for widget in (self.name, self.born.edit, self.phone, self.email, self.notes):
-            mark_invalid(widget, error is not None and error.widget is widget)
-        if error is None:
-            self.error.hide()
-            return
-        self.error.setText(str(error))
-        self.error.show()
-        if error.widget is not None:
-            error.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        show_field_error(error, (self.name, self.born.edit, self.phone, self.email, self.notes), self.error)
 
     def values(self, today: dt.date | None = None) -> NewPatient:
         """The typed patient, or ``FieldError`` naming the first wrong field."""

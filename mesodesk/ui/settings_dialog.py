@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from mesodesk.i18n import _
-from mesodesk.ui.widgets import N_, FieldError, hint_label, mark_invalid, plain_label
+from mesodesk.ui.widgets import N_, FieldError, hint_label, plain_label, show_field_error
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import ClinicSettings
@@ -194,15 +194,7 @@ class SettingsDialog(QDialog):
 
     # -- validation ---------------------------------------------------------------------------
     def show_error(self, error: FieldError | None) -> None:
-        for widget in (self.name, self.address, self.practitioner, self.registration):
-            mark_invalid(widget, error is not None and error.widget is widget)
-        if error is None:
-            self.error.hide()
-            return
-        self.error.setText(str(error))
-        self.error.show()
-        if error.widget is not None:
-            error.widget.setFocus()
+        show_field_error(error, (self.name, self.address, self.practitioner, self.registration), self.error)
 
     def values(self) -> ClinicSettings:
         fields = [(_("Clinic name"), self.name, self.name.text(), MAX_SHORT),

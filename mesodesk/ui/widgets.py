@@ -75,6 +75,20 @@ def hint_label(text: str = "") -> QLabel:
     return label
 
 
+def show_field_error(error: FieldError | None, fields: tuple[QWidget, ...], label: QLabel) -> None:
+    """Mark the field the error names, show its message in ``label`` and focus it;
+    ``None`` clears every mark and hides the label."""
+    for widget in fields:
+        mark_invalid(widget, error is not None and error.widget is widget)
+    if error is None:
+        label.hide()
+        return
+    label.setText(str(error))
+    label.show()
+    if error.widget is not None:
+        error.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
 def mark_invalid(widget: QWidget | None, invalid: bool) -> None:
     if widget is None:
         return
