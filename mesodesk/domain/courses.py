@@ -11,11 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mesodesk.domain.findings import Warning
 from mesodesk.domain.knowledge import KnowledgeBase
 
 if TYPE_CHECKING:
     from mesodesk.domain.document import Consultation, Course
-    from mesodesk.domain.screening import Warning
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,6 @@ def default_start(consultation_date: dt.date, kb: KnowledgeBase) -> dt.date:
 def plan_course(concern_id: str, consultation_date: dt.date, kb: KnowledgeBase,
                 given: Course | None = None, today: dt.date | None = None
                 ) -> tuple[PlannedCourse, list[Warning]]:
-    from mesodesk.domain.screening import Warning
-
     defaults = kb.concerns[concern_id].course
     name = kb.concerns[concern_id].name
     sessions = given.sessions if given and given.sessions is not None else defaults.sessions

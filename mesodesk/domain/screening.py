@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from mesodesk.domain.courses import PlannedCourse, plan_courses
 from mesodesk.domain.document import Consultation, Override
+from mesodesk.domain.findings import Warning
 from mesodesk.domain.knowledge import ALL, KnowledgeBase
 
 SCREENING_FORMAT = "mesodesk.screening/1"
@@ -105,16 +106,6 @@ class Block:
 
     def to_dict(self) -> dict[str, Any]:
         return {"history": self.history, "substance": self.substance, "text": self.text}
-
-
-@dataclass(frozen=True)
-class Warning:
-    code: str
-    text: str
-    patient_text: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "text": self.text}
 
 
 @dataclass(frozen=True)
