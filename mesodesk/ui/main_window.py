@@ -40,7 +40,6 @@ from mesodesk.ui.session import (
     Session,
     StartOptions,
     complete_session,
-    open_quick_list,
     open_session,
 )
 from mesodesk.ui.widgets import N_, Banner, dim, heading, hint_label, plain_label
@@ -97,8 +96,6 @@ class MainWindow(QMainWindow):
         self._started = False
         self._closed = False
         self._completing = False
-        self._quick = None
-        self._opening_full = False
         self.is_ready = False
         self._first_rows = False
         self._history_generation = 0
@@ -240,7 +237,6 @@ class MainWindow(QMainWindow):
         self.model.loaded.connect(self._patients_loaded)
         self.model.countChanged.connect(self._count_changed)
         self.model.failed.connect(self._search_failed)
-        self.model.needsSearch.connect(self._open_full)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -404,30 +400,8 @@ class MainWindow(QMainWindow):
         self._started = True
         if self.options.demo:
             self._show_list_message(_("Preparing the demo patients…"))
-        self._quick = None
-        self._opening_full = False
-        self.db_runner.submit(open_quick_list, self.options, on_done=self._quick_list_opened,
-                              on_error=lambda error: self._open_full())
-
-    def _quick_list_opened(self, quick: Any) -> None:
-        """The first rows from sqlite3 alone; the full database opens once they are shown."""
-        if self._closed:
-            if quick is not None:
-                self.db_runner.submit(quick.close, on_error=lambda error: None)
-            return
-        if quick is None or self.model.filter_text:
-            # No quick list, or a search was typed already: only the full database answers.
-            if quick is not None:
-                self.db_runner.submit(quick.close, on_error=lambda error: None)
-            self._open_full()
-            return
-        self._quick = quick
-        self.model.set_source(quick)
-
-    def _open_full(self) -> None:
-        if self._closed or self._opening_full or self.session is not None:
-            return
-        self._opening_full = True
+        # The first rows come from the app's one database connection (one SQLite library
+        # in the process: a second copy would drop this process's POSIX locks on close).
         self.db_runner.submit(open_session, self.options, on_done=self._session_opened,
                               on_error=self._open_failed)
 
@@ -439,9 +413,6 @@ class MainWindow(QMainWindow):
         self.problem_banner.hide()
         self.detail_empty.setText(self._detail_hint)
         self.model.set_source(session.db.patients)
-        if self._quick is not None:
-            self.db_runner.submit(self._quick.close, on_error=lambda error: None)
-            self._quick = None
         self._show_database()
         for note in session.notes:
             self.statusBar().showMessage(note, 15000)
@@ -605,18 +576,11 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._after_first_rows)
 
     def _after_first_rows(self) -> None:
-        if self._closed:
-            return
-        if self.session is None:
-            self._open_full()  # the rows came from the quick list
-        else:
+        if not self._closed:
             self._complete_session()
 
     @Slot(str)
     def _search_failed(self, text: str) -> None:
-        if self.session is None:
-            self._open_full()  # the quick list could not answer: the full database will
-            return
         self.show_problem(_("The search failed: {reason}").format(reason=text))
         QTimer.singleShot(0, self._complete_session)
 

@@ -64,7 +64,6 @@ class PatientTableModel(_RowsModel):
     loaded = Signal()          # a page arrived (the first page of a search, or one more)
     countChanged = Signal(int)  # how many patients match in all
     failed = Signal(str)
-    needsSearch = Signal()     # text was typed but the source only lists (the start-up list)
 
     def __init__(self, runner: Runner | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -116,9 +115,6 @@ class PatientTableModel(_RowsModel):
     def _request(self, offset: int) -> None:
         generation, text, source = self._generation, self._text, self._source
         assert source is not None
-        if text and getattr(source, "lists_only", False):
-            self.needsSearch.emit()  # the start-up list cannot search: the full source will
-            return
         self._loading = True
 
         def work() -> list[PatientRecord] | None:

@@ -97,19 +97,6 @@ class Session:
             return ""
 
 
-def open_quick_list(options: StartOptions):
-    """The store's sqlite3-only patient list, for the first rows before SQLAlchemy is
-    imported; None when it does not apply (encrypted, a server, the demo, a schema to
-    migrate): then the first rows wait for the full database. Runs in the database thread."""
-    if options.demo or options.passphrase or os.environ.get("MESODESK_PASSPHRASE"):
-        return None
-    from mesodesk.store.engine import default_database_path
-    from mesodesk.store.quick import QuickPatientList
-
-    location = options.location or os.environ.get("MESODESK_DB") or str(default_database_path())
-    return QuickPatientList.open(location)
-
-
 def open_session(options: StartOptions) -> Session:
     """Open the database: all the first rows of the patient list need. Runs in the
     database thread; ``complete_session`` loads the rest once the rows are on screen."""

@@ -119,8 +119,8 @@ def test_stale_searches_never_overwrite_the_latest(qtbot, open_window, db_path):
 
 
 def test_typing_before_the_database_is_open_is_kept_and_applied(qtbot, db_path):
-    """The first rows come from the quick list; a search typed meanwhile waits for the full
-    database and is then applied, not lost."""
+    """A search typed before the database is open waits for it and is then applied, not
+    lost."""
     from mesodesk.store import open_database
     from mesodesk.ui.main_window import MainWindow
     from mesodesk.ui.session import StartOptions
@@ -141,7 +141,7 @@ def test_typing_before_the_database_is_open_is_kept_and_applied(qtbot, db_path):
     window.close()
 
 
-def test_typing_while_the_quick_list_is_shown_opens_the_full_database(qtbot, db_path):
+def test_typing_as_soon_as_the_first_rows_are_shown_is_applied(qtbot, db_path):
     from mesodesk.store import open_database
     from mesodesk.ui.main_window import MainWindow
     from mesodesk.ui.session import StartOptions
