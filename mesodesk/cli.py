@@ -13,16 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from mesodesk import __version__
-
-EXIT_OK, EXIT_FAILURE, EXIT_INVALID, EXIT_BLOCKED = 0, 1, 2, 3
-
-
-class CommandError(Exception):
-    """A failure the user can act on: printed as a message, never as a traceback."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_INVALID):
-        super().__init__(message)
-        self.exit_code = exit_code
+from mesodesk.exit_codes import EXIT_FAILURE, EXIT_OK
 
 
 def _add_database_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
@@ -131,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
+    from mesodesk.commands.common import CommandError
+
     try:
         if args.smoke_test:
             from mesodesk.commands.smoke import smoke_test

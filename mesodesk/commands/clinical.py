@@ -7,12 +7,12 @@ import json
 import sys
 from pathlib import Path
 
-from mesodesk.cli import EXIT_BLOCKED, EXIT_INVALID, EXIT_OK, CommandError
-from mesodesk.commands.common import read_text_file
-from mesodesk.domain.document import Consultation, DocumentError, parse_consultation
+from mesodesk.commands.common import CommandError, service_errors
+from mesodesk.domain.document import Consultation
 from mesodesk.domain.knowledge import KnowledgeBase, KnowledgeError, default_knowledge, load_knowledge
 from mesodesk.domain.screening import ScreeningResult, screen
 from mesodesk.domain.summary import format_summary
+from mesodesk.exit_codes import EXIT_BLOCKED, EXIT_INVALID, EXIT_OK
 
 DEMO_EXAMPLE = "cellulite-arrhythmia.json"
 
@@ -24,18 +24,12 @@ def knowledge() -> KnowledgeBase:
         raise CommandError(f"the knowledge base is invalid:\n{error}", EXIT_INVALID) from None
 
 
-def read_document_file(path: str | Path) -> str:
-    return read_text_file(Path(path), "file")
-
-
 def load_document(path: str | Path, kb: KnowledgeBase) -> Consultation:
     """Read and validate a consultation document; errors name the file and the JSON path."""
-    text = read_document_file(path)
-    try:
-        return parse_consultation(text, kb)
-    except DocumentError as error:
-        lines = "\n".join(f"  {issue}" for issue in error.issues)
-        raise CommandError(f"{path}: invalid consultation document:\n{lines}", EXIT_INVALID) from None
+    from mesodesk.services.documents import read_document
+
+    with service_errors():
+        return read_document(path, kb)
 
 
 def blocked_message(result: ScreeningResult) -> str:

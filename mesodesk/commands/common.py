@@ -1,10 +1,10 @@
-"""What the headless commands share: the database options, store errors as messages,
-consultation ids, and files written whole or not at all.
+"""What the headless commands share: the command error, the database options, service
+errors as messages, consultation ids.
 
 ``--db`` (or ``MESODESK_DB``, else the user data directory) names the database;
-``--passphrase-file`` (or ``MESODESK_PASSPHRASE``) opens an encrypted one. Store errors
-become one-line messages with the store's exit code, never tracebacks. Imports neither Qt
-nor SQLAlchemy until a database is opened.
+``--passphrase-file`` (or ``MESODESK_PASSPHRASE``) opens an encrypted one. The commands
+call ``mesodesk.services`` directly; its errors become one-line messages with their exit
+code, never tracebacks. Imports neither Qt nor SQLAlchemy until a database is opened.
 """
 
 from __future__ import annotations
@@ -16,48 +16,39 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from mesodesk.cli import EXIT_FAILURE, EXIT_INVALID, CommandError
+from mesodesk.exit_codes import EXIT_FAILURE, EXIT_INVALID
+from mesodesk.services.errors import ServiceError, store_errors
+
+
+class CommandError(Exception):
+    """A failure the user can act on: printed as a message, never as a traceback."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_INVALID):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 @contextmanager
-def store_errors(prefix: str = "") -> Iterator[None]:
-    """The store's errors (``StoreError``, with its exit code) become messages."""
-    import mesodesk.store
-
+def service_errors(prefix: str = "", suffix: str = "") -> Iterator[None]:
+    """A workflow's ``ServiceError`` (or a store error) raised inside becomes a
+    ``CommandError`` with the same message and exit code."""
     try:
-        yield
-    except mesodesk.store.StoreError as error:
-        raise CommandError(f"{prefix}{error}", getattr(error, "exit_code", EXIT_FAILURE)) from None
-
-
-def read_text_file(path: Path, what: str) -> str:
-    """A UTF-8 text file (a byte-order mark allowed), or a CommandError naming the file,
-    ``what`` it was meant to be, and what is wrong with it."""
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CommandError(f"{path}: no such {what}") from None
-    except IsADirectoryError:
-        raise CommandError(f"{path}: is a directory, not a {what}") from None
-    except UnicodeDecodeError:
-        raise CommandError(f"{path}: the {what} is not UTF-8 text; save it as UTF-8") from None
-    except OSError as error:
-        raise CommandError(f"{path}: cannot be read ({error.strerror})") from None
+        with store_errors():
+            yield
+    except ServiceError as error:
+        raise CommandError(f"{prefix}{error}{suffix}", error.exit_code) from None
 
 
 def read_passphrase(args: argparse.Namespace) -> str | None:
-    """The passphrase from ``--passphrase-file`` (its first line), else None (the store then
-    reads ``MESODESK_PASSPHRASE``)."""
+    """The passphrase from ``--passphrase-file`` (see ``services.records.read_passphrase_file``),
+    else None (the store then reads ``MESODESK_PASSPHRASE``)."""
+    from mesodesk.services.records import read_passphrase_file
+
     name = getattr(args, "passphrase_file", None)
     if not name:
         return None
-    path = Path(name)
-    text = read_text_file(path, "passphrase file")
-    lines = text.splitlines()
-    passphrase = lines[0] if lines else ""
-    if not passphrase:
-        raise CommandError(f"{path}: the passphrase file is empty")
-    return passphrase
+    with service_errors():
+        return read_passphrase_file(name)
 
 
 def actor(command: str) -> str:
@@ -69,19 +60,19 @@ def actor(command: str) -> str:
 
 @contextmanager
 def open_store(args: argparse.Namespace, command: str, *, migrate: bool = True) -> Iterator[Any]:
-    """The database the options name, closed afterwards; store errors become messages.
+    """The database the options name, closed afterwards; errors become messages.
     ``migrate=False`` opens an existing schema as it is (for commands that only read)."""
-    import mesodesk.store
+    from mesodesk.services.records import open_records
 
     passphrase = read_passphrase(args)
-    with store_errors():
-        db = mesodesk.store.open_database(getattr(args, "db", None) or None, passphrase,
-                                          migrate=migrate, actor=actor(command))
+    with service_errors():
+        db = open_records(getattr(args, "db", None) or None, passphrase, migrate=migrate,
+                          actor=actor(command))
     try:
         if getattr(db, "upgrade_backup", None) is not None:
             print(f"upgraded the database schema; the previous version is backed up at "
                   f"{db.upgrade_backup}", file=sys.stderr)
-        with store_errors():
+        with service_errors():
             yield db
     finally:
         db.close()
@@ -106,3 +97,7 @@ def write_file(path: Path, data: bytes | str) -> None:
         write_atomically(path, data)
     except OSError as error:
         raise CommandError(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE) from None
+
+
+__all__ = ["EXIT_FAILURE", "CommandError", "actor", "consultation_id", "open_store",
+           "read_passphrase", "service_errors", "write_file"]

@@ -1,34 +1,33 @@
 """``mesodesk plan``: write the treatment plan and consent summary as a PDF.
 
 The consultation comes from a document file or, with ``--consultation ID``, from the
-database. A stored one is checked against the current knowledge base first (an item
-of the practitioner's overlay may have been removed since): a mismatch exits 2 naming
-the JSON path. It is screened next: a blocked consultation exits 3 and writes nothing.
-The PDF is written to a temporary file in the output's directory and renamed over
-the output, so a failure never leaves half a PDF and an existing plan is replaced
-whole or not at all.
+database, through ``mesodesk.services.plans`` as in the GUI: a signed consultation's
+plan is its stored signed PDF, byte for byte; any other is checked against the current
+knowledge base (exit 2 naming the JSON path) and screened (blocked: exit 3, nothing
+written). The PDF is written whole or not at all, so a failure never leaves half a PDF
+and an existing plan is replaced whole or not at all.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mesodesk.cli import EXIT_BLOCKED, EXIT_INVALID, EXIT_OK, CommandError
-from mesodesk.commands.clinical import blocked_message, knowledge, load_document
-from mesodesk.commands.common import consultation_id, open_store, write_file
-from mesodesk.domain.document import check_against_knowledge
-from mesodesk.domain.screening import screen
+from mesodesk.commands.clinical import knowledge, load_document
+from mesodesk.commands.common import (
+    CommandError,
+    consultation_id,
+    open_store,
+    service_errors,
+    write_file,
+)
+from mesodesk.exit_codes import EXIT_OK
+from mesodesk.services import plans
 
 if TYPE_CHECKING:
-    from mesodesk.domain.document import Consultation
-    from mesodesk.domain.knowledge import KnowledgeBase
     from mesodesk.domain.records import ClinicSettings
-
-_PAGE = re.compile(rb"/Type /Page[^s]")
 
 
 def plan_command(args: argparse.Namespace) -> int:
@@ -38,33 +37,31 @@ def plan_command(args: argparse.Namespace) -> int:
     wanted = getattr(args, "consultation", None)
     if file and wanted is not None:
         raise CommandError("give either FILE.json or --consultation ID, not both")
-    clinic: ClinicSettings | None = None
+    signed = False
     if wanted is not None:
-        doc, clinic = _stored_consultation(args, wanted, kb)
+        number = consultation_id(wanted, "--consultation")
+        with open_store(args, "plan") as db:
+            with service_errors(f"--consultation {wanted}: ", "\nno plan was written"):
+                stored = plans.stored_plan(db, kb, number, args.paper)
+        pdf, signed, paper = stored.pdf, stored.signed, stored.paper
     elif file:
         doc = load_document(file, kb)
+        clinic: ClinicSettings | None = None
         if _database_requested(args):
             with open_store(args, "plan") as db:
                 clinic = db.settings.get()
+        paper = args.paper or (clinic.default_paper if clinic is not None else "a4")
+        with service_errors(suffix="\nno plan was written"):
+            pdf = plans.render(doc, kb, clinic, paper)
     else:
         raise CommandError("give a consultation document FILE.json or --consultation ID")
-
-    result = screen(doc, kb)
-    if result.blocked:
-        raise CommandError(f"{blocked_message(result)}\nno plan was written", EXIT_BLOCKED)
-
-    paper = args.paper or (clinic.default_paper if clinic is not None else "a4")
-    from mesodesk.reports import ReportError, render_plan
-
-    try:
-        pdf = render_plan(doc, result, kb, clinic, paper)
-    except ReportError as error:
-        raise CommandError(f"cannot make the plan: {error}", EXIT_INVALID) from None
     write_file(out, pdf)
-    pages = len(_PAGE.findall(pdf))
-    paper_name = {"a4": "A4", "letter": "Letter"}.get(paper, paper)
-    print(f"wrote {out} ({pages} pages, {paper_name}, {len(pdf) // 1024} KB)")
+    layout = "as it was signed" if signed else _PAPER_NAMES.get(paper, paper)
+    print(f"wrote {out} ({plans.page_count(pdf)} pages, {layout}, {len(pdf) // 1024} KB)")
     return EXIT_OK
+
+
+_PAPER_NAMES = {"a4": "A4", "letter": "Letter"}
 
 
 def _output_path(value: str) -> Path:
@@ -76,31 +73,6 @@ def _output_path(value: str) -> Path:
     return out
 
 
-# -- the database (mesodesk.store) -------------------------------------------------------
-
 def _database_requested(args: argparse.Namespace) -> bool:
     """A document file uses the clinic settings only when a database is named."""
     return bool(getattr(args, "db", None) or os.environ.get("MESODESK_DB"))
-
-
-def _stored_consultation(args: argparse.Namespace, value: str, kb: KnowledgeBase
-                         ) -> tuple[Consultation, ClinicSettings]:
-    """The stored document, checked against the current knowledge base (an item of the
-    practitioner's overlay may have been removed since it was stored)."""
-    from mesodesk.store import NotFound
-
-    wanted = consultation_id(value, "--consultation")
-    with open_store(args, "plan") as db:
-        try:
-            record = db.consultations.get(wanted)
-        except NotFound:
-            raise CommandError(f"--consultation {value}: no consultation with this id") from None
-        clinic = db.settings.get()
-    doc = record.document
-    issues = check_against_knowledge(doc, kb, today=doc.date)
-    if issues:
-        lines = "\n".join(f"  {issue}" for issue in issues)
-        raise CommandError(f"--consultation {value}: the stored consultation does not match the "
-                           f"current knowledge base (was an item of your knowledge-base overlay "
-                           f"removed?):\n{lines}\nno plan was written", EXIT_INVALID)
-    return doc, clinic

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from mesodesk.cli import EXIT_FAILURE, EXIT_OK
+from mesodesk.exit_codes import EXIT_FAILURE, EXIT_OK
 
 EXAMPLE = "localized-fat-soy.json"
 WINDOW_TIMEOUT_MS = 30_000
@@ -39,28 +39,27 @@ def _check(condition: bool, message: str) -> None:
 def _database_and_example(workdir: Path):
     from mesodesk.commands.clinical import knowledge, load_document
     from mesodesk.paths import examples_dir
-    from mesodesk.store import open_database
+    from mesodesk.services import documents, records
     from mesodesk.store.base import SCHEMA_HEAD
 
-    db = open_database(str(workdir / "smoke.db"))
+    db = records.open_records(str(workdir / "smoke.db"))
     _check(db.schema_revision == SCHEMA_HEAD,
            f"the schema is at {db.schema_revision}, not {SCHEMA_HEAD}, after migrating")
     kb = knowledge()
     doc = load_document(examples_dir() / EXAMPLE, kb)
-    patient = db.patients.find_or_create(doc.patient, actor="smoke-test")
-    record = db.consultations.save_draft(patient.id, doc, actor="smoke-test")
+    record = documents.import_document(db, doc, actor="smoke-test").record
     _check(db.consultations.get(record.id).document == doc, "the stored consultation differs")
     _check(any(ord(ch) > 0x370 for ch in doc.patient.name), "the example has no Greek name")
     return db, kb, doc
 
 
 def _pdf(db, kb, doc) -> bytes:
-    from mesodesk.domain.screening import screen
-    from mesodesk.reports import render_plan
+    from mesodesk.services import Blocked, plans
 
-    result = screen(doc, kb)
-    _check(not result.blocked, f"the example is blocked: {result.blocked_by}")
-    return render_plan(doc, result, kb, db.settings.get())
+    try:
+        return plans.render(doc, kb, db.settings.get())
+    except Blocked as blocked:
+        raise SmokeFailure(f"the example is blocked: {blocked}") from None
 
 
 def _qt_pdf_checks(pdf: bytes, name: str) -> None:

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from mesodesk.store.base import (
     AuditReport,
-    ClinicallyBlocked,
     DatabaseLocked,
     DiskFull,
     ImmutableRecord,
@@ -35,11 +34,10 @@ from mesodesk.store.base import (
 from mesodesk.store.files import write_atomically
 
 if TYPE_CHECKING:
-    from mesodesk.domain.knowledge import KnowledgeBase
     from mesodesk.store.database import Database
 
 __all__ = [
-    "AuditReport", "ClinicallyBlocked", "Database", "DatabaseLocked", "DiskFull",
+    "AuditReport", "Database", "DatabaseLocked", "DiskFull",
     "ImmutableRecord", "IntegrityFailure", "InvalidRecord", "NotADatabase", "NotFound",
     "ReadOnlyLocation", "SchemaOutdated", "SchemaTooNew", "StoreError", "Unsupported",
     "WrongPassphrase", "import_document", "open_database", "write_atomically",
@@ -48,7 +46,7 @@ __all__ = [
 
 def open_database(location: str | os.PathLike[str] | None = None, passphrase: str | None = None,
                   *, migrate: bool = True, busy_timeout: float = 5.0,
-                  knowledge: KnowledgeBase | None = None, actor: str = "") -> Database:
+                  actor: str = "") -> Database:
     """Open (or create) the database and bring its schema up to date.
 
     ``location``: a file path or a ``postgresql://`` URL; None means ``MESODESK_DB``, else
@@ -62,8 +60,7 @@ def open_database(location: str | os.PathLike[str] | None = None, passphrase: st
     """
     from mesodesk.store.database import open_database as _open
 
-    return _open(location, passphrase, migrate=migrate, busy_timeout=busy_timeout,
-                 knowledge=knowledge, actor=actor)
+    return _open(location, passphrase, migrate=migrate, busy_timeout=busy_timeout, actor=actor)
 
 
 def __getattr__(name: str) -> Any:

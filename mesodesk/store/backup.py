@@ -43,7 +43,7 @@ from mesodesk.store.engine import (
 )
 
 if TYPE_CHECKING:
-    from mesodesk.store.database import Database
+    from mesodesk.store.handle import DatabaseHandle
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def _destination(path: Path, what: str) -> Path:
     return path
 
 
-def backup(db: Database, path: Path) -> Path:
+def backup(db: DatabaseHandle, path: Path) -> Path:
     if db.location.kind != "sqlite":
         raise Unsupported(
             "mesodesk backs up its SQLite file; back up a PostgreSQL server with the server's "

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mesodesk.exit_codes import EXIT_FAILURE, EXIT_INVALID
+
 # The revisions this build of mesodesk knows, oldest first; the last is the schema it
 # writes. tests/store/test_migrations.py checks them against the Alembic scripts, so the
 # start-up check can compare revisions without importing Alembic.
@@ -20,7 +22,6 @@ APPLICATION_ID = 0x4D53444B
 
 GENESIS_HASH = "0" * 64
 
-EXIT_FAILURE, EXIT_INVALID, EXIT_BLOCKED = 1, 2, 3
 
 
 class StoreError(Exception):
@@ -45,12 +46,6 @@ class ImmutableRecord(StoreError):
     """A finalized consultation, a signed consent or an audit event cannot change."""
 
     exit_code = EXIT_INVALID
-
-
-class ClinicallyBlocked(StoreError):
-    """Screening blocks the consultation, so it cannot be finalized as treated."""
-
-    exit_code = EXIT_BLOCKED
 
 
 class NotADatabase(StoreError):

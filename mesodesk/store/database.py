@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
@@ -33,19 +33,14 @@ from mesodesk.store.repositories import (
     Settings,
 )
 
-if TYPE_CHECKING:
-    from mesodesk.domain.knowledge import KnowledgeBase
-
 
 class Database:
     """An open mesodesk database. Thread-safe: each operation takes its own connection
     from the pool, so workers may call it while the GUI thread does too."""
 
-    def __init__(self, location: Location, engine: Engine,
-                 knowledge: KnowledgeBase | None = None):
+    def __init__(self, location: Location, engine: Engine):
         self.location = location
         self.engine = engine
-        self._knowledge = knowledge
         self.patients = Patients(self)
         self.practitioners = Practitioners(self)
         self.consultations = Consultations(self)
@@ -78,16 +73,6 @@ class Database:
 
         with self.reading() as connection:
             return current_revision(connection)
-
-    def knowledge(self) -> KnowledgeBase:
-        if self._knowledge is None:
-            from mesodesk.domain.knowledge import KnowledgeError, default_knowledge
-
-            try:
-                self._knowledge = default_knowledge()
-            except KnowledgeError as error:
-                raise StoreError(f"the knowledge base is invalid:\n{error}") from None
-        return self._knowledge
 
     # -- transactions --------------------------------------------------------------------
     @contextmanager
@@ -156,7 +141,7 @@ class Database:
 
 def open_database(location: str | os.PathLike[str] | None = None, passphrase: str | None = None,
                   *, migrate: bool = True, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-                  knowledge: KnowledgeBase | None = None, actor: str = "") -> Database:
+                  actor: str = "") -> Database:
     from mesodesk.store.schema import ensure_schema
 
     where = resolve_location(location, passphrase)
@@ -167,7 +152,7 @@ def open_database(location: str | os.PathLike[str] | None = None, passphrase: st
         check_writable(where)
         check_ours(where, probe_sqlite(where))
     engine = create_store_engine(where, busy_timeout=busy_timeout)
-    db = Database(where, engine, knowledge)
+    db = Database(where, engine)
     try:
         with translating(where):
             ensure_schema(db, migrate=migrate, actor=actor)

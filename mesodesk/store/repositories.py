@@ -24,7 +24,6 @@ from mesodesk.domain.document import (
     Consultation,
     DocumentError,
     Patient,
-    check_against_knowledge,
     parse_structure,
 )
 from mesodesk.domain.records import (
@@ -40,7 +39,6 @@ from mesodesk.store import audit
 from mesodesk.store import tables as t
 from mesodesk.store.base import (
     AuditReport,
-    ClinicallyBlocked,
     ImmutableRecord,
     IntegrityFailure,
     InvalidRecord,
@@ -50,7 +48,7 @@ from mesodesk.store.base import (
 from mesodesk.store.search import parse_query, phone_digits, search_key
 
 if TYPE_CHECKING:
-    from mesodesk.store.database import Database
+    from mesodesk.store.handle import DatabaseHandle
 
 SEXES = ("female", "male", "other", "unspecified")
 MAX_NAME = 200
@@ -129,7 +127,7 @@ def load_document(text: str, consultation_id: int) -> Consultation:
 
 
 class _Repository:
-    def __init__(self, db: Database):
+    def __init__(self, db: DatabaseHandle):
         self._db = db
 
 
@@ -465,8 +463,9 @@ class Consultations(_Repository):
 
     def finalize(self, consultation_id: int, doc: Consultation, actor: str = ""
                  ) -> ConsultationRecord:
-        """Store the final document; from then on the consultation never changes."""
-        self._check_treatable(doc)
+        """Store the final document; from then on the consultation never changes. Whether
+        it may be finalized as treated is decided above the store
+        (``mesodesk.services.consultations.check_treatable``)."""
         return self._close(consultation_id, doc, "final", "finalize", actor)
 
     def finalize_with_consent(self, consultation_id: int, doc: Consultation, pdf: bytes,
@@ -479,7 +478,6 @@ class Consultations(_Repository):
         ``fingerprint`` is the fingerprint of the document the PDF was made from; it must
         be ``doc``'s. A naive ``signed_at`` is local time.
         """
-        self._check_treatable(doc)
         columns = _document_columns(doc)
         pdf, signed_at = _clean_consent(pdf, fingerprint, signed_at)
         if fingerprint != columns["fingerprint"]:
@@ -498,24 +496,11 @@ class Consultations(_Repository):
         """Close the consultation without treatment (e.g. clinically blocked); immutable too."""
         return self._close(consultation_id, doc, "not-treated", "mark-not-treated", actor)
 
-    def _check_treatable(self, doc: Consultation) -> None:
-        from mesodesk.domain.screening import screen
-
-        kb = self._db.knowledge()
-        issues = check_against_knowledge(doc, kb)
-        if issues:
-            raise InvalidRecord("the consultation cannot be finalized:\n"
-                                + "\n".join(f"  {issue}" for issue in issues))
-        result = screen(doc, kb)
-        if result.blocked:
-            causes = "\n".join(f"  {block.history}: {block.text}" for block in result.blocked_by)
-            raise ClinicallyBlocked(
-                "the consultation is clinically blocked, so it cannot be finalized as treated "
-                f"(record it as not treated instead):\n{causes}")
-
-    def new_version(self, consultation_id: int, actor: str = "") -> ConsultationRecord:
+    def new_version(self, consultation_id: int, actor: str = "", reason: str = ""
+                    ) -> ConsultationRecord:
         """A new draft that supersedes a closed consultation; the old one stays as it was.
-        The signatures are not carried over: they belong to the version that was signed."""
+        The signatures are not carried over: they belong to the version that was signed.
+        ``reason`` (why it is corrected) goes into the audit event."""
         with self._db.writing() as connection:
             row = self._row(connection, consultation_id)
             if row.status == "draft":
@@ -537,7 +522,8 @@ class Consultations(_Repository):
             audit.append(connection, actor=actor, action="new-version", table="consultations",
                          record_id=new_id, before=None, after=self._state({**values, "id": new_id}),
                          details={"supersedes": consultation_id,
-                                  "fingerprint": columns["fingerprint"]})
+                                  "fingerprint": columns["fingerprint"],
+                                  **({"reason": reason} if reason else {})})
             return _consultation(self._row(connection, new_id))
 
     def get(self, consultation_id: int) -> ConsultationRecord:

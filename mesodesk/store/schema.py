@@ -31,7 +31,7 @@ from mesodesk.store.base import (
 from mesodesk.store.engine import PG_LOCK_KEY
 
 if TYPE_CHECKING:
-    from mesodesk.store.database import Database
+    from mesodesk.store.handle import DatabaseHandle
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 
@@ -107,7 +107,7 @@ def downgrade(connection: Connection, target: str) -> None:
     command.downgrade(alembic_config(connection), target)
 
 
-def ensure_schema(db: Database, *, migrate: bool, actor: str = "") -> Path | None:
+def ensure_schema(db: DatabaseHandle, *, migrate: bool, actor: str = "") -> Path | None:
     """Bring the schema to this build's head; returns the path of the backup made, if any."""
     with db.engine.connect() as connection:
         with connection.begin():

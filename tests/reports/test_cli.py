@@ -121,52 +121,37 @@ def test_bad_arguments_exit_2_with_a_message(tmp_path, capsys, arguments, words)
     assert words in capsys.readouterr().err
 
 
-# -- stored consultations, through the store's API ---------------------------------------
+# -- stored consultations, from a real database ------------------------------------------
 
-class FakeDatabase:
-    """Stands in for ``mesodesk.store.open_database(...)``'s result: the same calls."""
+STORED_CLINIC = ClinicSettings(name="Stored Clinic <&>", address="1 Main Street",
+                               default_paper="letter")
 
-    def __init__(self, documents: dict[int, object], settings: ClinicSettings):
-        self.opened_with: tuple = ()
-        self.closed = False
-        self.upgrade_backup = None
-        self.consultations = SimpleNamespace(get=self._get)
-        self.settings = SimpleNamespace(get=lambda: settings)
-        self._documents = documents
 
-    def _get(self, consultation_id: int):
-        if consultation_id not in self._documents:
-            from mesodesk.store import NotFound
+def store_consultation(path, kb, passphrase=None) -> int:
+    """A database at ``path`` with the clinic's settings and one draft; its id."""
+    from mesodesk.services import consultations, documents, records
 
-            raise NotFound(f"there is no consultation {consultation_id}")
-        return SimpleNamespace(id=consultation_id, document=self._documents[consultation_id])
-
-    def close(self) -> None:
-        self.closed = True
+    doc = parse_consultation(example("hair-loss-anticoagulants.json"), kb)
+    db = records.open_records(str(path), passphrase)
+    try:
+        db.settings.save(STORED_CLINIC)
+        imported = documents.import_document(db, doc)
+        return consultations.save_draft(db, imported.patient.id, doc, imported.record.id).id
+    finally:
+        db.close()
 
 
 @pytest.fixture
-def fake_store(monkeypatch, kb):
-    import mesodesk.store
-
-    doc = parse_consultation(example("hair-loss-anticoagulants.json"), kb)
-    clinic = ClinicSettings(name="Stored Clinic <&>", address="1 Main Street",
-                            default_paper="letter")
-    database = FakeDatabase({7: doc}, clinic)
-
-    def open_database(path, passphrase=None, **options):
-        database.opened_with = (path, passphrase)
-        return database
-
-    monkeypatch.setattr(mesodesk.store, "open_database", open_database, raising=False)
-    return database
+def stored(tmp_path, kb, monkeypatch):
+    path = tmp_path / "clinic.db"
+    monkeypatch.setenv("MESODESK_DB", str(path))
+    return SimpleNamespace(path=path, id=str(store_consultation(path, kb)))
 
 
-def test_a_stored_consultation_with_the_clinic_settings(tmp_path, fake_store, capsys):
+def test_a_stored_consultation_with_the_clinic_settings(tmp_path, stored, capsys):
     out = tmp_path / "plan.pdf"
-    db = tmp_path / "clinic.db"
-    assert main(["plan", "--consultation", "7", "--db", str(db), "--out", str(out)]) == 0
-    assert fake_store.opened_with == (str(db), None) and fake_store.closed
+    assert main(["plan", "--consultation", stored.id, "--db", str(stored.path),
+                 "--out", str(out)]) == 0
     data = out.read_bytes()
     assert "Giorgos Nikolaou" in full_text(data) and "Stored Clinic <&>" in full_text(data)
     box = reader(data).pages[0].mediabox  # the clinic's default paper
@@ -174,63 +159,58 @@ def test_a_stored_consultation_with_the_clinic_settings(tmp_path, fake_store, ca
     assert "Letter" in capsys.readouterr().out
 
 
-def test_paper_option_beats_the_clinic_default(tmp_path, fake_store):
+def test_paper_option_beats_the_clinic_default(tmp_path, stored):
     out = tmp_path / "plan.pdf"
-    assert main(["plan", "--consultation", "7", "--paper", "a4", "--out", str(out)]) == 0
+    assert main(["plan", "--consultation", stored.id, "--paper", "a4", "--out", str(out)]) == 0
     assert float(reader(out.read_bytes()).pages[0].mediabox.width) == pytest.approx(595.2756, abs=0.01)
 
 
-def test_the_passphrase_file_is_passed_to_the_store(tmp_path, fake_store):
+def test_the_passphrase_file_opens_an_encrypted_database(tmp_path, kb):
+    path = tmp_path / "secret.db"
+    number = store_consultation(path, kb, passphrase="correct horse")
     secret = tmp_path / "secret.txt"
     secret.write_text("correct horse\n", encoding="utf-8")
-    assert main(["plan", "--consultation", "7", "--passphrase-file", str(secret),
-                 "--out", str(tmp_path / "p.pdf")]) == 0
-    assert fake_store.opened_with == (None, "correct horse")
+    assert main(["plan", "--consultation", str(number), "--db", str(path),
+                 "--passphrase-file", str(secret), "--out", str(tmp_path / "p.pdf")]) == 0
 
 
-def test_an_unknown_stored_consultation_exits_2(tmp_path, fake_store, capsys):
+def test_an_unknown_stored_consultation_exits_2(tmp_path, stored, capsys):
     out = tmp_path / "plan.pdf"
     assert main(["plan", "--consultation", "8", "--out", str(out)]) == 2
-    assert "no consultation with this id" in capsys.readouterr().err
-    assert not out.exists() and fake_store.closed
+    assert "--consultation 8: there is no consultation 8" in capsys.readouterr().err
+    assert not out.exists()
 
 
-def test_a_file_with_a_database_takes_the_clinic_settings(tmp_path, fake_store):
+def test_a_file_with_a_database_takes_the_clinic_settings(tmp_path, stored):
     out = tmp_path / "plan.pdf"
-    assert main(["plan", str(EXAMPLES / "skin-rejuvenation.json"), "--db", str(tmp_path / "c.db"),
+    assert main(["plan", str(EXAMPLES / "skin-rejuvenation.json"), "--db", str(stored.path),
                  "--out", str(out)]) == 0
     text = full_text(out.read_bytes())
     assert "Stored Clinic <&>" in text and "José Álvarez Núñez" in text
 
 
-def test_a_file_without_a_database_touches_no_database(tmp_path, monkeypatch):
-    import mesodesk.store
+def test_a_file_without_a_database_touches_no_database(tmp_path):
+    from mesodesk.store.engine import default_database_path
 
-    def refuse(*args, **kwargs):
-        raise AssertionError("the database was opened")
-
-    monkeypatch.setattr(mesodesk.store, "open_database", refuse, raising=False)
+    home_database = default_database_path()
     assert main(["plan", str(EXAMPLES / "skin-rejuvenation.json"),
                  "--out", str(tmp_path / "p.pdf")]) == 0
+    assert not home_database.exists()
 
 
-def test_a_store_error_is_a_message_with_the_stores_exit_code(tmp_path, monkeypatch, capsys):
-    import mesodesk.store
-
-    def open_database(path, passphrase=None, **options):
-        raise mesodesk.store.WrongPassphrase("the passphrase is wrong for /clinic.db")
-
-    monkeypatch.setattr(mesodesk.store, "open_database", open_database, raising=False)
+def test_a_store_error_is_a_message_with_the_stores_exit_code(tmp_path, capsys):
+    path = tmp_path / "other.db"
     out = tmp_path / "plan.pdf"
-    assert main(["plan", "--consultation", "7", "--out", str(out)]) == 2
-    assert "mesodesk: the passphrase is wrong for /clinic.db" in capsys.readouterr().err
+    path.write_bytes(b"not a database at all, not SQLite either" * 10)
+    assert main(["plan", "--consultation", "7", "--db", str(path), "--out", str(out)]) == 2
+    assert f"mesodesk: {path} is not a mesodesk database" in capsys.readouterr().err
     assert not out.exists()
 
 
-def test_an_empty_passphrase_file_is_refused(tmp_path, fake_store, capsys):
+def test_an_empty_passphrase_file_is_refused(tmp_path, stored, capsys):
     secret = tmp_path / "secret.txt"
     secret.write_text("\n", encoding="utf-8")
-    assert main(["plan", "--consultation", "7", "--passphrase-file", str(secret),
+    assert main(["plan", "--consultation", stored.id, "--passphrase-file", str(secret),
                  "--out", str(tmp_path / "p.pdf")]) == 2
     assert "the passphrase file is empty" in capsys.readouterr().err
 

@@ -29,7 +29,7 @@ def file_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Bac
 
 @pytest.fixture
 def db(backend: Backend, kb):
-    database = backend.open(knowledge=kb)
+    database = backend.open()
     try:
         yield database
     finally:

@@ -48,11 +48,11 @@ def _restore(backend, source: Path):
 
 def test_a_backup_restores_to_an_identical_database(file_backend, kb, doc, tmp_path) -> None:
     backup_path = tmp_path / "backup.db"
-    with file_backend.open(knowledge=kb) as db:
+    with file_backend.open() as db:
         fill(db, doc)
         assert db.backup(backup_path) == backup_path
     at_backup = table_dump(file_backend)
-    with file_backend.open(knowledge=kb) as db:  # the clinic carries on after the backup
+    with file_backend.open() as db:  # the clinic carries on after the backup
         db.patients.create(NewPatient(name="After The Backup", date_of_birth=dt.date(2000, 1, 1)))
         db.consultations.delete_draft(db.consultations.latest_draft().id)
         db.settings.save(ClinicSettings(name="Renamed"))
@@ -67,7 +67,7 @@ def test_a_backup_restores_to_an_identical_database(file_backend, kb, doc, tmp_p
     aside = type(file_backend)(file_backend.name, str(result.kept_aside), file_backend.passphrase,
                                result.kept_aside)
     assert table_dump(aside) == changed  # nothing is lost: the replaced database is kept
-    with file_backend.open(knowledge=kb) as db:
+    with file_backend.open() as db:
         assert db.audit.verify().ok
         assert db.settings.get().name == "Κλινική"
         assert [p.name for p in db.patients.search("ελενη")] == ["Ελένη Παπαδοπούλου"]
@@ -76,7 +76,7 @@ def test_a_backup_restores_to_an_identical_database(file_backend, kb, doc, tmp_p
 
 
 def test_a_backup_is_one_self_contained_file(file_backend, kb, doc, tmp_path) -> None:
-    with file_backend.open(knowledge=kb) as db:
+    with file_backend.open() as db:
         fill(db, doc)
         db.backup(tmp_path / "copy.db")
     assert sorted(p.name for p in tmp_path.glob("copy.db*")) == ["copy.db"]
@@ -87,7 +87,7 @@ def test_a_backup_is_one_self_contained_file(file_backend, kb, doc, tmp_path) ->
 def test_an_encrypted_backup_stays_encrypted(tmp_path, kb, doc) -> None:
     with_key = tmp_path / "secret.db"
     with __import__("mesodesk.store", fromlist=["open_database"]).open_database(
-            with_key, PASSPHRASE, knowledge=kb) as db:
+            with_key, PASSPHRASE) as db:
         fill(db, doc)
         db.backup(tmp_path / "secret-backup.db")
     data = (tmp_path / "secret-backup.db").read_bytes()
@@ -133,7 +133,7 @@ def test_a_backup_taken_while_the_app_writes_is_consistent(file_backend, tmp_pat
 
 def test_restore_verifies_the_file_first_and_changes_nothing_on_failure(file_backend, kb, doc,
                                                                         tmp_path) -> None:
-    with file_backend.open(knowledge=kb) as db:
+    with file_backend.open() as db:
         fill(db, doc)
         db.backup(tmp_path / "good.db")
     before = _digest(file_backend.path)
@@ -163,7 +163,7 @@ def test_restore_refuses_a_backup_whose_audit_trail_is_broken(file_backend, kb, 
                                                               tmp_path) -> None:
     from tests.store.helpers import Backend
 
-    with file_backend.open(knowledge=kb) as db:
+    with file_backend.open() as db:
         fill(db, doc)
         db.backup(tmp_path / "tampered.db")
     tampered = Backend(file_backend.name, str(tmp_path / "tampered.db"), file_backend.passphrase,
@@ -189,7 +189,7 @@ def test_restore_refuses_a_backup_from_a_newer_mesodesk(file_backend, tmp_path) 
 
 
 def test_restore_into_a_missing_database_creates_it(file_backend, kb, doc, tmp_path) -> None:
-    with file_backend.open(knowledge=kb) as db:
+    with file_backend.open() as db:
         fill(db, doc)
         db.backup(tmp_path / "backup.db")
     expected = table_dump(file_backend)
@@ -201,7 +201,7 @@ def test_restore_into_a_missing_database_creates_it(file_backend, kb, doc, tmp_p
 
 def test_restore_over_a_damaged_database_moves_it_aside_untouched(file_backend, kb, doc,
                                                                    tmp_path) -> None:
-    with file_backend.open(knowledge=kb) as db:
+    with file_backend.open() as db:
         fill(db, doc)
         db.backup(tmp_path / "backup.db")
     expected = table_dump(file_backend)
@@ -212,7 +212,7 @@ def test_restore_over_a_damaged_database_moves_it_aside_untouched(file_backend, 
 
 
 def test_restore_reaches_a_database_that_is_open_elsewhere(file_backend, kb, doc, tmp_path) -> None:
-    with file_backend.open(knowledge=kb) as db:
+    with file_backend.open() as db:
         fill(db, doc)
         db.backup(tmp_path / "backup.db")
         db.patients.create(NewPatient(name="Later", date_of_birth=dt.date(2000, 1, 1)))

@@ -8,7 +8,7 @@ import pytest
 
 from tests.store.helpers import example_document
 from mesodesk.domain.records import ConsultationRecord, NewPatient
-from mesodesk.store import ClinicallyBlocked, ImmutableRecord, InvalidRecord, NotFound
+from mesodesk.store import ImmutableRecord, InvalidRecord, NotFound
 
 
 def test_save_draft_stores_the_document_exactly(db, patient, doc) -> None:
@@ -87,25 +87,14 @@ def test_a_finalized_consultation_cannot_be_changed_by_raw_sql(backend, db, pati
     assert db.consultations.get(draft.id) == final
 
 
-def test_finalize_refuses_a_clinically_blocked_consultation(db, kb) -> None:
+def test_a_consultation_recorded_as_not_treated_never_changes(db, kb) -> None:
     blocked = example_document("pregnant.json", kb)
     patient = db.patients.find_or_create(blocked.patient)
     draft = db.consultations.save_draft(patient.id, blocked)
-    with pytest.raises(ClinicallyBlocked, match="pregnancy"):
-        db.consultations.finalize(draft.id, blocked)
-    assert db.consultations.get(draft.id).status == "draft"
     closed = db.consultations.mark_not_treated(draft.id, blocked)
     assert closed.status == "not-treated" and closed.finalized_at is not None
     with pytest.raises(ImmutableRecord, match="recorded as not treated"):
         db.consultations.save_draft(patient.id, blocked, draft.id)
-
-
-def test_finalize_refuses_a_document_the_knowledge_base_rejects(db, patient, doc) -> None:
-    draft = db.consultations.save_draft(patient.id, doc)
-    future = doc.with_changes(date=(dt.date.today() + dt.timedelta(days=3)).isoformat())
-    with pytest.raises(InvalidRecord, match=r"date: .* is in the future"):
-        db.consultations.finalize(draft.id, future)
-    assert db.consultations.get(draft.id).status == "draft"
 
 
 def test_a_new_version_supersedes_a_final_one(db, patient, kb) -> None:

@@ -76,7 +76,7 @@ def test_a_process_killed_mid_save_leaves_the_committed_data_intact(backend, tmp
         if backend.name != "postgresql":
             with backend.raw() as raw:
                 assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        with backend.open(knowledge=kb) as db:
+        with backend.open() as db:
             for entry in singles:
                 patient = db.patients.get(entry["single"])
                 assert patient.name.startswith("Single ")

@@ -299,7 +299,7 @@ def test_a_full_disk_while_saving_keeps_what_was_saved(file_backend, kb, doc) ->
     a full disk gives, on any machine."""
     from sqlalchemy import event
 
-    with file_backend.open(knowledge=kb) as db:
+    with file_backend.open() as db:
         patient = db.patients.create(NewPatient(name=NAME, date_of_birth=dt.date(1988, 4, 12)))
         draft = db.consultations.save_draft(patient.id, doc)
         with db.engine.connect() as connection:

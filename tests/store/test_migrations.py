@@ -128,7 +128,7 @@ def fill_previous_revision(backend, kb) -> dict[str, int]:
 def test_a_database_filled_at_the_previous_revision_is_upgraded_intact(backend, kb) -> None:
     ids = fill_previous_revision(backend, kb)
     before = table_dump(backend)
-    with backend.open(knowledge=kb) as db:
+    with backend.open() as db:
         assert db.schema_revision == SCHEMA_HEAD
         # every record survives, unchanged
         after = table_dump(backend)
@@ -180,15 +180,15 @@ def test_a_failing_upgrade_is_rolled_back_and_says_so(backend, kb, monkeypatch) 
     monkeypatch.setattr("mesodesk.store.search.search_key", broken)
     with pytest.raises(StoreError, match=f"from schema {PREVIOUS} to {SCHEMA_HEAD} failed .*"
                                          "rolled back and the database is unchanged"):
-        backend.open(knowledge=kb)
+        backend.open()
     monkeypatch.undo()
     assert table_dump(backend) == before
-    with backend.open(knowledge=kb) as db:  # and the next start upgrades it
+    with backend.open() as db:  # and the next start upgrades it
         assert db.schema_revision == SCHEMA_HEAD and db.audit.verify().ok
 
 
 def test_downgrade_and_upgrade_again_keep_the_patients(backend, kb) -> None:
-    with backend.open(knowledge=kb) as db:
+    with backend.open() as db:
         db.patients.create_many([NewPatient(name=n, date_of_birth=b, phone=p) for n, b, p in PEOPLE])
         expected = db.patients.search()
     engine = _engine(backend)
@@ -200,7 +200,7 @@ def test_downgrade_and_upgrade_again_keep_the_patients(backend, kb) -> None:
             upgrade(connection)
     finally:
         engine.dispose()
-    with backend.open(knowledge=kb) as db:
+    with backend.open() as db:
         assert db.patients.search() == expected
         assert db.patients.search("ελενη") == [expected[[p.name for p in expected].index(
             "Ελένη Παπαδοπούλου")]]

@@ -1,0 +1,108 @@
+"""Consultation documents in and out: read a file, import it, export a stored one.
+
+Import and export are the same for the GUI and ``mesodesk import``/``export``: the same
+checks, the same messages, the same audit events (patient data leaving the database is
+recorded with where it went).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mesodesk.services.errors import InvalidInput, ServiceError, store_errors
+
+if TYPE_CHECKING:
+    from mesodesk.domain.document import Consultation
+    from mesodesk.domain.knowledge import KnowledgeBase
+    from mesodesk.domain.records import ConsultationRecord
+    from mesodesk.store.database import Database
+    from mesodesk.store.repositories import ImportResult
+
+
+def read_text(path: Path, what: str) -> str:
+    """A UTF-8 text file (a byte-order mark allowed), or ``InvalidInput`` naming the file,
+    ``what`` it was meant to be, and what is wrong with it."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such {what}", field=str(path)) from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path}: is a directory, not a {what}", field=str(path)) from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path}: the {what} is not UTF-8 text; save it as UTF-8",
+                           field=str(path)) from None
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot be read ({error.strerror or error})",
+                           field=str(path)) from None
+
+
+def parse_document(text: str, kb: KnowledgeBase, source: str = "the document") -> Consultation:
+    """A consultation document validated against the knowledge base; every problem is an
+    issue naming its JSON path."""
+    from mesodesk.domain.document import DocumentError, parse_consultation
+
+    try:
+        return parse_consultation(text, kb)
+    except DocumentError as error:
+        raise InvalidInput(f"{source}: invalid consultation document",
+                           issues=tuple(str(issue) for issue in error.issues)) from None
+
+
+def read_document(path: str | os.PathLike[str], kb: KnowledgeBase) -> Consultation:
+    path = Path(path)
+    return parse_document(read_text(path, "file"), kb, str(path))
+
+
+def import_document(db: Database, doc: Consultation, actor: str = "") -> ImportResult:
+    """Store a document: the patient matched (name and date of birth) or created, and a new
+    draft, in one transaction; a document already stored adds nothing (``added`` False).
+    Signatures are not carried into the draft: it is signed again when it is finished."""
+    with store_errors():
+        return db.consultations.import_document(doc, actor=actor)
+
+
+def import_file(db: Database, kb: KnowledgeBase, path: str | os.PathLike[str],
+                actor: str = "") -> ImportResult:
+    return import_document(db, read_document(path, kb), actor=actor)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    record: ConsultationRecord
+    text: str            # the document as written (version 1 JSON, a final newline)
+    destination: str     # the file, or "standard output"
+
+
+def export_document(db: Database, consultation_id: int, out: str | os.PathLike[str] | None,
+                    actor: str = "", *, write_stdout=None) -> ExportResult:
+    """Write a stored consultation as a document to ``out`` (whole or not at all), or hand
+    it to ``write_stdout`` when ``out`` is None; the audit trail records where it went."""
+    from mesodesk.store.files import write_atomically
+
+    path = Path(out) if out is not None else None
+    if path is not None and path.is_dir():
+        raise InvalidInput(f"{path}: is a folder; give a file name such as "
+                           f"{path / f'consultation-{consultation_id}.json'}", field="--out")
+    with store_errors():
+        record = db.consultations.get(consultation_id)
+    text = record.document.to_json(indent=2) + "\n"
+    if path is None:
+        if write_stdout is None:
+            raise InvalidInput("give a file to export to", field="--out")
+        write_stdout(text)
+        destination = "standard output"
+    else:
+        try:
+            write_atomically(path, text.encode("utf-8"))
+        except OSError as error:
+            raise ServiceError(f"cannot write {path}: {error.strerror or error}",
+                               field=str(path)) from None
+        destination = str(path.absolute())
+    with store_errors("the file was written, but the audit trail could not record it: "):
+        db.audit.note("export", table="consultations", record_id=consultation_id,
+                      details={"to": destination, "fingerprint": record.document.fingerprint()},
+                      actor=actor)
+    return ExportResult(record, text, destination)

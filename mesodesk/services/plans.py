@@ -1,0 +1,93 @@
+"""The plan and consent PDF: rendered from a document, or, for a signed consultation,
+the signed PDF exactly as it was stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mesodesk.services.errors import Blocked, InvalidInput, ServiceError, store_errors
+
+if TYPE_CHECKING:
+    from mesodesk.domain.document import Consultation
+    from mesodesk.domain.knowledge import KnowledgeBase
+    from mesodesk.domain.records import ClinicSettings, ConsultationRecord
+    from mesodesk.domain.screening import ScreeningResult
+    from mesodesk.store.database import Database
+
+
+def blocked_causes(result: ScreeningResult) -> tuple[str, ...]:
+    return tuple(f"{block.history}: {block.text}" for block in result.blocked_by)
+
+
+def screen_checked(doc: Consultation, kb: KnowledgeBase) -> ScreeningResult:
+    """Screen a document; a blocked one raises ``Blocked`` naming each cause."""
+    from mesodesk.domain.screening import screen
+
+    result = screen(doc, kb)
+    if result.blocked:
+        raise Blocked("clinically blocked", issues=blocked_causes(result))
+    return result
+
+
+def check_knowledge(doc: Consultation, kb: KnowledgeBase) -> None:
+    """A stored document must still match the knowledge base (an item of the overlay may
+    have been removed since it was stored); each mismatch is an issue naming its path."""
+    from mesodesk.domain.document import check_against_knowledge
+
+    issues = check_against_knowledge(doc, kb, today=doc.date)
+    if issues:
+        raise InvalidInput(
+            "the stored consultation does not match the current knowledge base (was "
+            f"an item of your knowledge-base overlay removed?)",
+            issues=tuple(str(issue) for issue in issues))
+
+
+def render(doc: Consultation, kb: KnowledgeBase, clinic: ClinicSettings | None = None,
+           paper: str | None = None) -> bytes:
+    """The treatment plan and consent summary of a document that screening does not block."""
+    from mesodesk.reports import ReportError, render_plan
+
+    result = screen_checked(doc, kb)
+    paper = paper or (clinic.default_paper if clinic is not None else "a4")
+    try:
+        return render_plan(doc, result, kb, clinic, paper)
+    except ReportError as error:
+        raise InvalidInput(f"cannot make the plan: {error}") from None
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    record: ConsultationRecord
+    pdf: bytes
+    signed: bool  # the stored signed consent, byte for byte; else rendered now
+    paper: str | None = None  # the paper it was rendered on (None: signed, as it was)
+
+
+def stored_plan(db: Database, kb: KnowledgeBase, consultation_id: int,
+                paper: str | None = None) -> StoredPlan:
+    """A stored consultation's PDF: the signed consent as it was signed, or, for one not
+    signed, the plan rendered now from the stored document and today's clinic settings."""
+    with store_errors():
+        record = db.consultations.get(consultation_id)
+        consent = (db.consents.for_consultation(consultation_id)
+                   if record.has_signed_consent else None)
+        if consent is not None:
+            return StoredPlan(record, db.consents.pdf(consent.id), signed=True)
+        clinic = db.settings.get()
+    if record.status == "not-treated":
+        raise Blocked(f"consultation {consultation_id} was recorded as not treated: "
+                      "it has no plan to print")
+    check_knowledge(record.document, kb)
+    paper = paper or clinic.default_paper
+    return StoredPlan(record, render(record.document, kb, clinic, paper), False, paper)
+
+
+def page_count(pdf: bytes) -> int:
+    import re
+
+    return len(re.findall(rb"/Type /Page[^s]", pdf))
+
+
+__all__ = ["Blocked", "ServiceError", "StoredPlan", "check_knowledge", "page_count", "render",
+           "screen_checked", "stored_plan"]
