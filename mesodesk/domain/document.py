@@ -33,6 +33,7 @@ from pydantic import (
     field_validator,
 )
 
+from mesodesk.domain.enums import Sex
 from mesodesk.domain.knowledge import KnowledgeBase
 
 FORMAT = "mesodesk.consultation/1"
@@ -132,7 +133,7 @@ class _Model(BaseModel):
 class Patient(_Model):
     name: StrictStr
     date_of_birth: IsoDate
-    sex: Literal["female", "male", "other", "unspecified"] | None = None
+    sex: Sex | None = None
     phone: ShortText | None = None
     email: ShortText | None = None
 

@@ -10,11 +10,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from mesodesk.domain.enums import ConsultationStatus, Sex, as_member
+
 if TYPE_CHECKING:  # pydantic stays off the path to the patient list's first rows
     from mesodesk.domain.document import Consultation
 
-ConsultationStatus = Literal["draft", "final", "not-treated"]
-Sex = Literal["female", "male", "other", "unspecified"]
+__all__ = [
+    "AuditEvent", "ClinicSettings", "ConsultationRecord", "ConsultationStatus", "NewPatient",
+    "PatientRecord", "PractitionerRecord", "Sex", "SignedConsent",
+]
+
+
+def _coerce(record: object, name: str, kind: type[Sex] | type[ConsultationStatus]) -> None:
+    """Store a known value as its enum member (equal to the same text); leave others
+    for the validation that names the field (``validate_patient``, the store)."""
+    value = getattr(record, name)
+    if value is not None:
+        object.__setattr__(record, name, as_member(kind, value))
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,9 @@ class NewPatient:
     email: str | None = None
     notes: str = ""
 
+    def __post_init__(self) -> None:
+        _coerce(self, "sex", Sex)
+
 
 @dataclass(frozen=True)
 class PatientRecord:
@@ -40,6 +55,9 @@ class PatientRecord:
     notes: str
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    def __post_init__(self) -> None:
+        _coerce(self, "sex", Sex)
 
 
 @dataclass(frozen=True)
@@ -56,6 +74,9 @@ class ConsultationRecord:
     has_signed_consent: bool = False
     finalized_at: dt.datetime | None = None  # when it became final or not-treated
     superseded_by: int | None = None  # the newer version that replaces this one, if any
+
+    def __post_init__(self) -> None:
+        _coerce(self, "status", ConsultationStatus)
 
 
 @dataclass(frozen=True)
