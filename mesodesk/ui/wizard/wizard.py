@@ -3,25 +3,24 @@ review and consent → finished.
 
 Every page change saves the draft (in the database thread), and closing the wizard keeps
 one, so nothing typed is lost. Finishing renders the PDF in a worker, then stores the final
-consultation and the signed consent.
+consultation and the signed consent. All of that work is in ``operations``; this module is
+the frame: the pages, the buttons, the draft line and closing.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget, QWizard
-from shiboken6 import isValid
 
-from mesodesk.domain.document import DocumentError
-from mesodesk.domain.screening import screen
 from mesodesk.i18n import _
 from mesodesk.ui.icons import icon
+from mesodesk.ui.widgets import FieldError
+from mesodesk.ui.wizard.context import PageContext
+from mesodesk.ui.wizard.operations import WizardOperations
 from mesodesk.ui.wizard.pages import (
     ConcernsPage,
     CoursePage,
@@ -33,8 +32,7 @@ from mesodesk.ui.wizard.pages import (
     PatientPage,
     ReviewPage,
 )
-from mesodesk.ui.widgets import FieldError
-from mesodesk.ui.wizard.state import WizardState, describe_issues
+from mesodesk.ui.wizard.state import WizardState
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import ConsultationRecord, PatientRecord
@@ -57,13 +55,8 @@ class ConsultationWizard(QWizard):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.db = session.db
         self.kb = session.kb
-        self.db_runner = db_runner
-        self.work_runner = work_runner
         self.patient_record = patient
-        self.final_pdf: bytes | None = None
-        self.final_record: ConsultationRecord | None = None
         self._last_page = -1
         self._closing = False
         self._discard_confirmed = False
@@ -77,6 +70,9 @@ class ConsultationWizard(QWizard):
             self.state.set_practitioner(session.settings)
             if patient is not None:
                 self.state.set_patient(patient)
+        self.ops = WizardOperations(session, self.state, db_runner, work_runner, self)
+        self.ops.saved.connect(self.saved)
+        self.ops.draftStatus.connect(self._say_draft)
 
         self.setWindowTitle(_("Consultation"))
         self.setWindowIcon(icon("mesodesk"))
@@ -101,10 +97,14 @@ class ConsultationWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, _("&Back"))
         self.setButtonText(QWizard.WizardButton.FinishButton, _("&Done"))
 
+        context = PageContext(state=self.state, kb=self.kb, ops=self.ops, work_runner=work_runner,
+                              set_busy=self.set_busy, patient_record=lambda: self.patient_record,
+                              set_patient=self.set_patient)
         self.pages: dict[int, Page] = {
-            PATIENT: PatientPage(self), CONCERNS: ConcernsPage(self), HISTORY: HistoryPage(self),
-            INGREDIENTS: IngredientsPage(self), LIFESTYLE: LifestylePage(self),
-            COURSE: CoursePage(self), REVIEW: ReviewPage(self), FINISH: FinishPage(self),
+            PATIENT: PatientPage(context), CONCERNS: ConcernsPage(context),
+            HISTORY: HistoryPage(context), INGREDIENTS: IngredientsPage(context),
+            LIFESTYLE: LifestylePage(context), COURSE: CoursePage(context),
+            REVIEW: ReviewPage(context), FINISH: FinishPage(context),
         }
         for page_id, page in self.pages.items():
             self.setPage(page_id, page)
@@ -159,36 +159,17 @@ class ConsultationWizard(QWizard):
 
     def save_draft(self) -> bool:
         """Queue a draft save of what has been gathered; False if there is nothing valid yet."""
-        state = self.state
-        if state.finished or state.patient_id is None or not state.concerns:
-            return False
-        try:
-            doc = state.document(signatures=None)
-        except DocumentError as error:
-            log.info("draft not saved yet: %s", error)
-            return False
-        db, patient_id, actor = self.db, state.patient_id, self.session.actor
+        return self.ops.save_draft()
 
-        def work() -> ConsultationRecord:
-            record = db.consultations.save_draft(patient_id, doc, consultation_id=state.consultation_id,
-                                                 actor=actor)
-            state.consultation_id = record.id
-            return record
+    @property
+    def final_pdf(self) -> bytes | None:
+        """The signed plan and consent, once finishing has rendered it."""
+        return self.ops.final_pdf
 
-        def done(record: ConsultationRecord) -> None:
-            if not isValid(self):
-                return  # the wizard is gone; the main window reloads on its own
-            self._say_draft(_("Draft saved at {time}").format(
-                time=dt.datetime.now().strftime("%H:%M")))
-            self.saved.emit(record)
-
-        def failed(error: BaseException) -> None:
-            log.warning("draft not saved: %s", error)
-            if isValid(self):
-                self._say_draft(_("The draft could not be saved: {reason}").format(reason=error), True)
-
-        self.db_runner.submit(work, on_done=done, on_error=failed)
-        return True
+    @property
+    def final_record(self) -> ConsultationRecord | None:
+        """The final consultation, once finishing has stored it."""
+        return self.ops.final_record
 
     def _say_draft(self, text: str, error: bool = False) -> None:
         self.draft_status.setText(text)
@@ -229,14 +210,7 @@ class ConsultationWizard(QWizard):
         except FieldError:
             log.info("closing with an incomplete patient form; nothing to keep")
             return
-        db, record, actor = self.db, page.record, self.session.actor
-
-        def work() -> PatientRecord:
-            if record is None:
-                return db.patients.create(typed, actor=actor)
-            return db.patients.update(record.id, typed, actor=actor)
-
-        self.db_runner.submit(work, on_done=lambda saved: self.patientKept.emit(saved),
+        self.ops.save_patient(page.record, typed, on_done=lambda saved: self.patientKept.emit(saved),
                               on_error=lambda error: log.warning("patient not kept: %s", error))
 
     def incomplete_patient(self) -> FieldError | None:
@@ -294,150 +268,3 @@ class ConsultationWizard(QWizard):
         """The application is closing: keep what can be kept, ask nothing."""
         self._discard_confirmed = True
         self.close()
-
-    # -- not treated -------------------------------------------------------------------------------
-    @Slot()
-    def save_not_treated(self) -> None:
-        state = self.state
-        page = self.pages[INGREDIENTS]
-        try:
-            doc = state.document(signatures=None)
-        except DocumentError as error:
-            page.show_error(describe_issues(error))
-            return
-        if state.patient_id is None:
-            return
-        db, patient_id, actor = self.db, state.patient_id, self.session.actor
-        page.not_treated_button.setEnabled(False)
-
-        def work() -> ConsultationRecord:
-            record = db.consultations.save_draft(patient_id, doc, consultation_id=state.consultation_id,
-                                                 actor=actor)
-            state.consultation_id = record.id
-            return db.consultations.mark_not_treated(record.id, doc, actor=actor)
-
-        def done(record: ConsultationRecord) -> None:
-            state.finished = True
-            page.blocked.set_kind("info")
-            page.blocked.set_text(_("Saved as not treated. The record keeps what was declared and "
-                                    "why no treatment was given. You can close this window."))
-            page.not_treated_button.hide()
-            self.setButtonText(QWizard.WizardButton.CancelButton, _("Close"))
-            self._say_draft(_("Saved as not treated"))
-            page.completeChanged.emit()
-            self.saved.emit(record)
-
-        def failed(error: BaseException) -> None:
-            page.not_treated_button.setEnabled(True)
-            page.show_error(_("Could not save as not treated: {reason}").format(reason=error))
-
-        self.db_runner.submit(work, on_done=done, on_error=failed)
-
-    # -- finishing -----------------------------------------------------------------------------------
-    def finish_consultation(self, on_done: Callable[[str], None], on_error: Callable[[str], None]) -> None:
-        """Render the signed PDF (worker), then store final + consent (database thread)."""
-        state = self.state
-        try:
-            doc = state.document()
-        except DocumentError as error:
-            on_error(describe_issues(error))
-            return
-        if doc.signatures is None or state.patient_id is None:
-            on_error(_("Signatures: both the patient and the practitioner sign to finish"))
-            return
-        kb, settings, db, patient_id = self.kb, self.session.settings, self.db, state.patient_id
-        actor = self.session.actor
-        paper = settings.default_paper if settings else "a4"
-
-        def render() -> bytes:
-            from mesodesk.reports import render_plan
-
-            return render_plan(doc, screen(doc, kb), kb, clinic=settings, paper=paper)
-
-        def store(pdf: bytes) -> tuple[Any, Any]:
-            try:
-                if state.consultation_id is not None:
-                    earlier = _finished_already(db, state.consultation_id, doc)
-                    if earlier is not None:
-                        return earlier  # a retry after the first attempt was in fact stored
-                record = db.consultations.save_draft(patient_id, doc,
-                                                     consultation_id=state.consultation_id,
-                                                     actor=actor)
-                state.consultation_id = record.id
-                # One transaction: final with its signed consent, or still a draft.
-                return db.consultations.finalize_with_consent(
-                    record.id, doc, pdf, doc.fingerprint(), doc.signatures.signed_at, actor=actor)
-            except Exception as error:
-                status = ("unsaved" if state.consultation_id is None
-                          else _status_after_failure(db, state.consultation_id))
-                raise _NotStored(error, status) from error
-
-        def rendered(pdf: bytes) -> None:
-            self.final_pdf = pdf
-
-            def stored(result: tuple[Any, Any]) -> None:
-                final, consent = result
-                state.finished = True
-                self.final_record = final
-                self._say_draft("")
-                self.saved.emit(final)
-                on_done(_("Saved. The signed consent is stored with fingerprint {fingerprint}; "
-                          "the consultation can no longer be changed (a correction makes a new "
-                          "version).").format(fingerprint=consent.fingerprint))
-
-            def not_stored(error: BaseException) -> None:
-                self.final_pdf = None
-                on_error(_describe_store_failure(error))
-
-            self.db_runner.submit(store, pdf, on_done=stored, on_error=not_stored)
-
-        self.work_runner.submit(render, on_done=rendered,
-                                on_error=lambda e: on_error(_("The PDF could not be made: {reason}. "
-                                                              "The consultation is kept as a draft.")
-                                                            .format(reason=e)))
-
-
-class _NotStored(Exception):
-    """Finishing failed; ``status`` is what the consultation is now (None: not known)."""
-
-    def __init__(self, error: BaseException, status: str | None):
-        super().__init__(str(error))
-        self.error, self.status = error, status
-
-
-def _finished_already(db: Any, consultation_id: int, doc: Any) -> tuple[Any, Any] | None:
-    """The final consultation and its consent, if this very document was stored already."""
-    record = db.consultations.get(consultation_id)
-    if record.status != "final" or not record.has_signed_consent:
-        return None
-    consent = db.consents.for_consultation(consultation_id)
-    if consent is None or consent.fingerprint != doc.fingerprint():
-        return None
-    return record, consent
-
-
-def _status_after_failure(db: Any, consultation_id: int) -> str | None:
-    try:
-        return db.consultations.get(consultation_id).status
-    except Exception:  # noqa: BLE001 - the database may be what failed
-        return None
-
-
-def _describe_store_failure(error: BaseException) -> str:
-    """Says what the failure left, and only what is true."""
-    reason = error.error if isinstance(error, _NotStored) else error
-    status = error.status if isinstance(error, _NotStored) else None
-    if status == "draft":
-        return _("Could not store the consultation: {reason}. Nothing was finalized: it is "
-                 "kept as a draft with what was typed. Try again, or close the window and "
-                 "resume the draft later.").format(reason=reason)
-    if status == "unsaved":
-        return _("Could not store the consultation: {reason}. Nothing was stored; what was "
-                 "typed is still in this window. Try again.").format(reason=reason)
-    if status is None:
-        return _("Could not store the consultation: {reason}. The database could not be "
-                 "read afterwards to check what was kept; close the window and look at the "
-                 "patient's consultations before trying again.").format(reason=reason)
-    return _("Could not store the signed consent: {reason}. The consultation was closed "
-             "already ({status}) and cannot be changed; make a new version of it to sign "
-             "again.").format(reason=reason, status=status)
