@@ -11,7 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from mesodesk.domain.document import FORMAT, Consultation, DocumentError, parse_consultation
+from mesodesk.domain.document import (
+    FORMAT,
+    Consultation,
+    DocumentError,
+    check_against_knowledge,
+    parse_consultation,
+)
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.records import ClinicSettings, PatientRecord
 from mesodesk.domain.screening import ScreeningResult, screen
@@ -56,8 +62,6 @@ def unknown_to_knowledge(doc: Consultation, kb: KnowledgeBase) -> str | None:
     the practitioner's overlay removed since, say), by field and JSON path; None if all is
     known. Screening or printing it as it is would fail or silently leave the item out.
     The consultation's own date is "today": an old consultation is not in the future."""
-    from mesodesk.domain.document import check_against_knowledge
-
     issues = check_against_knowledge(doc, kb, today=doc.date)
     if not issues:
         return None
