@@ -33,6 +33,8 @@ from pydantic import (
     field_validator,
 )
 
+from mesodesk.domain.dates import age_on as _age_on
+from mesodesk.domain.dates import parse_date, parse_datetime
 from mesodesk.domain.enums import Sex
 from mesodesk.domain.knowledge import KnowledgeBase
 
@@ -42,30 +44,14 @@ MAX_SIGNATURE_BYTES = 1024 * 1024
 MAX_SESSIONS = 100
 MAX_INTERVAL_DAYS = 365
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 
 
 def _iso_date(value: Any) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise ValueError("must be a date written YYYY-MM-DD")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"'{value}' is not a real date") from None
+    return parse_date(value)
 
 
 def _iso_datetime(value: Any) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        return value
-    if not isinstance(value, str) or not _ISO_DATETIME.match(value):
-        raise ValueError("must be a date and time written YYYY-MM-DDTHH:MM:SS")
-    try:
-        return dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"'{value}' is not a real date and time") from None
+    return parse_datetime(value)
 
 
 def _png_base64(value: Any) -> str:
@@ -209,8 +195,7 @@ class Consultation(_Model):
 
     # -- derived -----------------------------------------------------------------------
     def age_on(self, day: dt.date) -> int:
-        born = self.patient.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return _age_on(self.patient.date_of_birth, day)
 
     @property
     def age(self) -> int:
