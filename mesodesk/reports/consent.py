@@ -14,15 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from mesodesk.domain.knowledge import ConsentSection
 from mesodesk.i18n import _
 from mesodesk.reports.blocks import (
-    KeepTogether,
-    Paragraph,
     SignatureField,
-    Spacer,
+    StoryItem,
+    Together,
     bullets,
     callout,
     data_table,
@@ -52,14 +51,14 @@ class _Numbered:
         self.ctx = ctx
         self.number = 0
 
-    def __call__(self, title: str) -> list[Flowable]:
+    def __call__(self, title: str) -> list[StoryItem]:
         self.number += 1
         # Two no-break spaces as characters, not "&nbsp;" entities: without markup the
         # heading is one run of text, which lays out several times faster.
         return heading(f"{self.number}.\u00a0\u00a0{title}", self.ctx.styles)
 
 
-def consent_story(ctx: Context) -> list[Flowable]:
+def consent_story(ctx: Context) -> list[StoryItem]:
     styles = ctx.styles
     sections = {s.id: s for s in ctx.kb.consent_sections}
     story = header(ctx, _("Consent summary"),
@@ -67,7 +66,7 @@ def consent_story(ctx: Context) -> list[Flowable]:
                      "home, ask us anything, and sign only when you are ready.").format(date=ctx.date))
     story += [info_table(ctx.patient_rows(with_concerns=False), ctx.width, styles), Spacer(1, 2 * mm)]
     numbered = _Numbered(ctx)
-    parts: list[Callable[[Context, _Numbered, Sections], list[Flowable]]] = [
+    parts: list[Callable[[Context, _Numbered, Sections], list[StoryItem]]] = [
         _procedure, _why, _alternatives, _results, _schedule, _substances, _history,
         _overrides, _risks, _care, _photographs, _rights, _extra_sections,
     ]
@@ -77,27 +76,27 @@ def consent_story(ctx: Context) -> list[Flowable]:
     return story
 
 
-def _section_text(ctx: Context, section: ConsentSection | None) -> list[Flowable]:
+def _section_text(ctx: Context, section: ConsentSection | None) -> list[StoryItem]:
     if section is None:
         return []
     return [Paragraph(part, ctx.styles.body) for part in paragraphs(section.text)]
 
 
 def _titled(ctx: Context, numbered: _Numbered, sections: Sections,
-            section_id: str, fallback: str) -> list[Flowable]:
+            section_id: str, fallback: str) -> list[StoryItem]:
     section = sections.get(section_id)
     title = esc(section.title) if section else fallback
     return numbered(title) + _section_text(ctx, section)
 
 
-def _procedure(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
+def _procedure(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     story = _titled(ctx, numbered, sections, "procedure", _("The procedure"))
     story.append(Paragraph(_("Areas to be treated: {areas}.").format(areas=ctx.areas_text),
                            ctx.styles.body))
     return story
 
 
-def _why(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
+def _why(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     story = numbered(_("Why you would like this treatment"))
     story.append(Paragraph(_("You told us you would like to improve:"), ctx.styles.intro))
     items = [f"<b>{esc(ctx.kb.concerns[c].name)}</b>: {esc(ctx.kb.concerns[c].patient_text)}"
@@ -106,15 +105,15 @@ def _why(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable
     return story
 
 
-def _alternatives(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
+def _alternatives(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     return _titled(ctx, numbered, sections, "alternatives", _("Alternatives"))
 
 
-def _results(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
+def _results(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     return _titled(ctx, numbered, sections, "results", _("Results are not guaranteed"))
 
 
-def _schedule(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
+def _schedule(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     story = numbered(_("Number of sessions and schedule"))
     items = []
     for course in ctx.result.courses:
@@ -128,7 +127,7 @@ def _schedule(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flo
     return story
 
 
-def _substances(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
+def _substances(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     styles = ctx.styles
     story = numbered(_("What will be injected, and its approval status"))
     selected = ctx.result.selected
@@ -147,7 +146,7 @@ def _substances(ctx: Context, numbered: _Numbered, sections: Sections) -> list[F
     return story
 
 
-def _history(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
+def _history(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     styles = ctx.styles
     story = numbered(_("Your medical history"))
     declared = [ctx.history_label(h) for h in ctx.result.history if h in ctx.kb.history]
@@ -175,7 +174,7 @@ def _history(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flow
     return story
 
 
-def _overrides(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
+def _overrides(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     styles = ctx.styles
     story = numbered(_("Decisions to use a substance despite a reason not to"))
     applied = ctx.result.applied_overrides
@@ -201,7 +200,7 @@ def _overrides(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Fl
     return story
 
 
-def _risks(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
+def _risks(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     styles = ctx.styles
     story = numbered(_("Risks and side effects"))
     common = ctx.adverse_effects("common")
@@ -216,14 +215,14 @@ def _risks(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowab
         story += bullets([esc(e.text) for e in serious], styles)
     for effect in delayed:
         # Printed once, in a box: the one risk the patient must act on weeks later.
-        story.append(KeepTogether([Spacer(1, 1 * mm), callout([
+        story.append(Together([Spacer(1, 1 * mm), callout([
             Paragraph(_("Important: painful lumps weeks later"), styles.callout_title),
             Paragraph(esc(effect.text), styles.callout),
         ], ctx.width, warning=True), Spacer(1, 2 * mm)]))
     return story
 
 
-def _care(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
+def _care(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     story = numbered(_("Before and after each session"))
     story.append(Paragraph(_("The advice on what to do before and after each session is in your "
                              "treatment plan, under “Before and after each session”. Please follow "
@@ -231,7 +230,7 @@ def _care(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowabl
     return story
 
 
-def _photographs(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
+def _photographs(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     styles = ctx.styles
     story = _titled(ctx, numbered, sections, "photographs", _("Photographs (optional)"))
     # One box of its own, ticked only when the patient agreed: photographs are a
@@ -244,19 +243,19 @@ def _photographs(ctx: Context, numbered: _Numbered, sections: Sections) -> list[
     return story
 
 
-def _rights(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
+def _rights(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     return _titled(ctx, numbered, sections, "your-rights", _("Your decision"))
 
 
-def _extra_sections(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Flowable]:
-    story: list[Flowable] = []
+def _extra_sections(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
+    story: list[StoryItem] = []
     for section in ctx.kb.consent_sections:
         if section.id not in _PLACED:
             story += numbered(esc(section.title)) + _section_text(ctx, section)
     return story
 
 
-def _signatures(ctx: Context) -> list[Flowable]:
+def _signatures(ctx: Context) -> list[StoryItem]:
     styles = ctx.styles
     signed = ctx.doc.signatures
     date = long_date(signed.signed_at.date()) if signed is not None else ""
@@ -272,7 +271,7 @@ def _signatures(ctx: Context) -> list[Flowable]:
                     "time. I agree to the treatment described.")
     return [
         Spacer(1, 4 * mm),
-        KeepTogether([
+        Together([
             Paragraph(_("Agreement"), styles.h2),
             callout([Paragraph(declaration, styles.callout)], ctx.width),
             Spacer(1, 7 * mm),

@@ -18,7 +18,7 @@ from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.records import ClinicSettings
 from mesodesk.domain.screening import ScreeningResult
 from mesodesk.i18n import _
-from mesodesk.reports.blocks import KeepTogether, glue
+from mesodesk.reports.blocks import glue
 from mesodesk.reports.consent import consent_story
 from mesodesk.reports.context import Context
 from mesodesk.reports.errors import ReportError
@@ -81,8 +81,6 @@ def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
         initialFontName=REGULAR, initialFontSize=BODY_SIZE,
         invariant=1,
         pageCompression=1,
-        # The groups reportlab makes itself for keepWithNext are measured cheaply too.
-        keepTogetherClass=KeepTogether,
     )
     template.addPageTemplates([
         PageTemplate(id=name, frames=[Frame(LEFT_MARGIN, BOTTOM_MARGIN, width,

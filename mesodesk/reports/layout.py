@@ -1,9 +1,9 @@
 """Paper, margins, and what is drawn on every page: the running header and the footer.
 
 The footer says "Page X of Y", which is only known once every page is laid out, so
-the canvas keeps each page's state and draws headers and footers when it is saved
-(the two-pass "NumberedCanvas" pattern). Nothing is ever drawn within
-``SAFE_MARGIN`` of the paper's edge, where office printers cannot print.
+each page's footer is a form that the canvas draws when it is saved, with the total
+(see ``NumberedCanvas``). Nothing is ever drawn within ``SAFE_MARGIN`` of the
+paper's edge, where office printers cannot print.
 """
 
 from __future__ import annotations
@@ -81,54 +81,82 @@ class PartMarker(Flowable):
         return 0, 0
 
     def draw(self) -> None:
-        self.canv._mesodesk_part = self.part  # type: ignore[attr-defined]
-        self.canv._mesodesk_part_starts = True  # type: ignore[attr-defined]
+        self.canv.start_part(self.part)  # a NumberedCanvas
+
+
+def footer_form(number: int) -> str:
+    return f"mesodesk-footer-{number}"
 
 
 class NumberedCanvas(Canvas):
-    """A canvas that draws the running header and "Page X of Y" once all pages exist."""
+    """A canvas that draws the running header on every page and the footer, "Page X
+    of Y", once the number of pages is known.
 
-    def __init__(self, *args: Any, decor: PageDecor, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self._decor = decor
-        self._saved_pages: list[dict[str, Any]] = []
-        self._mesodesk_part = ""
-        self._mesodesk_part_starts = False
+    Each page refers to its footer as a form (a PDF XObject) when it is closed; the
+    forms are drawn when the document is saved, with the total. (reportlab's
+    ``doForm`` takes a form that is defined later, with ``beginForm``/``endForm``.)
+    Its own attributes have public names, so that none can clash with the canvas's.
+    """
+
+    def __init__(self, *args: Any, decor: PageDecor, pagesize: tuple[float, float],
+                 **kwargs: Any):
+        super().__init__(*args, pagesize=pagesize, **kwargs)
+        self.decor = decor
+        self.page_width, self.page_height = pagesize
+        self.pages_closed = 0
+        self.part = ""
+        self.part_starts = False  # on this page
+
+    def start_part(self, part: str) -> None:
+        self.part = part
+        self.part_starts = True
 
     def showPage(self) -> None:  # noqa: N802 (reportlab's name)
-        self._saved_pages.append(dict(self.__dict__))
-        self._startPage()
-        self._mesodesk_part_starts = False
+        self.pages_closed += 1
+        if not self.part_starts:
+            self.draw_header()
+        self.doForm(footer_form(self.pages_closed))
+        super().showPage()
+        self.part_starts = False
 
     def save(self) -> None:
-        total = len(self._saved_pages)
-        for number, state in enumerate(self._saved_pages, start=1):
-            self.__dict__.update(state)
-            self._draw_decor(number, total)
-            super().showPage()
+        total = self.pages_closed
+        for number in range(1, total + 1):
+            self.beginForm(footer_form(number))
+            self.draw_footer(number, total)
+            self.endForm()
         super().save()
 
-    def _draw_decor(self, number: int, total: int) -> None:
-        width, height = self._pagesize
-        decor = self._decor
-        inner = width - LEFT_MARGIN - RIGHT_MARGIN
+    def draw_header(self) -> None:
+        decor = self.decor
+        inner = self.page_width - LEFT_MARGIN - RIGHT_MARGIN
         self.saveState()
         self.setStrokeColor(RULE)
         self.setLineWidth(0.5)
         self.setFillColor(MUTED)
         self.setFont(REGULAR, DECOR_SIZE)
-        if not self._mesodesk_part_starts:
-            title = decor.part_titles.get(self._mesodesk_part, "")
-            right = fit(decor.clinic, inner * 0.4)
-            left_width = inner - stringWidth(right, REGULAR, DECOR_SIZE) - 6 * mm
-            left = fit(f"{title} · {decor.patient}" if title else decor.patient, left_width)
-            y = height - HEADER_BASELINE
-            self.drawString(LEFT_MARGIN, y, left)
-            if right:
-                self.drawRightString(width - RIGHT_MARGIN, y, right)
-            self.line(LEFT_MARGIN, height - HEADER_RULE, width - RIGHT_MARGIN, height - HEADER_RULE)
-        self.line(LEFT_MARGIN, FOOTER_RULE, width - RIGHT_MARGIN, FOOTER_RULE)
+        title = decor.part_titles.get(self.part, "")
+        right = fit(decor.clinic, inner * 0.4)
+        left_width = inner - stringWidth(right, REGULAR, DECOR_SIZE) - 6 * mm
+        left = fit(f"{title} · {decor.patient}" if title else decor.patient, left_width)
+        y = self.page_height - HEADER_BASELINE
+        self.drawString(LEFT_MARGIN, y, left)
+        if right:
+            self.drawRightString(self.page_width - RIGHT_MARGIN, y, right)
+        self.line(LEFT_MARGIN, self.page_height - HEADER_RULE,
+                  self.page_width - RIGHT_MARGIN, self.page_height - HEADER_RULE)
+        self.restoreState()
+
+    def draw_footer(self, number: int, total: int) -> None:
+        decor = self.decor
+        inner = self.page_width - LEFT_MARGIN - RIGHT_MARGIN
+        self.saveState()
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.5)
+        self.setFillColor(MUTED)
+        self.setFont(REGULAR, DECOR_SIZE)
+        self.line(LEFT_MARGIN, FOOTER_RULE, self.page_width - RIGHT_MARGIN, FOOTER_RULE)
         footer = _("Page {page} of {pages} · {date} · {fingerprint}").format(
             page=number, pages=total, date=decor.date, fingerprint=decor.fingerprint)
-        self.drawCentredString(width / 2, FOOTER_BASELINE, fit(footer, inner))
+        self.drawCentredString(self.page_width / 2, FOOTER_BASELINE, fit(footer, inner))
         self.restoreState()

@@ -8,14 +8,13 @@ base or the screening result.
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from mesodesk.domain.courses import PlannedCourse
 from mesodesk.i18n import _, ngettext
 from mesodesk.reports.blocks import (
-    KeepTogether,
-    Paragraph,
-    Spacer,
+    StoryItem,
+    Together,
     bullets,
     callout,
     clinic_header,
@@ -28,18 +27,18 @@ from mesodesk.reports.context import Context
 from mesodesk.reports.text import esc, long_date, paragraphs, sentence, weekday
 
 
-def header(ctx: Context, title: str, subtitle: str) -> list[Flowable]:
+def header(ctx: Context, title: str, subtitle: str) -> list[StoryItem]:
     """Clinic header, document title and the patient box (top of each part)."""
     styles = ctx.styles
     name = esc(ctx.clinic_name_raw)
     practitioner = ctx.practitioner_line
-    flowables = clinic_header(name, ctx.clinic_address_lines, practitioner, ctx.logo,
-                              ctx.width, styles)
+    flowables: list[StoryItem] = [*clinic_header(name, ctx.clinic_address_lines, practitioner,
+                                                 ctx.logo, ctx.width, styles)]
     flowables += [Paragraph(title, styles.title), Paragraph(subtitle, styles.subtitle)]
     return flowables
 
 
-def plan_story(ctx: Context) -> list[Flowable]:
+def plan_story(ctx: Context) -> list[StoryItem]:
     styles = ctx.styles
     story = header(ctx, _("Your treatment plan"),
                    _("Prepared for you at your consultation on {date}. Please keep it and bring "
@@ -60,7 +59,7 @@ def plan_story(ctx: Context) -> list[Flowable]:
     return story
 
 
-def _concerns(ctx: Context) -> list[Flowable]:
+def _concerns(ctx: Context) -> list[StoryItem]:
     styles = ctx.styles
     story = heading(_("What you came to us about"), styles)
     items = [f"<b>{esc(ctx.kb.concerns[c].name)}.</b> {esc(ctx.kb.concerns[c].patient_text)}"
@@ -69,7 +68,7 @@ def _concerns(ctx: Context) -> list[Flowable]:
     return story
 
 
-def _used(ctx: Context) -> list[Flowable]:
+def _used(ctx: Context) -> list[StoryItem]:
     styles = ctx.styles
     story = heading(_("What we plan to use"), styles)
     groups = ctx.selected_by_class()
@@ -111,7 +110,7 @@ def _used(ctx: Context) -> list[Flowable]:
     return story
 
 
-def _not_used(ctx: Context) -> list[Flowable]:
+def _not_used(ctx: Context) -> list[StoryItem]:
     styles = ctx.styles
     story = heading(_("What we decided not to use, and why"), styles)
     excluded = ctx.result.excluded
@@ -141,7 +140,7 @@ def course_title(ctx: Context, course: PlannedCourse) -> str:
         concern=esc(ctx.kb.concerns[course.concern].name), sessions=sessions, every=every)
 
 
-def _courses(ctx: Context) -> list[Flowable]:
+def _courses(ctx: Context) -> list[StoryItem]:
     styles = ctx.styles
     story = heading(_("Your course of sessions"), styles)
     story.append(Paragraph(_("Each course is a series of sessions on the dates below. The dates can "
@@ -154,7 +153,7 @@ def _courses(ctx: Context) -> list[Flowable]:
             maintenance=esc(course.maintenance)), styles.body)
         # A course that fits on a page stays in one piece with its title; a longer one
         # splits, repeating its header row on each page.
-        story.append(KeepTogether([Paragraph(course_title(ctx, course), styles.h3), table,
+        story.append(Together([Paragraph(course_title(ctx, course), styles.h3), table,
                                    Spacer(1, 2 * mm), afterwards]))
     story += [Spacer(1, 1 * mm),
               callout([Paragraph(_("What to expect"), styles.callout_title),
@@ -163,7 +162,7 @@ def _courses(ctx: Context) -> list[Flowable]:
     return story
 
 
-def _what_you_can_do(ctx: Context) -> list[Flowable]:
+def _what_you_can_do(ctx: Context) -> list[StoryItem]:
     styles = ctx.styles
     items = [esc(advice) for c in ctx.doc.concerns for advice in ctx.kb.concerns[c].advice]
     items += [f"<b>{esc(a.name)}.</b> {esc(a.text)}" for a in ctx.result.advice]
@@ -175,7 +174,7 @@ def _what_you_can_do(ctx: Context) -> list[Flowable]:
     return story
 
 
-def _care(ctx: Context) -> list[Flowable]:
+def _care(ctx: Context) -> list[StoryItem]:
     styles = ctx.styles
     story = heading(_("Before and after each session"), styles)
     before = ctx.aftercare("before")
@@ -185,7 +184,7 @@ def _care(ctx: Context) -> list[Flowable]:
     after = ctx.aftercare("after")
     timed = [a for a in after if a.default.strip() not in {"", "—", "-"}]
     untimed = [a for a in after if a not in timed]
-    block: list[Flowable] = []
+    block: list[StoryItem] = []
     if after:
         block.append(Paragraph(_("After each session"), styles.h3))
     if timed:
@@ -199,5 +198,5 @@ def _care(ctx: Context) -> list[Flowable]:
                              "listed in your consent summary."), styles.body))
     # The after-care is read as one piece: it moves to the next page whole rather than
     # leaving its last line alone there.
-    story.append(KeepTogether(block))
+    story.append(Together(block))
     return story

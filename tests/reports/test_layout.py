@@ -17,7 +17,6 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfgen.canvas import Canvas
 
 from mesodesk.domain.records import ClinicSettings
-from mesodesk.reports import blocks
 from mesodesk.reports.layout import SAFE_MARGIN
 from mesodesk.reports.text import long_date
 from tests.reports.conftest import CLINIC, PRINTABLE
@@ -30,7 +29,6 @@ from tests.reports.pdfcheck import (
     reader,
     render_pages,
     squash,
-    text_runs,
 )
 from tests.reports.samples import LONG_WORD, logo_png, stress_document, token_notes
 
@@ -92,6 +90,11 @@ def test_a_heading_or_an_introduction_never_ends_a_page(stress, render, paper):
 
     pdfs = {"stress": render(stress_document(), paper=paper).pdf}
     pdfs.update({name: render(name, paper=paper).pdf for name in PRINTABLE})
+    # A course longer than a page: the group its heading and introduction are kept
+    # with must split.
+    pdfs["long course"] = render("skin-rejuvenation.json", paper=paper, courses=[
+        {"concern": "skin-rejuvenation", "sessions": 90, "interval_days": 7,
+         "start_date": "2026-11-26"}]).pdf
     for name, pdf in pdfs.items():
         for number, runs in enumerate(body_runs(pdf), start=1):
             if not runs:
@@ -213,80 +216,3 @@ def test_importing_the_package_does_not_load_reportlab():
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr or "reportlab was imported"
-
-
-def _reportlab_paragraph_init(self, text, style, bulletText=None, frags=None, **kwargs):
-    blocks._ReportlabParagraph.__init__(self, text, style, bulletText, frags, **kwargs)
-
-
-# The speed-ups in blocks that give reportlab's own bytes, each with what it replaces.
-SPEED_UPS = {
-    "remembered line breaking": ("Paragraph", "wrap", lambda: blocks._ReportlabParagraph.wrap),
-    "plain text without the parser": ("Paragraph", "__init__", lambda: _reportlab_paragraph_init),
-    "line breaking of one font": (
-        "Paragraph", "breakLines", lambda: blocks._ReportlabParagraph.breakLines),
-    "keep-together measured and placed cheaply": (
-        "KeepTogether", "wrap", lambda: blocks._ReportlabKeepTogether.wrap),
-}
-NO_LEAD_IN = re.compile(r"(?!)")  # matches nothing: every bold lead-in left to reportlab
-
-
-def _speed_up_cases(render):
-    return [(render("format-example.json"), "a4"),
-            (render(stress_document(), paper="letter"), "letter")]
-
-
-@pytest.mark.parametrize("speed_up", SPEED_UPS)
-def test_a_speed_up_changes_nothing(kb, render, monkeypatch, speed_up):
-    """Each speed-up is a speed-up only: with reportlab's own code instead, the same
-    bytes. (Both sides leave lead-ins to reportlab: the next test is theirs.)"""
-    from mesodesk.reports import render_plan
-
-    cases = _speed_up_cases(render)  # (rendered, and cached, before any patching)
-    monkeypatch.setattr(blocks, "_LEAD_IN", NO_LEAD_IN)
-    expected = [render_plan(rendered.doc, rendered.result, kb, CLINIC, paper)
-                for rendered, paper in cases]
-    class_name, method, original = SPEED_UPS[speed_up]
-    monkeypatch.setattr(getattr(blocks, class_name), method, original())
-    for (rendered, paper), pdf in zip(cases, expected, strict=True):
-        assert render_plan(rendered.doc, rendered.result, kb, CLINIC, paper) == pdf
-
-
-def _lines(pdf: bytes) -> list[list[tuple[float, float, str]]]:
-    """Each page's lines of text: baseline, where the line starts, and its words."""
-    pages = []
-    for runs in text_runs(pdf):
-        lines: dict[float, list] = {}
-        for run in runs:
-            lines.setdefault(round(run.y, 1), []).append(run)
-        pages.append([(y, round(min(run.x for run in line), 1),
-                       " ".join("".join(run.text for run in line).split()))
-                      for y, line in lines.items()])
-    return pages
-
-
-# The speed-ups in blocks that draw differently from reportlab, each with a way to
-# leave that drawing to reportlab.
-DRAWING_SPEED_UPS = {
-    "lead-in drawn apart": (blocks, "_LEAD_IN", NO_LEAD_IN),
-    "text drawn straight onto the page": (
-        blocks.Paragraph, "drawOn", blocks._ReportlabParagraph.drawOn),
-    "one-line table cells drawn by the table": (
-        blocks, "_cell", lambda text, style, width: blocks.Paragraph(text, style)),
-}
-
-
-@pytest.mark.parametrize("speed_up", DRAWING_SPEED_UPS)
-def test_a_drawing_speed_up_prints_as_reportlab_prints(kb, render, monkeypatch, speed_up):
-    """Drawn differently, the same page: the same lines in the same places, and the
-    same text read back."""
-    from mesodesk.reports import render_plan
-
-    for rendered, paper in _speed_up_cases(render):
-        ours = render_plan(rendered.doc, rendered.result, kb, CLINIC, paper)
-        with monkeypatch.context() as patched:
-            patched.setattr(*DRAWING_SPEED_UPS[speed_up])
-            reportlabs = render_plan(rendered.doc, rendered.result, kb, CLINIC, paper)
-        assert ours != reportlabs, "the speed-up was not used"
-        assert page_texts(ours) == page_texts(reportlabs)
-        assert _lines(ours) == _lines(reportlabs)
