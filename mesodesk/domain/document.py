@@ -36,10 +36,12 @@ from pydantic import (
 from mesodesk.domain.dates import age_on as _age_on
 from mesodesk.domain.dates import parse_date, parse_datetime
 from mesodesk.domain.enums import Sex
+from mesodesk.domain.fields import EARLIEST_BIRTH, MAX_NOTES, check_email, check_name
+from mesodesk.domain.fields import lines as _lines
+from mesodesk.domain.fields import one_line as _one_line
 from mesodesk.domain.knowledge import KnowledgeBase
 
 FORMAT = "mesodesk.consultation/1"
-MAX_NOTES = 20_000
 MAX_SIGNATURE_BYTES = 1024 * 1024
 MAX_SESSIONS = 100
 MAX_INTERVAL_DAYS = 365
@@ -74,28 +76,6 @@ IsoDateTime = Annotated[
     PlainSerializer(lambda d: d.isoformat(timespec="seconds")),
 ]
 PngBase64 = Annotated[str, BeforeValidator(_png_base64)]
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def _encodable(value: str) -> str:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("contains characters that are not valid Unicode text") from None
-    return value
-
-
-def _one_line(value: str) -> str:
-    if _CONTROL.search(_encodable(value)):
-        raise ValueError("must be one line of text without control characters")
-    return value
-
-
-def _lines(value: str) -> str:
-    if _CONTROL_BUT_LINES.search(_encodable(value)):
-        raise ValueError("must be text without control characters")
-    return value
 
 
 def _language(value: str) -> str:
@@ -108,7 +88,6 @@ ShortText = Annotated[StrictStr, Field(max_length=200), AfterValidator(_one_line
 LongText = Annotated[StrictStr, Field(max_length=MAX_NOTES), AfterValidator(_lines)]
 MAX_AREAS = 20
 MAX_START_OFFSET_DAYS = 5 * 366  # a course starts within five years of the consultation
-EARLIEST_BIRTH = dt.date(1900, 1, 1)
 IdList = tuple[StrictStr, ...]
 
 
@@ -121,19 +100,12 @@ class Patient(_Model):
     date_of_birth: IsoDate
     sex: Sex | None = None
     phone: ShortText | None = None
-    email: ShortText | None = None
+    email: ShortText | None = None  # checked on the way in, see check_patient
 
     @field_validator("name", mode="before")
     @classmethod
     def _trimmed_name(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.strip()
-            if not value:
-                raise ValueError("must not be empty")
-            if len(value) > 200:
-                raise ValueError("must be at most 200 characters")
-            _one_line(value)
-        return value
+        return check_name(value) if isinstance(value, str) else value
 
 
 class Practitioner(_Model):
@@ -378,13 +350,28 @@ def check_against_knowledge(doc: Consultation, kb: KnowledgeBase,
     return issues
 
 
+def check_patient(doc: Consultation) -> list[DocumentIssue]:
+    """The patient rules a document coming in must meet beyond its shape, checked as the
+    patient form checks them (``domain.fields``): the email address.
+
+    Part of ``parse_consultation`` (import, ``screen``, ``plan``), not of
+    ``parse_structure``: a document stored before the rule existed stays readable.
+    """
+    issues = []
+    try:
+        check_email(doc.patient.email)
+    except ValueError as error:
+        issues.append(DocumentIssue("patient.email", str(error)))
+    return issues
+
+
 def parse_consultation(data: Any, kb: KnowledgeBase, today: dt.date | None = None) -> Consultation:
     """Parse JSON text or a decoded object into a valid consultation.
 
     Raises ``DocumentError`` (and nothing else) naming every problem by its path.
     """
     doc = parse_structure(data)
-    issues = check_against_knowledge(doc, kb, today)
+    issues = check_patient(doc) + check_against_knowledge(doc, kb, today)
     if issues:
         raise DocumentError(issues)
     return doc
