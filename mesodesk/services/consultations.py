@@ -56,11 +56,14 @@ class Finalized:
 
 class Unfinished(ServiceError):
     """Finishing failed; ``status`` says what the consultation is now: ``unsaved`` (nothing
-    was stored), ``draft`` (kept as a draft), a closed status, or None (not known)."""
+    was stored), ``draft`` (kept as a draft), a closed status, or None (not known).
+    ``consultation_id`` is the draft's id once it was saved (a retry goes on with it)."""
 
-    def __init__(self, error: BaseException, status: str | None):
+    def __init__(self, error: BaseException, status: str | None,
+                 consultation_id: int | None = None):
         super().__init__(str(error), cause=error)
         self.status = status
+        self.consultation_id = consultation_id
         self.exit_code = getattr(error, "exit_code", ServiceError.exit_code)
 
 
@@ -89,7 +92,7 @@ def finalize_signed(db: Database, kb: KnowledgeBase, clinic: ClinicSettings | No
                 record.id, doc, pdf, doc.fingerprint(), doc.signatures.signed_at, actor=actor)
     except ServiceError as error:
         status = "unsaved" if consultation_id is None else _status_now(db, consultation_id)
-        raise Unfinished(error.cause or error, status) from error
+        raise Unfinished(error.cause or error, status, consultation_id) from error
     return Finalized(final, consent, pdf)
 
 

@@ -2,8 +2,9 @@
 
 The pages call these through their ``PageContext`` and the wizard calls them when it
 changes page or closes; nothing else in ``mesodesk.ui.wizard`` touches the database or
-``render_plan``. The work runs on the database thread (``db_runner``) or in the work pool
-(``work_runner``); the callbacks and the signals come back on the GUI thread.
+renders a plan. Each runs a workflow of ``mesodesk.services`` (the same the command line
+runs) on the database thread (``db_runner``) or in the work pool (``work_runner``); the
+callbacks and the signals come back on the GUI thread.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from shiboken6 import isValid
 
 from mesodesk.domain.document import DocumentError
-from mesodesk.domain.screening import screen
 from mesodesk.i18n import _
+from mesodesk.services import consultations, patients, plans
+from mesodesk.services.consultations import Unfinished
 from mesodesk.ui.wizard.state import describe_issues
 
 if TYPE_CHECKING:
@@ -64,13 +66,12 @@ class WizardOperations(QObject):
                      on_error: Callable[[BaseException], None]) -> None:
         """Create the typed patient, or correct ``record`` with what was typed."""
         db, actor = self.db, self.session.actor
-
-        def work() -> PatientRecord:
-            if record is None:
-                return db.patients.create(typed, actor=actor)
-            return db.patients.update(record.id, typed, actor=actor)
-
-        self.db_runner.submit(work, on_done=on_done, on_error=on_error)
+        if record is None:
+            self.db_runner.submit(patients.create_patient, db, typed, actor,
+                                  on_done=on_done, on_error=on_error)
+        else:
+            self.db_runner.submit(patients.update_patient, db, record.id, typed, actor,
+                                  on_done=on_done, on_error=on_error)
 
     # -- drafts --------------------------------------------------------------------------------
     def save_draft(self) -> bool:
@@ -86,8 +87,7 @@ class WizardOperations(QObject):
         db, patient_id, actor = self.db, state.patient_id, self.session.actor
 
         def work() -> ConsultationRecord:
-            record = db.consultations.save_draft(patient_id, doc, consultation_id=state.consultation_id,
-                                                 actor=actor)
+            record = consultations.save_draft(db, patient_id, doc, state.consultation_id, actor)
             state.consultation_id = record.id
             return record
 
@@ -116,10 +116,9 @@ class WizardOperations(QObject):
         assert patient_id is not None
 
         def work() -> ConsultationRecord:
-            record = db.consultations.save_draft(patient_id, doc, consultation_id=state.consultation_id,
-                                                 actor=actor)
+            record = consultations.save_draft(db, patient_id, doc, state.consultation_id, actor)
             state.consultation_id = record.id
-            return db.consultations.mark_not_treated(record.id, doc, actor=actor)
+            return consultations.save_not_treated(db, patient_id, doc, record.id, actor)
 
         def done(record: ConsultationRecord) -> None:
             state.finished = True
@@ -147,43 +146,28 @@ class WizardOperations(QObject):
             return
         kb, settings, db, patient_id = self.kb, self.session.settings, self.db, state.patient_id
         actor = self.session.actor
-        paper = settings.default_paper if settings else "a4"
 
-        def render() -> bytes:
-            from mesodesk.reports import render_plan  # reportlab: only when a plan is made
-
-            return render_plan(doc, screen(doc, kb), kb, clinic=settings, paper=paper)
-
-        def store(pdf: bytes) -> tuple[Any, Any]:
+        def store(pdf: bytes) -> consultations.Finalized:
             try:
-                if state.consultation_id is not None:
-                    earlier = _finished_already(db, state.consultation_id, doc)
-                    if earlier is not None:
-                        return earlier  # a retry after the first attempt was in fact stored
-                record = db.consultations.save_draft(patient_id, doc,
-                                                     consultation_id=state.consultation_id,
-                                                     actor=actor)
-                state.consultation_id = record.id
-                # One transaction: final with its signed consent, or still a draft.
-                return db.consultations.finalize_with_consent(
-                    record.id, doc, pdf, doc.fingerprint(), doc.signatures.signed_at, actor=actor)
-            except Exception as error:
-                status = ("unsaved" if state.consultation_id is None
-                          else _status_after_failure(db, state.consultation_id))
-                raise _NotStored(error, status) from error
+                return consultations.finalize_signed(db, kb, settings, patient_id, doc,
+                                                     state.consultation_id, actor, pdf=pdf)
+            except Unfinished as unfinished:
+                state.consultation_id = unfinished.consultation_id or state.consultation_id
+                raise
 
         def rendered(pdf: bytes) -> None:
             self.final_pdf = pdf
 
-            def stored(result: tuple[Any, Any]) -> None:
-                final, consent = result
+            def stored(result: consultations.Finalized) -> None:
+                state.consultation_id = result.record.id
                 state.finished = True
-                self.final_record = final
+                self.final_record = result.record
+                self.final_pdf = result.pdf
                 self.draftStatus.emit("", False)
-                self.saved.emit(final)
+                self.saved.emit(result.record)
                 on_done(_("Saved. The signed consent is stored with fingerprint {fingerprint}; "
                           "the consultation can no longer be changed (a correction makes a new "
-                          "version).").format(fingerprint=consent.fingerprint))
+                          "version).").format(fingerprint=result.consent.fingerprint))
 
             def not_stored(error: BaseException) -> None:
                 self.final_pdf = None
@@ -191,42 +175,16 @@ class WizardOperations(QObject):
 
             self.db_runner.submit(store, pdf, on_done=stored, on_error=not_stored)
 
-        self.work_runner.submit(render, on_done=rendered,
+        self.work_runner.submit(plans.render, doc, kb, settings, on_done=rendered,
                                 on_error=lambda e: on_error(_("The PDF could not be made: {reason}. "
                                                               "The consultation is kept as a draft.")
                                                             .format(reason=e)))
 
 
-class _NotStored(Exception):
-    """Finishing failed; ``status`` is what the consultation is now (None: not known)."""
-
-    def __init__(self, error: BaseException, status: str | None):
-        super().__init__(str(error))
-        self.error, self.status = error, status
-
-
-def _finished_already(db: Any, consultation_id: int, doc: Any) -> tuple[Any, Any] | None:
-    """The final consultation and its consent, if this very document was stored already."""
-    record = db.consultations.get(consultation_id)
-    if record.status != "final" or not record.has_signed_consent:
-        return None
-    consent = db.consents.for_consultation(consultation_id)
-    if consent is None or consent.fingerprint != doc.fingerprint():
-        return None
-    return record, consent
-
-
-def _status_after_failure(db: Any, consultation_id: int) -> str | None:
-    try:
-        return db.consultations.get(consultation_id).status
-    except Exception:  # noqa: BLE001 - the database may be what failed
-        return None
-
-
 def _describe_store_failure(error: BaseException) -> str:
     """Says what the failure left, and only what is true."""
-    reason = error.error if isinstance(error, _NotStored) else error
-    status = error.status if isinstance(error, _NotStored) else None
+    reason = error.cause if isinstance(error, Unfinished) and error.cause else error
+    status = error.status if isinstance(error, Unfinished) else None
     if status == "draft":
         return _("Could not store the consultation: {reason}. Nothing was finalized: it is "
                  "kept as a draft with what was typed. Try again, or close the window and "
