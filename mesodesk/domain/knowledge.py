@@ -8,6 +8,11 @@ names the file, the entry and the field, so the person editing the data can fix 
 
 A practitioner's own additions (an overlay directory with the same file names) are
 merged into the shipped base and validated the same way.
+
+The base also declares what the code relies on: the ``[policy]`` table of
+``general.toml`` holds the clinical choices the code applies (the minimum age, and the
+history item it adds for a younger patient), and ``REQUIRED_IDS`` lists the ids the code
+names itself. A base without them fails to load, naming the file, the entry and the field.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, ValidationError
+
+from mesodesk.i18n import _
 
 ALL = "*"  # a rule or advice that applies to all mesotherapy / all concerns
 
@@ -148,6 +155,14 @@ class ConsentSection(_Entry):
     sources: SourceIds
 
 
+class Policy(_Entry):
+    """Clinical choices the code applies, kept in the data (``general.toml``, ``[policy]``)."""
+
+    # A patient younger than this on the consultation date gets ``under_age_history``.
+    minimum_age: StrictInt = Field(ge=1, le=100)
+    under_age_history: Id
+
+
 class General(_Entry):
     cooling_off_days: int = Field(ge=0, le=60)
     cooling_off_note: Text
@@ -156,6 +171,7 @@ class General(_Entry):
     results_disclaimer: Text
     lidocaine_dose_ceiling: Text
     sources: SourceIds
+    policy: Policy
 
 
 # file name -> (table key, model, id field)
@@ -172,6 +188,35 @@ FILES: dict[str, tuple[str, type[_Entry], str]] = {
     "consent.toml": ("section", ConsentSection, "id"),
 }
 GENERAL_FILE = "general.toml"
+
+
+def N_(message: str) -> str:
+    """Marks a message for translation where it is defined; ``_`` translates it where shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class RequiredId:
+    """An id the code names itself, so the knowledge base must define it."""
+
+    file: str  # one of FILES
+    id: str
+    needed_for: str  # what relies on it, for the message when it is missing
+
+
+# The consent summary (``reports.consent``) places these sections itself, in its own
+# order; any other section a clinic adds is printed before the signatures.
+PLACED_CONSENT_SECTIONS = ("procedure", "alternatives", "results", "photographs", "your-rights")
+# The adverse effect the consent summary prints as the highlighted warning about
+# painful lumps weeks later.
+DELAYED_INFECTION = "infection"
+
+REQUIRED_IDS: tuple[RequiredId, ...] = (
+    *(RequiredId("consent.toml", section, N_("the consent summary places this section itself"))
+      for section in PLACED_CONSENT_SECTIONS),
+    RequiredId("adverse_effects.toml", DELAYED_INFECTION,
+               N_("the consent summary prints it as the warning about a delayed infection")),
+)
 
 
 @dataclass(frozen=True)
@@ -209,6 +254,7 @@ class KnowledgeBase:
 
     def __init__(self, entries: dict[str, list[_Located]], general: General):
         self.general = general
+        self.policy: Policy = general.policy
         self.sources: dict[str, Source] = _index(entries["sources.toml"])
         self.concerns: dict[str, Concern] = _index(entries["concerns.toml"])
         self.classes: dict[str, IngredientClass] = _index(entries["classes.toml"])
@@ -228,6 +274,19 @@ class KnowledgeBase:
 
     def substance_name(self, substance_id: str) -> str:
         return self.substances[substance_id].name
+
+    @property
+    def minimum_age(self) -> int:
+        """The minimum age for mesotherapy (``general.toml``, ``[policy] minimum_age``)."""
+        return self.policy.minimum_age
+
+    @property
+    def under_age_history(self) -> str:
+        """The history id added for a patient under the minimum age (``under-18``)."""
+        return self.policy.under_age_history
+
+    def is_under_age(self, age: int) -> bool:
+        return age < self.policy.minimum_age
 
 
 def _index(located: list[_Located], key: str = "id") -> dict[str, Any]:
@@ -388,6 +447,25 @@ def _check_references(entries: dict[str, list[_Located]], general: General | Non
                                              f"'{source}' is not a known id in sources"))
 
 
+def _check_required(entries: dict[str, list[_Located]], general: General | None,
+                    issues: list[KnowledgeIssue]) -> None:
+    """Every id the code relies on is defined: the policy's and ``REQUIRED_IDS``."""
+    ids = {name: {getattr(i.entry, FILES[name][2]) for i in located} for name, located in entries.items()}
+    if general is not None:
+        policy = general.policy
+        if policy.under_age_history not in ids["history.toml"]:
+            issues.append(KnowledgeIssue(GENERAL_FILE, "policy", "under_age_history", _(
+                "'{id}' is not a known id in history: mesodesk adds this item to the history of "
+                "a patient younger than {age} (minimum_age); define it in history.toml or name "
+                "another item").format(id=policy.under_age_history, age=policy.minimum_age)))
+    for required in REQUIRED_IDS:
+        if required.id not in ids[required.file]:
+            table = FILES[required.file][0]
+            issues.append(KnowledgeIssue(
+                required.file, f"{table} '{required.id}'", FILES[required.file][2],
+                _("is missing, and mesodesk needs it: {why}").format(why=_(required.needed_for))))
+
+
 def _check_preselection(item: _Located, entries: dict[str, list[_Located]],
                         issues: list[KnowledgeIssue]) -> None:
     concern: Concern = item.entry
@@ -431,6 +509,7 @@ def load_knowledge(directory: Path | None = None, overlay: Path | None = None) -
                 _Located(f"overlay/{item.file}", item.entry) for item in located]
     _check_duplicates(entries, issues)
     _check_references(entries, general, issues)
+    _check_required(entries, general, issues)
     if issues or general is None:
         raise KnowledgeError(issues)
     return KnowledgeBase(entries, general)

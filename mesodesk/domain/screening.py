@@ -22,9 +22,11 @@ from typing import Any, Literal
 from mesodesk.domain.courses import PlannedCourse, plan_courses
 from mesodesk.domain.document import Consultation, Override
 from mesodesk.domain.findings import Warning
-from mesodesk.domain.knowledge import ALL, KnowledgeBase
+from mesodesk.domain.knowledge import ALL, KnowledgeBase, default_knowledge
 
 SCREENING_FORMAT = "mesodesk.screening/1"
+# The shipped base's under-age history item, kept for callers that import the name; the
+# code reads the knowledge base's ``policy.under_age_history`` (and ``minimum_age``).
 UNDER_18 = "under-18"
 
 Status = Literal["ok", "caution", "contraindicated"]
@@ -120,7 +122,7 @@ class Advice:
 
 @dataclass(frozen=True)
 class ScreeningResult:
-    history: tuple[str, ...]  # as declared, plus under-18 when the age says so
+    history: tuple[str, ...]  # as declared, plus the under-age item when the age says so
     blocked_by: tuple[Block, ...]
     substances: tuple[SubstanceResult, ...]
     warnings: tuple[Warning, ...]
@@ -165,11 +167,14 @@ class ScreeningResult:
         }
 
 
-def effective_history(doc: Consultation) -> tuple[str, ...]:
-    """The declared history, plus ``under-18`` when the date of birth says so."""
+def effective_history(doc: Consultation, kb: KnowledgeBase | None = None) -> tuple[str, ...]:
+    """The declared history, plus the knowledge base's under-age item (``under-18``) when
+    the patient is younger than its minimum age on the consultation date.
+    ``kb`` defaults to the shipped base with the practitioner's overlay."""
+    kb = kb if kb is not None else default_knowledge()
     history = tuple(doc.history)
-    if doc.age < 18 and UNDER_18 not in history:
-        history += (UNDER_18,)
+    if kb.is_under_age(doc.age) and kb.under_age_history not in history:
+        history += (kb.under_age_history,)
     return history
 
 
@@ -304,7 +309,7 @@ def _advice(doc: Consultation, kb: KnowledgeBase) -> list[Advice]:
 def screen(doc: Consultation, kb: KnowledgeBase, today: dt.date | None = None) -> ScreeningResult:
     """Screen a valid consultation (see ``parse_consultation``) against the knowledge base.
     ``today`` (default: the real date) only decides whether planned sessions are past."""
-    history = effective_history(doc)
+    history = effective_history(doc, kb)
     substances, substance_blocks = _screen_substances(doc, history, kb)
     blocks = _general_blocks(history, kb) + substance_blocks
     selected = {s.id for s in substances if s.selected}
