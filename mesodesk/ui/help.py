@@ -1,13 +1,24 @@
-"""F1: a short guide to the app and its keyboard shortcuts."""
+"""The Help menu: F1's short guide to the app and its keyboard shortcuts, About, the log folder."""
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
+from mesodesk import __version__
 from mesodesk.i18n import _
 from mesodesk.paths import user_log_dir
+from mesodesk.ui.icons import icon
 from mesodesk.ui.widgets import N_
 
 SHORTCUTS = [
@@ -67,3 +78,21 @@ class HelpDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(browser)
         layout.addWidget(buttons)
+
+
+def show_about(parent: QWidget | None) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setWindowTitle(_("About mesodesk"))
+    box.setIconPixmap(icon("mesodesk").pixmap(QSize(64, 64)))
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(_("mesodesk {version}\nAn offline consultation assistant for mesotherapy "
+                  "practitioners.\nLicensed under the GNU GPL, version 3 or later.").format(
+        version=__version__))
+    box.open()
+    return box
+
+
+def open_log_folder() -> None:
+    folder = user_log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

@@ -54,9 +54,9 @@ def test_a_draft_naming_a_removed_history_item_is_not_resumed(qtbot, open_window
     window = open_window(db_path)
     assert window.draft_banner.isVisible()
     window.draft_resume_button.click()
-    qtbot.waitUntil(lambda: getattr(window, "_knowledge_box", None) is not None, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.knowledge_box is not None, timeout=TIMEOUT)
     settle(qtbot, window)
-    box = window._knowledge_box
+    box = window.knowledge_box
     text = box.text()
     assert "cannot be continued" in text and "José Álvarez Núñez" in text
     assert "Medical history (history[0]): 'clinic-implant' is not a known medical history item" \
@@ -71,16 +71,18 @@ def test_a_draft_naming_a_removed_history_item_is_not_resumed(qtbot, open_window
 
 def test_an_unsigned_plan_naming_a_removed_history_item_is_not_printed(qtbot, open_window,
                                                                        db_path, tmp_path):
+    from mesodesk.services import consultations
     from mesodesk.store import open_database
 
     overlay = tmp_path / "overlay"
     overlay.mkdir()
     (overlay / "history.toml").write_text(OVERLAY_HISTORY, encoding="utf-8")
     with_overlay = load_knowledge(knowledge_dir(), overlay)
-    db = open_database(str(db_path), knowledge=with_overlay)
+    db = open_database(str(db_path))
     patient = stored_patient(db)
     doc = parse_consultation(document(history=["clinic-implant"], date=dt.date.today().isoformat()),
                              with_overlay)
+    consultations.check_treatable(doc, with_overlay)  # finalized while the overlay was there
     final = db.consultations.finalize(db.consultations.save_draft(patient.id, doc).id, doc)
     db.close()
 
@@ -92,16 +94,16 @@ def test_an_unsigned_plan_naming_a_removed_history_item_is_not_printed(qtbot, op
     settle(qtbot, window)
     assert window.selected_consultation().id == final.id
     window.print_selected()
-    qtbot.waitUntil(lambda: getattr(window, "_knowledge_box", None) is not None, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.knowledge_box is not None, timeout=TIMEOUT)
     settle(qtbot, window)
-    text = window._knowledge_box.text()
+    text = window.knowledge_box.text()
     assert "cannot be printed" in text
     assert "(history[0]): 'clinic-implant' is not a known medical history item" in text
     assert window.previews == [] and not window.problem_banner.isVisible()
-    window._knowledge_box.close()
+    window.knowledge_box.close()
     window.open_selected_consultation()
-    qtbot.waitUntil(lambda: window._knowledge_box.isVisible(), timeout=TIMEOUT)
-    assert "cannot be shown" in window._knowledge_box.text()
+    qtbot.waitUntil(lambda: window.knowledge_box.isVisible(), timeout=TIMEOUT)
+    assert "cannot be shown" in window.knowledge_box.text()
     assert window.statusBar().currentMessage() == ""
     screenshot(window, "main-window-knowledge-mismatch")
-    window._knowledge_box.close()
+    window.knowledge_box.close()

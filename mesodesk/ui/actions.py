@@ -1,0 +1,489 @@
+"""What the practitioner can do from the main window: the actions (menus, toolbar,
+shortcuts, the detail pane's buttons) and the workflows they run.
+
+The workflows that read or write records are the methods under "workflows" below, each
+submitting its store call to the database thread (``window.db_runner``) or its rendering
+to a worker (``window.work_runner``) and answering on the GUI thread:
+
+- ``new_patient`` / ``edit_patient``: ``db.patients.create`` / ``db.patients.update``;
+- ``open_pdf`` (open, print): ``db.consents.for_consultation`` and ``db.consents.pdf``,
+  else ``screen`` and ``render_plan`` again;
+- ``new_version`` / ``delete_draft``: ``db.consultations.new_version`` / ``delete_draft``;
+- ``import_path``: ``parse_consultation`` and the store's ``import_document``;
+- ``export_to``: the document written with ``store.files.write_atomically``;
+- ``open_settings``: ``db.settings.save``; ``backup_database``: ``db.backup``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from mesodesk.i18n import _
+from mesodesk.ui.config import save_database_location, saved_database_location
+from mesodesk.ui.help import HelpDialog, open_log_folder, show_about
+from mesodesk.ui.icons import icon
+from mesodesk.ui.patient_dialog import PatientDialog
+from mesodesk.ui.settings_dialog import SettingsDialog
+from mesodesk.ui.widgets import N_
+
+if TYPE_CHECKING:
+    from mesodesk.domain.records import ConsultationRecord, PatientRecord
+    from mesodesk.ui.main_window import MainWindow
+    from mesodesk.ui.patient_detail import PatientDetailPane
+    from mesodesk.ui.preview import PreviewWindow
+
+log = logging.getLogger(__name__)
+
+STATUS_TEXT = {"draft": N_("a draft"), "final": N_("finalized"),
+               "not-treated": N_("recorded as not treated")}
+
+
+class ImportProblem(Exception):
+    def __init__(self, message: str, details: str = ""):
+        super().__init__(message)
+        self.message, self.details = message, details
+
+
+class MainActions(QObject):
+    """The window's QActions, its menus and toolbar, and the workflows behind them."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = window
+        self.patient_dialog: PatientDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
+        self.import_box: QMessageBox | None = None
+        self.help_dialog: HelpDialog | None = None
+        a = self._action
+        self.new_consultation_action = a("consultation-new", _("&New consultation…"),
+                                         window.new_consultation, "Ctrl+N",
+                                         _("Start a consultation for the selected patient"))
+        self.new_patient_action = a("patient-new", _("New &patient…"), self.new_patient,
+                                    "Ctrl+Shift+N", _("Register a new patient"))
+        self.edit_patient_action = a("patient-edit", _("&Edit patient…"), self.edit_patient,
+                                     "Ctrl+E", _("Change the selected patient's details"))
+        self.resume_action = a("draft-resume", _("&Resume draft"), self.resume_draft, "Ctrl+R",
+                               _("Continue an unfinished consultation"))
+        self.import_action = a("import", _("&Import consultation…"), self.import_document, "Ctrl+O",
+                               _("Read a consultation document (JSON) and continue it"))
+        self.export_action = a("export", _("E&xport consultation…"), self.export_document,
+                               "Ctrl+Shift+E", _("Write the selected consultation as a document"))
+        self.print_action = a("print", _("&Print plan…"), self.print_selected,
+                              QKeySequence.StandardKey.Print,
+                              _("Print the selected consultation's plan and consent"))
+        self.open_action = a("signed", _("&Open plan and consent"), self.open_selected_consultation,
+                             None, _("Show the selected consultation's PDF"))
+        self.new_version_action = a("document", _("New &version…"), self.new_version, None,
+                                    _("Correct a finished consultation: a new version, the signed "
+                                      "one is kept"))
+        self.delete_draft_action = a(None, _("&Delete draft…"), self.delete_draft, None,
+                                     _("Delete an unfinished consultation"))
+        self.backup_action = a("backup", _("&Back up database…"), self.backup_database, None,
+                               _("Copy the whole database to a file"))
+        self.settings_action = a("settings", _("&Settings…"), self.open_settings, "Ctrl+,",
+                                 _("Clinic details, practitioner, paper size, database"))
+        self.find_action = a("search", _("&Find patient"), window.patient_list.focus_search,
+                             QKeySequence.StandardKey.Find, _("Search patients"))
+        self.help_action = a("help", _("mesodesk &help"), self.show_help,
+                             QKeySequence.StandardKey.HelpContents, _("How to use mesodesk"))
+        self.about_action = a(None, _("&About mesodesk"), lambda: show_about(window))
+        self.logs_action = a(None, _("Open the &log folder"), open_log_folder)
+        self.quit_action = a("quit", _("&Quit"), window.close, QKeySequence.StandardKey.Quit)
+
+    def _action(self, icon_name: str | None, text: str, slot: Any,
+                shortcut: QKeySequence | str | QKeySequence.StandardKey | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(icon(icon_name) if icon_name else QIcon(), text, self.window)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({shown})" if shown
+                          else text.replace("&", "").rstrip("…"))
+        action.triggered.connect(slot)
+        return action
+
+    # ====================================================================== menus, toolbar, buttons
+    def build_menus(self) -> None:
+        bar = self.window.menuBar()
+        for title, actions in (
+                (_("&File"), (self.new_consultation_action, self.new_patient_action, None,
+                              self.import_action, self.export_action, None, self.print_action,
+                              None, self.backup_action, None, self.quit_action)),
+                (_("&Edit"), (self.find_action, self.edit_patient_action, None,
+                              self.settings_action)),
+                (_("&Consultation"), (self.new_consultation_action, self.resume_action,
+                                      self.open_action, self.new_version_action, None,
+                                      self.delete_draft_action)),
+                (_("&Help"), (self.help_action, self.logs_action, None, self.about_action))):
+            menu = bar.addMenu(title)
+            for action in actions:
+                menu.addSeparator() if action is None else menu.addAction(action)
+
+    def build_toolbar(self) -> None:
+        bar = self.window.addToolBar(_("Main"))
+        bar.setObjectName("main-toolbar")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(22, 22))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.new_consultation_action, self.new_patient_action,
+                       self.edit_patient_action, None, self.import_action, self.export_action,
+                       None, self.print_action, None, self.settings_action):
+            bar.addSeparator() if action is None else bar.addAction(action)
+
+    def connect_detail(self, detail: PatientDetailPane) -> None:
+        detail.new_button.clicked.connect(self.window.new_consultation)
+        detail.edit_button.clicked.connect(self.edit_patient)
+        detail.open_button.clicked.connect(self.open_selected_consultation)
+        detail.export_button.clicked.connect(self.export_document)
+        detail.version_button.clicked.connect(self.new_version)
+        detail.delete_button.clicked.connect(self.delete_draft)
+        detail.consultationActivated.connect(self.open_selected_consultation)
+        detail.selectionChanged.connect(self.update)
+
+    def set_session_open(self, open_: bool) -> None:
+        for action in (self.new_patient_action, self.import_action, self.backup_action,
+                       self.settings_action):
+            action.setEnabled(open_)
+        self.update()
+
+    def update(self) -> None:
+        """Enable what the selected patient and consultation allow."""
+        window = self.window
+        open_ = window.usable
+        patient = window.current_patient is not None
+        record = window.selected_consultation() if patient else None
+        draft_kept = window.session is not None and window.session.draft is not None
+        self.new_consultation_action.setEnabled(open_)
+        self.edit_patient_action.setEnabled(open_ and patient)
+        self.resume_action.setEnabled(open_ and (record is not None and record.status == "draft"
+                                                 or draft_kept))
+        self.export_action.setEnabled(open_ and record is not None)
+        self.open_action.setEnabled(open_ and record is not None)
+        self.print_action.setEnabled(open_ and record is not None and record.status == "final")
+        self.new_version_action.setEnabled(open_ and record is not None and record.status == "final")
+        self.delete_draft_action.setEnabled(open_ and record is not None and record.status == "draft")
+        window.detail.update_buttons(record, can_version=self.new_version_action.isEnabled(),
+                                     can_delete=self.delete_draft_action.isEnabled())
+
+    def _status(self, text: str, timeout: int = 0) -> None:
+        self.window.statusBar().showMessage(text, timeout)
+
+    # ====================================================================== workflows: patients
+    @Slot()
+    def new_patient(self) -> None:
+        window = self.window
+        if not window.usable:
+            return
+        dialog = self.patient_dialog = PatientDialog(None, window)
+
+        def accepted() -> None:
+            session = window.session
+
+            def created(patient: PatientRecord) -> None:
+                window.show_patient(patient)
+                window.refresh(select_patient=patient.id)
+                self._status(_("Patient {name} registered.").format(name=patient.name), 5000)
+
+            window.db_runner.submit(session.db.patients.create, dialog.patient,
+                                    actor=session.actor, on_done=created,
+                                    on_error=window.report_error)
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    @Slot()
+    def edit_patient(self) -> None:
+        window = self.window
+        if not window.usable or window.current_patient is None:
+            return
+        patient = window.current_patient
+        dialog = self.patient_dialog = PatientDialog(patient, window)
+
+        def accepted() -> None:
+            session = window.session
+
+            def saved(updated: PatientRecord) -> None:
+                window.show_patient(updated)
+                window.refresh(select_patient=updated.id)
+
+            window.db_runner.submit(session.db.patients.update, patient.id, dialog.patient,
+                                    actor=session.actor, on_done=saved,
+                                    on_error=window.report_error)
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    # ====================================================================== workflows: consultations
+    @Slot()
+    def resume_draft(self) -> None:
+        window = self.window
+        record = window.selected_consultation()
+        if record is not None and record.status == "draft":
+            window.resume(record)
+        elif window.session is not None and window.session.draft is not None:
+            window.resume(window.session.draft)
+
+    @Slot()
+    def open_selected_consultation(self) -> None:
+        window = self.window
+        record = window.selected_consultation()
+        if record is None or not window.usable:
+            return
+        if record.status == "draft":
+            window.resume(record)
+        elif record.status == "not-treated":
+            self._status(_("Not treated: no plan was made for this consultation. Export it to "
+                           "see what was recorded."), 8000)
+        else:
+            self.open_pdf(record)
+
+    @Slot()
+    def print_selected(self) -> None:
+        record = self.window.selected_consultation()
+        if record is not None and record.status == "final" and self.window.usable:
+            self.open_pdf(record, print_it=True)
+
+    def open_pdf(self, record: ConsultationRecord, print_it: bool = False) -> None:
+        """The signed consent PDF as stored, or (unsigned) the plan rendered again."""
+        window = self.window
+        assert window.session is not None
+        db, kb, settings = window.session.db, window.session.kb, window.session.settings
+        name = record.document.patient.name
+
+        def fetch() -> tuple[bytes | None, bool]:
+            consent = db.consents.for_consultation(record.id) if record.has_signed_consent else None
+            return (db.consents.pdf(consent.id) if consent is not None else None), consent is not None
+
+        def fetched(result: tuple[bytes | None, bool]) -> None:
+            pdf, signed = result
+            if pdf is not None:
+                self._show_pdf(pdf, name, record, signed, print_it)
+                return
+            # Rendered again: screened against today's knowledge base, so check first.
+            if window.knowledge_mismatch(record, "print" if print_it else "show"):
+                return
+
+            def render() -> bytes:
+                from mesodesk.domain.screening import screen  # pydantic, reportlab: not at start-up
+                from mesodesk.reports import render_plan
+
+                doc = record.document
+                return render_plan(doc, screen(doc, kb), kb, clinic=settings,
+                                   paper=settings.default_paper)
+
+            window.work_runner.submit(render, on_done=lambda data: self._show_pdf(
+                data, name, record, False, print_it), on_error=window.report_error)
+
+        self._status(_("Opening the plan…"), 3000)
+        window.db_runner.submit(fetch, on_done=fetched, on_error=window.report_error)
+
+    def _show_pdf(self, pdf: bytes, name: str, record: ConsultationRecord, signed: bool,
+                  print_it: bool) -> PreviewWindow:
+        from mesodesk.ui.preview import PreviewWindow, safe_file_name  # QtPdf, QtPrintSupport
+
+        window = self.window
+        title = (_("Signed consent and plan: {name}, {date}") if signed
+                 else _("Plan (not signed): {name}, {date}")).format(name=name,
+                                                                    date=record.date.isoformat())
+        preview = PreviewWindow(pdf, title, f"{safe_file_name(name)} {record.date.isoformat()}",
+                                window.work_runner, window)
+        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        window.previews.append(preview)
+        preview.destroyed.connect(lambda *_a: window.previews.remove(preview)
+                                  if preview in window.previews else None)
+        preview.show()
+        if print_it:
+            QTimer.singleShot(0, preview.pane.print_with_dialog)
+        return preview
+
+    @Slot()
+    def new_version(self) -> None:
+        window = self.window
+        record = window.selected_consultation()
+        if record is None or window.session is None or record.status != "final":
+            return
+        answer = QMessageBox.question(
+            window, _("New version"),
+            _("The signed consultation stays as it is. A new version starts as a draft with the "
+              "same content, to correct and sign again. Continue?"))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        window.db_runner.submit(window.session.db.consultations.new_version, record.id,
+                                actor=window.session.actor, on_done=window.resume,
+                                on_error=window.report_error)
+
+    @Slot()
+    def delete_draft(self) -> None:
+        window = self.window
+        record = window.selected_consultation()
+        if record is None or window.session is None or record.status != "draft":
+            return
+        answer = QMessageBox.question(
+            window, _("Delete draft"),
+            _("Delete the unfinished consultation of {date}? This cannot be undone.").format(
+                date=record.date.isoformat()))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        session = window.session
+
+        def deleted(_result: Any) -> None:
+            if session.draft is not None and session.draft.id == record.id:
+                session.draft = None
+                window.draft_banner.hide()
+            window.load_history(record.patient_id)
+
+        window.db_runner.submit(session.db.consultations.delete_draft, record.id,
+                                actor=session.actor, on_done=deleted,
+                                on_error=window.report_error)
+
+    # ====================================================================== workflows: import, export
+    @Slot()
+    def import_document(self) -> None:
+        path, _selected = QFileDialog.getOpenFileName(self.window, _("Import a consultation"), "",
+                                                      _("Consultation documents (*.json)"))
+        if path:
+            self.import_path(Path(path))
+
+    def import_path(self, path: Path) -> None:
+        """Read a consultation document and store it through the store's one import path
+        (the same as ``mesodesk import``): the patient matched or created, a new draft, or
+        nothing when the document is already stored."""
+        window = self.window
+        if not window.usable:
+            return
+        db, kb, actor = window.session.db, window.session.kb, window.session.actor
+
+        def work() -> Any:
+            from mesodesk.domain.document import DocumentError, parse_consultation  # pydantic
+            from mesodesk.store import import_document  # SQLAlchemy
+
+            try:
+                text = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise ImportProblem(_("{path}: not UTF-8 text").format(path=path)) from None
+            except OSError as error:
+                raise ImportProblem(_("{path}: cannot be read ({reason})").format(
+                    path=path, reason=error.strerror or error)) from None
+            try:
+                doc = parse_consultation(text, kb)
+            except DocumentError as error:
+                raise ImportProblem(_("{path} is not a valid consultation document.").format(
+                    path=path.name), "\n".join(str(issue) for issue in error.issues)) from None
+            return doc.signatures is not None, import_document(db, doc, actor=actor)
+
+        def imported(outcome: Any) -> None:
+            had_signatures, result = outcome
+            record = result.record
+            if result.added:
+                message = _("Imported as a draft: check it and sign it.")
+                if had_signatures:
+                    message += " " + _("The signatures in the file were not carried over.")
+                self._status(message, 10000)
+                window.resume(record)
+            elif record.status == "draft":
+                self._status(_("This document is already stored as a draft; nothing was added. "
+                               "The draft is opened."), 10000)
+                window.resume(record)
+            else:
+                window.show_patient(result.patient)
+                window.load_history(result.patient.id, select=record.id)
+                self._status(_("This document is already stored: the consultation of {date}, "
+                               "{status}. Nothing was added.").format(
+                    date=record.date.isoformat(),
+                    status=_(STATUS_TEXT.get(record.status, record.status))), 10000)
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, ImportProblem):
+                from mesodesk.ui.preview import show_error_box
+
+                self.import_box = show_error_box(window, _("Import"), error.message, error.details)
+            else:
+                window.report_error(error)
+
+        window.db_runner.submit(work, on_done=imported, on_error=failed)
+
+    @Slot()
+    def export_document(self) -> None:
+        record = self.window.selected_consultation()
+        if record is None:
+            return
+        from mesodesk.ui.preview import safe_file_name
+
+        suggested = Path.home() / f"{safe_file_name(record.document.patient.name)} " \
+                                  f"{record.date.isoformat()}.json"
+        path, _selected = QFileDialog.getSaveFileName(self.window, _("Export the consultation"),
+                                                      str(suggested),
+                                                      _("Consultation documents (*.json)"))
+        if path:
+            self.export_to(record, Path(path))
+
+    def export_to(self, record: ConsultationRecord, path: Path) -> None:
+        from mesodesk.store.files import write_atomically
+
+        if path.suffix.lower() != ".json":
+            path = path.with_name(path.name + ".json")
+        try:
+            write_atomically(path, (record.document.to_json() + "\n").encode("utf-8"))
+        except OSError as error:
+            self.window.show_problem(_("The consultation could not be exported to {path}: "
+                                       "{reason}").format(path=path,
+                                                          reason=error.strerror or error))
+            return
+        self._status(_("Exported to {path}").format(path=path), 8000)
+
+    # ====================================================================== workflows: settings, backup
+    @Slot()
+    def open_settings(self) -> None:
+        window = self.window
+        if not window.usable:
+            return
+        session = window.session
+        dialog = self.settings_dialog = SettingsDialog(
+            session.settings, str(getattr(session.db, "description", "")),
+            saved_database_location(), window)
+
+        def accepted() -> None:
+            if dialog.database_location != saved_database_location():
+                save_database_location(dialog.database_location)
+
+            def saved(settings: Any) -> None:
+                session.settings = settings
+                self._status(_("Settings saved."), 5000)
+
+            window.db_runner.submit(session.db.settings.save, dialog.settings,
+                                    actor=session.actor, on_done=saved,
+                                    on_error=window.report_error)
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    @Slot()
+    def backup_database(self) -> None:
+        window = self.window
+        if not window.usable:
+            return
+        suggested = Path.home() / f"mesodesk-backup-{dt.date.today().isoformat()}.db"
+        path, _selected = QFileDialog.getSaveFileName(window, _("Back up the database"),
+                                                      str(suggested), _("Database backup (*.db)"))
+        if not path:
+            return
+        self._status(_("Backing up…"))
+        window.db_runner.submit(window.session.db.backup, path,
+                                on_done=lambda written: self._status(
+                                    _("Backup written to {path}").format(path=written), 10000),
+                                on_error=window.report_error)
+
+    # ====================================================================== help
+    @Slot()
+    def show_help(self) -> None:
+        self.help_dialog = HelpDialog(self.window)
+        self.help_dialog.show()
