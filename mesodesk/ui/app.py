@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 from mesodesk.i18n import _
 
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 
 def _lock_path(options: Any) -> str:
@@ -74,6 +71,7 @@ def run_app(args: Any) -> int:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from mesodesk.ui import gc_guard
     from mesodesk.ui.crash import CrashHandler, setup_logging
     from mesodesk.ui.icons import icon
     from mesodesk.ui.main_window import MainWindow
@@ -97,6 +95,7 @@ def run_app(args: Any) -> int:
     crash = CrashHandler(show_dialog=not getattr(args, "no_crash_dialog", False))
     crash.install()
     Runner.default_error_handler = crash.report
+    gc_guard.install()  # before the window's worker threads: none of them may collect a widget
 
     window = MainWindow(options)
     window.painted.connect(setup_logging)  # the log file once the window is on screen
@@ -112,6 +111,7 @@ def run_app(args: Any) -> int:
         code = app.exec()
     finally:
         crash.uninstall()
+        gc_guard.uninstall()
         Runner.default_error_handler = None
         if lock is not None:
             lock.unlock()

@@ -71,11 +71,6 @@ class MainWindow(QMainWindow):
 
     def __init__(self, options: StartOptions | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        from mesodesk.ui import gc_guard, import_hook, none_guard
-
-        gc_guard.install()  # worker threads must never collect a cycle holding a widget
-        self.painted.connect(none_guard.install)  # before the long run of void Qt calls
-        import_hook.install()  # SQLAlchemy, pydantic and reportlab import faster
         self.options = options or StartOptions()
         self.session: Session | None = None
         self.db_runner = Runner("db", 1, self)

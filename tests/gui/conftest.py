@@ -13,11 +13,9 @@ import pytest
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from mesodesk.ui import none_guard
+from mesodesk.ui import gc_guard
 from mesodesk.ui.main_window import MainWindow
 from mesodesk.ui.session import StartOptions
-
-none_guard.install()  # tests make many void Qt calls before any window paints
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 SCREEN = QSize(1366, 768)
@@ -66,18 +64,12 @@ def drag(qtbot, widget: QWidget, points: list[tuple[int, int]]) -> None:
 
 
 @pytest.fixture(scope="package", autouse=True)
-def _collect_on_the_gui_thread() -> Iterator[None]:
-    """The main window collects garbage on the GUI thread only (see mesodesk.ui.gc_guard);
-    give the other test packages their automatic collection back afterwards."""
-    import gc
-
+def _collect_on_the_gui_thread(qapp) -> Iterator[None]:
+    """Garbage collected on the GUI thread only, as ``run_app`` sets it up for the app (see
+    mesodesk.ui.gc_guard); the other test packages get automatic collection back after."""
+    gc_guard.install()
     yield
-    from mesodesk.ui import gc_guard
-
-    for collector in gc_guard._installed:
-        collector.timer.stop()
-    gc_guard._installed.clear()
-    gc.enable()
+    gc_guard.uninstall()
 
 
 @pytest.fixture
