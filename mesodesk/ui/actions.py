@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from mesodesk.i18n import _
 from mesodesk.ui.config import save_database_location, saved_database_location
@@ -35,7 +35,6 @@ from mesodesk.ui.widgets import N_
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import ConsultationRecord, PatientRecord
-    from mesodesk.ui.main_window import MainWindow
     from mesodesk.ui.patient_detail import PatientDetailPane
     from mesodesk.ui.preview import PreviewWindow
 
@@ -52,9 +51,12 @@ class ImportProblem(Exception):
 
 
 class MainActions(QObject):
-    """The window's QActions, its menus and toolbar, and the workflows behind them."""
+    """The window's QActions, its menus and toolbar, and the workflows behind them.
 
-    def __init__(self, window: MainWindow):
+    ``window`` is the ``MainWindow`` (not imported here: it imports this module); the
+    workflows use its session, runners, panes and ``show_patient``/``resume``/``refresh``."""
+
+    def __init__(self, window: QMainWindow):
         super().__init__(window)
         self.window = window
         self.patient_dialog: PatientDialog | None = None

@@ -8,6 +8,9 @@ in a worker thread is handed over through a queued signal.
 
 from __future__ import annotations
 
+import logging
+import logging.handlers
+import platform
 import sys
 import threading
 import traceback
@@ -19,14 +22,10 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
 from mesodesk import __version__
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QDialog
-from mesodesk.ui.lazylog import get_logger
 from mesodesk.paths import user_log_dir
+from mesodesk.ui.crash_dialog import CrashDialog
 
-log = get_logger("mesodesk")
+log = logging.getLogger("mesodesk")
 
 LOG_FILE_NAME = "mesodesk.log"
 
@@ -37,8 +36,6 @@ def log_file() -> Path:
 
 def setup_logging() -> Path:
     """Log to a rotating file in the user log directory (and warnings to stderr)."""
-    import logging
-
     path = log_file()
     root = logging.getLogger()
     for existing in [h for h in root.handlers if getattr(h, "_mesodesk", False)]:
@@ -46,11 +43,9 @@ def setup_logging() -> Path:
             return path
         root.removeHandler(existing)  # the log directory changed (a test, another home)
         existing.close()
-    from logging import handlers  # not needed before the window is on screen
-
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = handlers.RotatingFileHandler(
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
             path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         handler = logging.StreamHandler(sys.stderr)
@@ -64,8 +59,6 @@ def setup_logging() -> Path:
 
 def error_details(error_type: type[BaseException], error: BaseException,
                   tb: TracebackType | None) -> str:
-    import platform
-
     lines = traceback.format_exception(error_type, error, tb)
     header = (f"mesodesk {__version__}, Python {platform.python_version()}, "
               f"{platform.platform()}\n")
@@ -83,7 +76,7 @@ class CrashHandler(QObject):
         self.show_dialog = show_dialog
         self._exit_app = exit_app or QApplication.exit
         self.exit_code = 0
-        self.dialog: QDialog | None = None
+        self.dialog: CrashDialog | None = None
         self._report.connect(self._show, Qt.ConnectionType.QueuedConnection)
         self._previous = (sys.excepthook, threading.excepthook)
 
@@ -121,8 +114,6 @@ class CrashHandler(QObject):
             self.dialog.text.appendPlainText("\n" + details)
             self.dialog.details += "\n" + details
             return
-        from mesodesk.ui.crash_dialog import CrashDialog  # only when something went wrong
-
         self.dialog = CrashDialog(summary, details, log_file(), QApplication.activeWindow())
         self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.dialog.rejected.connect(self._quit)

@@ -14,6 +14,9 @@ import json
 import math
 from typing import Any
 
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+
 from mesodesk.domain.document import parse_consultation
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.records import ClinicSettings, NewPatient
@@ -77,9 +80,6 @@ def templates_for(sex: str | None, examples: list[dict[str, Any]]) -> list[dict[
 
 def signature_png(seed: int) -> str:
     """A hand-drawn-looking scribble (PNG, base64) made with Qt's image painter."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
-    from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
-
     image = QImage(900, 300, QImage.Format.Format_ARGB32)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
@@ -109,7 +109,7 @@ def _shift(day: str, days: int) -> str:
 def fill_demo_database(db: Any, kb: KnowledgeBase, today: dt.date | None = None,
                        signed: int = 6) -> int:
     """Fill ``db`` with the demo patients and consultations; returns how many consultations."""
-    from mesodesk.reports import render_plan
+    from mesodesk.reports import render_plan  # reportlab: only when the demo is filled
 
     today = today or dt.date.today()
     db.settings.save(DEMO_CLINIC)

@@ -10,23 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from mesodesk.i18n import _
 from mesodesk.ui.icons import icon
 
-TYPE_CHECKING = False  # typing itself is not imported on the way to the first paint
 if TYPE_CHECKING:
-    from typing import Any, Protocol
-
     from mesodesk.domain.records import ConsultationRecord, PatientRecord
     from mesodesk.ui.workers import Runner
 
-    class PatientSource(Protocol):
-        def search(self, text: str = "", *, limit: int = 100, offset: int = 0
-                   ) -> list[PatientRecord]: ...
-        def count(self, text: str = "") -> int: ...
+
+class PatientSource(Protocol):
+    """What the patient list searches: the store's patient repository."""
+
+    def search(self, text: str = "", *, limit: int = 100, offset: int = 0
+               ) -> list[PatientRecord]: ...
+
+    def count(self, text: str = "") -> int: ...
+
 
 Index = QModelIndex | QPersistentModelIndex
 

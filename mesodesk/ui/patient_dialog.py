@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mesodesk.domain.records import NewPatient
 from mesodesk.i18n import _
 from mesodesk.ui.widgets import N_, DateField, FieldError, plain_label, show_field_error
 
 if TYPE_CHECKING:
-    from mesodesk.domain.records import NewPatient, PatientRecord
+    from mesodesk.domain.records import PatientRecord
 
 MAX_NAME = 200
 MAX_SHORT = 200
@@ -122,8 +123,6 @@ class PatientForm(QWidget):
 
     def values(self, today: dt.date | None = None) -> NewPatient:
         """The typed patient, or ``FieldError`` naming the first wrong field."""
-        from mesodesk.domain.records import NewPatient
-
         today = today or dt.date.today()
         name = self.name.text().strip()
         if not name:

@@ -5,7 +5,8 @@ desktop install may lack (``libxcb-cursor0`` above all). Without them Qt prints 
 cryptic message and aborts the process. We look for those libraries first and, when
 one is missing, name the package to install instead.
 
-This module imports no Qt, so it can run before Qt is loaded.
+This runs before QApplication exists: it asks QtCore's ``QLibrary`` only, which needs no
+display and none of these libraries.
 """
 
 from __future__ import annotations
@@ -46,13 +47,9 @@ XCB_LIBRARIES: tuple[SystemLibrary, ...] = (
 
 
 def _loads(soname: str) -> bool:
-    import ctypes
+    from PySide6.QtCore import QLibrary  # the start-up path imports QtCore next anyway
 
-    try:
-        ctypes.CDLL(soname)
-    except OSError:
-        return False
-    return True
+    return QLibrary(soname).load()
 
 
 def missing_libraries(libraries: tuple[SystemLibrary, ...] = XCB_LIBRARIES,

@@ -6,15 +6,18 @@ pydantic) happen after the window is already on screen.
 
 from __future__ import annotations
 
+import getpass
 import os
+import tempfile
+import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mesodesk.i18n import _
+from mesodesk.paths import user_data_dir
+from mesodesk.ui.config import saved_database_location
 
-TYPE_CHECKING = False  # typing, dataclasses, hashlib: none on the way to the first paint
 if TYPE_CHECKING:
-    from typing import Any
-
     from mesodesk.domain.knowledge import KnowledgeBase
     from mesodesk.domain.records import ClinicSettings, ConsultationRecord
 
@@ -33,8 +36,6 @@ class StartOptions:
     @classmethod
     def from_args(cls, args: Any) -> StartOptions:
         """From the command line; raises ValueError naming the option that is wrong."""
-        from mesodesk.ui.config import saved_database_location
-
         location = getattr(args, "db", None) or os.environ.get("MESODESK_DB") or None
         from_settings = False
         if location is None and not getattr(args, "demo", False):
@@ -61,11 +62,7 @@ class StartOptions:
         elif self.location:
             where = str(Path(self.location).expanduser().resolve())
         else:
-            from mesodesk.paths import user_data_dir
-
             where = "default:" + str(user_data_dir().resolve())
-        import zlib
-
         data = where.encode("utf-8")
         return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
@@ -90,8 +87,6 @@ class Session:
         if name:
             return name
         try:
-            import getpass
-
             return getpass.getuser()
         except Exception:  # noqa: BLE001 - no login name in some environments
             return ""
@@ -105,8 +100,6 @@ def open_session(options: StartOptions) -> Session:
     demo_dir = None
     kb = None
     if options.demo:
-        import tempfile
-
         from mesodesk.domain.knowledge import default_knowledge
         from mesodesk.ui.demo import fill_demo_database
 

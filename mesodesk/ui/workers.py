@@ -12,17 +12,13 @@ Two runners exist in the app:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
-from mesodesk.ui.lazylog import get_logger
-
-log = get_logger(__name__)
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+log = logging.getLogger(__name__)
 
 ErrorHandler = Callable[[BaseException], None]
 
