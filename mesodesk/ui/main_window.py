@@ -91,14 +91,14 @@ class MainWindow(QMainWindow):
         self.resize(1280, 760)
         self.patient_list = PatientListPane(self.db_runner)
         self.detail = PatientDetailPane(self.db_runner)
-        self.actions = MainActions(self)
-        self.actions.build_menus()
-        self.actions.build_toolbar()
-        self.actions.connect_detail(self.detail)
+        self.main_actions = MainActions(self)
+        self.main_actions.build_menus()
+        self.main_actions.build_toolbar()
+        self.main_actions.connect_detail(self.detail)
         self._build_central()
         self._build_status_bar()
         self._keep_names()
-        self.actions.set_session_open(False)
+        self.main_actions.set_session_open(False)
 
         self.patient_list.patientSelected.connect(self.show_patient)
         self.patient_list.rowsShown.connect(self._rows_shown)
@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
     def _keep_names(self) -> None:
         """The parts' widgets and actions under the window's names, as tests, benchmarks
         and the smoke test reach them."""
-        patients, detail, actions = self.patient_list, self.detail, self.actions
+        patients, detail, actions = self.patient_list, self.detail, self.main_actions
         self.search, self.model, self.table = patients.search, patients.model, patients.table
         self.list_message, self.list_stack = patients.list_message, patients.list_stack
         self.patient_name, self.history = detail.patient_name, detail.history
@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
             self.history_model.set_concern_namer(
                 lambda c: kb.concerns[c].name if c in kb.concerns else c)
             self.is_ready = True
-            self.actions.set_session_open(True)
+            self.main_actions.set_session_open(True)
             if draft is not None:
                 self._offer_draft(draft)
             self.ready.emit()
@@ -329,7 +329,7 @@ class MainWindow(QMainWindow):
         self.detail.show_patient(patient)
         if patient is not None:
             self.load_history(patient.id)
-        self.actions.update()
+        self.main_actions.update()
 
     def load_history(self, patient_id: int, select: int | None = None) -> None:
         if self.session is not None:
@@ -403,7 +403,7 @@ class MainWindow(QMainWindow):
             session.draft = draft
             if draft is None:
                 self.draft_banner.hide()
-            self.actions.update()
+            self.main_actions.update()
 
         self.db_runner.submit(db.consultations.latest_draft, on_done=latest,
                               on_error=lambda error: None)
@@ -434,7 +434,7 @@ class MainWindow(QMainWindow):
             name=name, date=draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")))
         self.draft_banner.show()
         self._offered_draft = draft
-        self.actions.update()
+        self.main_actions.update()
 
     @Slot()
     def _resume_offered_draft(self) -> None:

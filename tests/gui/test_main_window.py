@@ -27,7 +27,7 @@ def test_new_patient_dialog_names_the_wrong_field(qtbot, open_window, db_path):
     assert "clinic.db" in window.db_label.text()
     assert "not encrypted" in window.db_label.text()
     window.new_patient_action.trigger()
-    dialog = window.actions.patient_dialog
+    dialog = window.main_actions.patient_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=TIMEOUT)
     form = dialog.form
 
@@ -69,7 +69,7 @@ def test_new_patient_dialog_names_the_wrong_field(qtbot, open_window, db_path):
 
     # Edit: the same dialog, filled in.
     window.edit_patient_action.trigger()
-    dialog = window.actions.patient_dialog
+    dialog = window.main_actions.patient_dialog
     assert dialog.form.name.text() == patient.name
     dialog.form.phone.setText("+30 210 123 4567")
     dialog.accept()
@@ -87,11 +87,11 @@ def test_shortcuts_and_labels_are_plain_text(qtbot, open_window, db_path):
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.search.hasFocus()
     qtbot.keyClick(window, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: window.actions.help_dialog is not None
-                    and window.actions.help_dialog.isVisible(), timeout=TIMEOUT)
-    assert "Keyboard shortcuts" in window.actions.help_dialog.findChild(QTextBrowser).toPlainText()
-    screenshot(window.actions.help_dialog, "help")
-    window.actions.help_dialog.close()
+    qtbot.waitUntil(lambda: window.main_actions.help_dialog is not None
+                    and window.main_actions.help_dialog.isVisible(), timeout=TIMEOUT)
+    assert "Keyboard shortcuts" in window.main_actions.help_dialog.findChild(QTextBrowser).toPlainText()
+    screenshot(window.main_actions.help_dialog, "help")
+    window.main_actions.help_dialog.close()
     # Every QLabel that shows user data is plain text.
     for label in window.findChildren(QLabel):
         if label in (window.patient_name, window.fact_notes, window.fact_phone, window.fact_email,
@@ -232,8 +232,8 @@ def test_import_errors_name_the_path(qtbot, open_window, db_path, tmp_path, monk
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(broken), encoding="utf-8")
     window.import_path(path)
-    qtbot.waitUntil(lambda: window.actions.import_box is not None, timeout=TIMEOUT)
-    box = window.actions.import_box
+    qtbot.waitUntil(lambda: window.main_actions.import_box is not None, timeout=TIMEOUT)
+    box = window.main_actions.import_box
     assert "broken.json is not a valid consultation document" in box.text()
     assert "courses[0].start_date: '2026-13-01' is not a real date" in box.detailedText()
     box.close()
@@ -241,20 +241,20 @@ def test_import_errors_name_the_path(qtbot, open_window, db_path, tmp_path, monk
     broken["concerns"].append("wrinkles")
     path.write_text(json.dumps(broken), encoding="utf-8")
     window.import_path(path)
-    qtbot.waitUntil(lambda: window.actions.import_box is not box, timeout=TIMEOUT)
-    box = window.actions.import_box
+    qtbot.waitUntil(lambda: window.main_actions.import_box is not box, timeout=TIMEOUT)
+    box = window.main_actions.import_box
     assert "concerns[2]: 'wrinkles' is not a known concern" in box.detailedText()
     box.close()
     (tmp_path / "latin1.json").write_bytes("{\"name\": \"Zo\xeb\"}".encode("latin-1"))
     window.import_path(tmp_path / "latin1.json")
-    qtbot.waitUntil(lambda: window.actions.import_box is not box, timeout=TIMEOUT)
-    assert "not UTF-8" in window.actions.import_box.text()
+    qtbot.waitUntil(lambda: window.main_actions.import_box is not box, timeout=TIMEOUT)
+    assert "not UTF-8" in window.main_actions.import_box.text()
 
 
 def test_settings_are_stored_in_the_database(qtbot, open_window, db_path, tmp_path):
     window = open_window(db_path)
     window.settings_action.trigger()
-    dialog = window.actions.settings_dialog
+    dialog = window.main_actions.settings_dialog
     dialog.name.setText("Κλινική <Αισθητικής> & Co")
     dialog.address.setPlainText("12 Example Street\n10558 Athens")
     dialog.practitioner.setText("Dr Maria Ioannou")
