@@ -14,6 +14,7 @@ store below only enforces data rules (status transitions, immutability, fingerpr
     plans          the plan and consent PDF (a signed consultation's is its stored PDF)
     records        open the database, back up, restore, verify the audit trail,
                    read a passphrase file
+    clinic         the clinic's settings
 
 Importing this package is cheap: each module imports SQLAlchemy and reportlab only when
 a workflow runs.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mesodesk.i18n import _
 from mesodesk.services.errors import InvalidInput, ServiceError, store_errors
 
 if TYPE_CHECKING:
@@ -47,8 +48,8 @@ def parse_document(text: str, kb: KnowledgeBase, source: str = "the document") -
     try:
         return parse_consultation(text, kb)
     except DocumentError as error:
-        raise InvalidInput(f"{source}: invalid consultation document",
-                           issues=tuple(str(issue) for issue in error.issues)) from None
+        raise InvalidInput(_("{source} is not a valid consultation document").format(
+            source=source), issues=tuple(str(issue) for issue in error.issues)) from None
 
 
 def read_document(path: str | os.PathLike[str], kb: KnowledgeBase) -> Consultation:

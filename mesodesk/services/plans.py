@@ -64,16 +64,26 @@ class StoredPlan:
     paper: str | None = None  # the paper it was rendered on (None: signed, as it was)
 
 
+def signed_pdf(db: Database, record: ConsultationRecord) -> bytes | None:
+    """The signed consent and plan of a consultation exactly as they were signed (checked
+    against the SHA-256 recorded then), or None when it has no signed consent."""
+    if not record.has_signed_consent:
+        return None
+    with store_errors():
+        consent = db.consents.for_consultation(record.id)
+        return db.consents.pdf(consent.id) if consent is not None else None
+
+
 def stored_plan(db: Database, kb: KnowledgeBase, consultation_id: int,
                 paper: str | None = None) -> StoredPlan:
     """A stored consultation's PDF: the signed consent as it was signed, or, for one not
     signed, the plan rendered now from the stored document and today's clinic settings."""
     with store_errors():
         record = db.consultations.get(consultation_id)
-        consent = (db.consents.for_consultation(consultation_id)
-                   if record.has_signed_consent else None)
-        if consent is not None:
-            return StoredPlan(record, db.consents.pdf(consent.id), signed=True)
+    pdf = signed_pdf(db, record)
+    if pdf is not None:
+        return StoredPlan(record, pdf, signed=True)
+    with store_errors():
         clinic = db.settings.get()
     if record.status == "not-treated":
         raise Blocked(f"consultation {consultation_id} was recorded as not treated: "
@@ -90,4 +100,4 @@ def page_count(pdf: bytes) -> int:
 
 
 __all__ = ["Blocked", "ServiceError", "StoredPlan", "check_knowledge", "page_count", "render",
-           "screen_checked", "stored_plan"]
+           "screen_checked", "signed_pdf", "stored_plan"]

@@ -1,17 +1,11 @@
 """What the practitioner can do from the main window: the actions (menus, toolbar,
 shortcuts, the detail pane's buttons) and the workflows they run.
 
-The workflows that read or write records are the methods under "workflows" below, each
-submitting its store call to the database thread (``window.db_runner``) or its rendering
-to a worker (``window.work_runner``) and answering on the GUI thread:
-
-- ``new_patient`` / ``edit_patient``: ``db.patients.create`` / ``db.patients.update``;
-- ``open_pdf`` (open, print): ``db.consents.for_consultation`` and ``db.consents.pdf``,
-  else ``screen`` and ``render_plan`` again;
-- ``new_version`` / ``delete_draft``: ``db.consultations.new_version`` / ``delete_draft``;
-- ``import_path``: ``parse_consultation`` and the store's ``import_document``;
-- ``export_to``: the document written with ``store.files.write_atomically``;
-- ``open_settings``: ``db.settings.save``; ``backup_database``: ``db.backup``.
+Each workflow runs a function of ``mesodesk.services`` (the same the command line runs)
+as a named operation (``window.ops``, see ``mesodesk.ui.operations``): off the GUI
+thread, answering on it. A change is announced through ``ops.recordsChanged``, from which
+the window refreshes the list and the patient's consultations; nothing here refreshes by
+hand. Rendering a plan runs in the work pool (``window.work_runner``).
 """
 
 from __future__ import annotations
@@ -23,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
 
 from mesodesk.i18n import _
+from mesodesk.services import ServiceError, clinic, consultations, documents, patients, plans, records
 from mesodesk.ui.config import save_database_location, saved_database_location
 from mesodesk.ui.help import HelpDialog, open_log_folder, show_about
 from mesodesk.ui.icons import icon
+from mesodesk.ui.operations import RecordsChange
 from mesodesk.ui.patient_dialog import PatientDialog
 from mesodesk.ui.settings_dialog import SettingsDialog
 from mesodesk.ui.widgets import N_
@@ -44,10 +40,8 @@ STATUS_TEXT = {"draft": N_("a draft"), "final": N_("finalized"),
                "not-treated": N_("recorded as not treated")}
 
 
-class ImportProblem(Exception):
-    def __init__(self, message: str, details: str = ""):
-        super().__init__(message)
-        self.message, self.details = message, details
+def _patient_changed(patient: PatientRecord) -> RecordsChange:
+    return RecordsChange(patient_id=patient.id)
 
 
 class MainActions(QObject):
@@ -179,6 +173,14 @@ class MainActions(QObject):
     def _status(self, text: str, timeout: int = 0) -> None:
         self.window.statusBar().showMessage(text, timeout)
 
+    def _failed(self, error: BaseException) -> None:
+        """A workflow's error a person can act on is shown as a problem; a bug goes to the
+        crash handler."""
+        if isinstance(error, ServiceError):
+            self.window.show_problem(str(error))
+        else:
+            self.window.report_error(error)
+
     # ====================================================================== workflows: patients
     @Slot()
     def new_patient(self) -> None:
@@ -192,12 +194,11 @@ class MainActions(QObject):
 
             def created(patient: PatientRecord) -> None:
                 window.show_patient(patient)
-                window.refresh(select_patient=patient.id)
                 self._status(_("Patient {name} registered.").format(name=patient.name), 5000)
 
-            window.db_runner.submit(session.db.patients.create, dialog.patient,
-                                    actor=session.actor, on_done=created,
-                                    on_error=window.report_error)
+            window.ops.change(_("Register the patient"), patients.create_patient, session.db,
+                              dialog.patient, session.actor, touched=_patient_changed,
+                              on_done=created, on_error=window.report_error)
 
         dialog.accepted.connect(accepted)
         dialog.open()
@@ -213,13 +214,10 @@ class MainActions(QObject):
         def accepted() -> None:
             session = window.session
 
-            def saved(updated: PatientRecord) -> None:
-                window.show_patient(updated)
-                window.refresh(select_patient=updated.id)
-
-            window.db_runner.submit(session.db.patients.update, patient.id, dialog.patient,
-                                    actor=session.actor, on_done=saved,
-                                    on_error=window.report_error)
+            window.ops.change(_("Correct the patient's details"), patients.update_patient,
+                              session.db, patient.id, dialog.patient, session.actor,
+                              touched=_patient_changed, on_done=window.show_patient,
+                              on_error=window.report_error)
 
         dialog.accepted.connect(accepted)
         dialog.open()
@@ -261,32 +259,21 @@ class MainActions(QObject):
         db, kb, settings = window.session.db, window.session.kb, window.session.settings
         name = record.document.patient.name
 
-        def fetch() -> tuple[bytes | None, bool]:
-            consent = db.consents.for_consultation(record.id) if record.has_signed_consent else None
-            return (db.consents.pdf(consent.id) if consent is not None else None), consent is not None
-
-        def fetched(result: tuple[bytes | None, bool]) -> None:
-            pdf, signed = result
-            if pdf is not None:
-                self._show_pdf(pdf, name, record, signed, print_it)
+        def fetched(pdf: bytes | None) -> None:
+            if pdf is not None:  # signed: the PDF exactly as it was signed
+                self._show_pdf(pdf, name, record, True, print_it)
                 return
             # Rendered again: screened against today's knowledge base, so check first.
             if window.knowledge_mismatch(record, "print" if print_it else "show"):
                 return
-
-            def render() -> bytes:
-                from mesodesk.domain.screening import screen  # pydantic, reportlab: not at start-up
-                from mesodesk.reports import render_plan
-
-                doc = record.document
-                return render_plan(doc, screen(doc, kb), kb, clinic=settings,
-                                   paper=settings.default_paper)
-
-            window.work_runner.submit(render, on_done=lambda data: self._show_pdf(
-                data, name, record, False, print_it), on_error=window.report_error)
+            window.work_runner.submit(plans.render, record.document, kb, settings,
+                                      on_done=lambda data: self._show_pdf(
+                                          data, name, record, False, print_it),
+                                      on_error=self._failed)
 
         self._status(_("Opening the plan…"), 3000)
-        window.db_runner.submit(fetch, on_done=fetched, on_error=window.report_error)
+        window.ops.query(_("Open the plan"), plans.signed_pdf, db, record, on_done=fetched,
+                         on_error=self._failed)
 
     def _show_pdf(self, pdf: bytes, name: str, record: ConsultationRecord, signed: bool,
                   print_it: bool) -> PreviewWindow:
@@ -313,15 +300,22 @@ class MainActions(QObject):
         record = window.selected_consultation()
         if record is None or window.session is None or record.status != "final":
             return
-        answer = QMessageBox.question(
+        reason, accepted = QInputDialog.getMultiLineText(
             window, _("New version"),
             _("The signed consultation stays as it is. A new version starts as a draft with the "
-              "same content, to correct and sign again. Continue?"))
-        if answer != QMessageBox.StandardButton.Yes:
+              "same content, to correct and sign again.\n\nWhy is it corrected? (kept in the "
+              "record's audit trail)"))
+        if not accepted:
             return
-        window.db_runner.submit(window.session.db.consultations.new_version, record.id,
-                                actor=window.session.actor, on_done=window.resume,
-                                on_error=window.report_error)
+        if not reason.strip():
+            self._status(_("No new version was made: say why the consultation is corrected."),
+                         8000)
+            return
+        session = window.session
+        window.ops.change(_("Correct the consultation"), consultations.correct, session.db,
+                          record.id, reason, session.actor,
+                          touched=RecordsChange(patient_id=record.patient_id),
+                          on_done=window.resume, on_error=self._failed)
 
     @Slot()
     def delete_draft(self) -> None:
@@ -341,11 +335,11 @@ class MainActions(QObject):
             if session.draft is not None and session.draft.id == record.id:
                 session.draft = None
                 window.draft_banner.hide()
-            window.load_history(record.patient_id)
 
-        window.db_runner.submit(session.db.consultations.delete_draft, record.id,
-                                actor=session.actor, on_done=deleted,
-                                on_error=window.report_error)
+        window.ops.change(_("Delete the draft"), consultations.delete_draft, session.db,
+                          record.id, session.actor,
+                          touched=RecordsChange(patient_id=record.patient_id),
+                          on_done=deleted, on_error=self._failed)
 
     # ====================================================================== workflows: import, export
     @Slot()
@@ -356,33 +350,19 @@ class MainActions(QObject):
             self.import_path(Path(path))
 
     def import_path(self, path: Path) -> None:
-        """Read a consultation document and store it through the store's one import path
-        (the same as ``mesodesk import``): the patient matched or created, a new draft, or
-        nothing when the document is already stored."""
+        """Read a consultation document and store it as ``mesodesk import`` does (the same
+        service): the patient matched or created, a new draft, or nothing when the document
+        is already stored."""
         window = self.window
         if not window.usable:
             return
         db, kb, actor = window.session.db, window.session.kb, window.session.actor
 
-        def work() -> Any:
-            from mesodesk.domain.document import DocumentError, parse_consultation  # pydantic
-            from mesodesk.store import import_document  # SQLAlchemy
+        def work() -> tuple[bool, Any]:
+            doc = documents.read_document(path, kb)
+            return doc.signatures is not None, documents.import_document(db, doc, actor)
 
-            try:
-                text = path.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                raise ImportProblem(_("{path}: not UTF-8 text").format(path=path)) from None
-            except OSError as error:
-                raise ImportProblem(_("{path}: cannot be read ({reason})").format(
-                    path=path, reason=error.strerror or error)) from None
-            try:
-                doc = parse_consultation(text, kb)
-            except DocumentError as error:
-                raise ImportProblem(_("{path} is not a valid consultation document.").format(
-                    path=path.name), "\n".join(str(issue) for issue in error.issues)) from None
-            return doc.signatures is not None, import_document(db, doc, actor=actor)
-
-        def imported(outcome: Any) -> None:
+        def imported(outcome: tuple[bool, Any]) -> None:
             had_signatures, result = outcome
             record = result.record
             if result.added:
@@ -404,14 +384,17 @@ class MainActions(QObject):
                     status=_(STATUS_TEXT.get(record.status, record.status))), 10000)
 
         def failed(error: BaseException) -> None:
-            if isinstance(error, ImportProblem):
+            if isinstance(error, ServiceError):
                 from mesodesk.ui.preview import show_error_box
 
-                self.import_box = show_error_box(window, _("Import"), error.message, error.details)
+                self.import_box = show_error_box(window, _("Import"), error.message,
+                                                 "\n".join(error.issues))
             else:
                 window.report_error(error)
 
-        window.db_runner.submit(work, on_done=imported, on_error=failed)
+        window.ops.change(_("Import a consultation"), work,
+                          touched=lambda outcome: RecordsChange(patient_id=outcome[1].patient.id),
+                          on_done=imported, on_error=failed)
 
     @Slot()
     def export_document(self) -> None:
@@ -429,18 +412,24 @@ class MainActions(QObject):
             self.export_to(record, Path(path))
 
     def export_to(self, record: ConsultationRecord, path: Path) -> None:
-        from mesodesk.store.files import write_atomically
-
+        """Write the consultation as a document, as ``mesodesk export`` does: the same
+        service, the same audit event saying where the patient's data went."""
+        window = self.window
         if path.suffix.lower() != ".json":
             path = path.with_name(path.name + ".json")
-        try:
-            write_atomically(path, (record.document.to_json() + "\n").encode("utf-8"))
-        except OSError as error:
-            self.window.show_problem(_("The consultation could not be exported to {path}: "
-                                       "{reason}").format(path=path,
-                                                          reason=error.strerror or error))
-            return
-        self._status(_("Exported to {path}").format(path=path), 8000)
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, ServiceError):
+                window.show_problem(_("The consultation could not be exported to {path}: "
+                                      "{reason}").format(path=path, reason=error))
+            else:
+                window.report_error(error)
+
+        window.ops.query(_("Export the consultation"), documents.export_document,
+                         window.session.db, record.id, path, window.session.actor,
+                         on_done=lambda _result: self._status(
+                             _("Exported to {path}").format(path=path), 8000),
+                         on_error=failed)
 
     # ====================================================================== workflows: settings, backup
     @Slot()
@@ -461,9 +450,10 @@ class MainActions(QObject):
                 session.settings = settings
                 self._status(_("Settings saved."), 5000)
 
-            window.db_runner.submit(session.db.settings.save, dialog.settings,
-                                    actor=session.actor, on_done=saved,
-                                    on_error=window.report_error)
+            window.ops.change(_("Save the settings"), clinic.save_settings, session.db,
+                              dialog.settings, session.actor,
+                              touched=RecordsChange(settings=True), on_done=saved,
+                              on_error=self._failed)
 
         dialog.accepted.connect(accepted)
         dialog.open()
@@ -479,10 +469,10 @@ class MainActions(QObject):
         if not path:
             return
         self._status(_("Backing up…"))
-        window.db_runner.submit(window.session.db.backup, path,
-                                on_done=lambda written: self._status(
-                                    _("Backup written to {path}").format(path=written), 10000),
-                                on_error=window.report_error)
+        window.ops.query(_("Back up the database"), records.backup, window.session.db, path,
+                         on_done=lambda written: self._status(
+                             _("Backup written to {path}").format(path=written.path), 10000),
+                         on_error=self._failed)
 
     # ====================================================================== help
     @Slot()

@@ -17,9 +17,9 @@ import os
 import sys
 from typing import Any
 
+from mesodesk.exit_codes import EXIT_FAILURE, EXIT_INVALID
 from mesodesk.i18n import _
 
-EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
 
 
 def _lock_path(options: Any) -> str:

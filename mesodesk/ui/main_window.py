@@ -36,6 +36,7 @@ from mesodesk.ui.actions import MainActions
 from mesodesk.ui.config import save_database_location
 from mesodesk.ui.icons import icon
 from mesodesk.ui.knowledge_mismatch import knowledge_mismatch_box
+from mesodesk.ui.operations import Operations, RecordsChange
 from mesodesk.ui.patient_detail import PatientDetailPane
 from mesodesk.ui.patient_list import PatientListPane
 from mesodesk.ui.session import Session, StartOptions, complete_session, open_session
@@ -75,6 +76,8 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self.db_runner = Runner("db", 1, self)
         self.work_runner = Runner("work", None, self)
+        self.ops = Operations(self.db_runner, self)
+        self.ops.recordsChanged.connect(self._records_changed)
         self.wizard: ConsultationWizard | None = None
         self.previews: list[PreviewWindow] = []
         self.current_patient: PatientRecord | None = None
@@ -156,29 +159,20 @@ class MainWindow(QMainWindow):
     def _keep_names(self) -> None:
         """The parts' widgets and actions under the window's names, as tests, benchmarks
         and the smoke test reach them."""
-        patients, detail, actions = self.patient_list, self.detail, self.main_actions
-        self.search, self.model, self.table = patients.search, patients.model, patients.table
-        self.list_message, self.list_stack = patients.list_message, patients.list_stack
-        self.patient_name, self.history = detail.patient_name, detail.history
-        self.history_model, self.history_message = detail.history_model, detail.history_message
-        self.fact_born, self.fact_sex = detail.fact_born, detail.fact_sex
-        self.fact_phone, self.fact_email = detail.fact_phone, detail.fact_email
-        self.fact_notes = detail.fact_notes
-        self.new_consultation_action = actions.new_consultation_action
-        self.new_patient_action = actions.new_patient_action
-        self.edit_patient_action = actions.edit_patient_action
-        self.resume_action = actions.resume_action
-        self.import_action, self.export_action = actions.import_action, actions.export_action
-        self.print_action, self.open_action = actions.print_action, actions.open_action
-        self.new_version_action = actions.new_version_action
-        self.delete_draft_action = actions.delete_draft_action
-        self.backup_action, self.settings_action = actions.backup_action, actions.settings_action
-        self.find_action, self.help_action = actions.find_action, actions.help_action
-        self.about_action, self.logs_action = actions.about_action, actions.logs_action
-        self.quit_action = actions.quit_action
-        self.import_path, self.export_to = actions.import_path, actions.export_to
-        self.print_selected = actions.print_selected
-        self.open_selected_consultation = actions.open_selected_consultation
+        names = {
+            self.patient_list: "search model table list_message list_stack",
+            self.detail: "patient_name history history_model history_message fact_born fact_sex "
+                         "fact_phone fact_email fact_notes",
+            self.main_actions: "new_consultation_action new_patient_action edit_patient_action "
+                               "resume_action import_action export_action print_action "
+                               "open_action new_version_action delete_draft_action backup_action "
+                               "settings_action find_action help_action about_action logs_action "
+                               "quit_action import_path export_to print_selected "
+                               "open_selected_consultation",
+        }
+        for part, listed in names.items():
+            for name in listed.split():
+                setattr(self, name, getattr(part, name))
 
     # ====================================================================== start-up
     @Slot()
@@ -364,7 +358,8 @@ class MainWindow(QMainWindow):
                                     record=record, parent=self)
         wizard.setWindowModality(Qt.WindowModality.WindowModal)
         wizard.saved.connect(self._consultation_saved)
-        wizard.patientKept.connect(lambda patient: self.refresh(select_patient=patient.id))
+        wizard.patientKept.connect(lambda patient: self.ops.recordsChanged.emit(
+            RecordsChange(patient_id=patient.id)))
         wizard.finished.connect(self._wizard_closed)
         if self.wizard is not None:
             self.wizard.deleteLater()  # the previous one, closed: its queued saves are done
@@ -420,12 +415,23 @@ class MainWindow(QMainWindow):
             elif self.session.draft is not None and self.session.draft.id == record.id:
                 self.session.draft = None
                 self.draft_banner.hide()
-        if self.current_patient is not None and self.current_patient.id == record.patient_id:
-            self.load_history(record.patient_id, select=record.id)
-        elif record.status != "draft" or self.current_patient is None:
-            self.patient_list.select_when_loaded(record.patient_id)
-            self._reload_patient(record.patient_id)
-            self.model.refresh()
+        self.ops.recordsChanged.emit(RecordsChange(patient_id=record.patient_id,
+                                                   consultation_id=record.id))
+
+    @Slot(object)
+    def _records_changed(self, change: RecordsChange) -> None:
+        """The one place the views follow a change: the list searches again (selecting the
+        patient changed), and the patient shown is read again with their consultations."""
+        if self._closed or self.session is None or change.settings:
+            return
+        if change.patient_id is None:
+            self.refresh()
+            return
+        shown = self.current_patient is not None and self.current_patient.id == change.patient_id
+        if shown and change.consultation_id is not None:
+            self.load_history(change.patient_id, select=change.consultation_id)
+            return
+        self.refresh(select_patient=change.patient_id)
 
     def _offer_draft(self, draft: ConsultationRecord) -> None:
         name = draft.document.patient.name

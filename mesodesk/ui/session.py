@@ -44,14 +44,13 @@ class StartOptions:
         passphrase = None
         passphrase_file = getattr(args, "passphrase_file", None)
         if passphrase_file:
-            try:
-                passphrase = Path(passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
-            except OSError as error:
-                raise ValueError(_("--passphrase-file {path}: cannot be read ({reason})").format(
-                    path=passphrase_file, reason=error.strerror or error)) from None
-            except UnicodeDecodeError:
-                raise ValueError(_("--passphrase-file {path}: is not UTF-8 text").format(
-                    path=passphrase_file)) from None
+            from mesodesk.services import ServiceError
+            from mesodesk.services.records import read_passphrase_file
+
+            try:  # the one rule of every command: the first line, no BOM, no line ending
+                passphrase = read_passphrase_file(passphrase_file)
+            except ServiceError as error:
+                raise ValueError(str(error)) from None
         return cls(location=location, passphrase=passphrase,
                    demo=bool(getattr(args, "demo", False)), from_settings=from_settings)
 

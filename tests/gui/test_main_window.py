@@ -172,6 +172,11 @@ def test_history_signed_pdf_preview_print_save_export_import(qtbot, open_window,
     exported = tmp_path / "export.json"
     window.history.selectRow(row)
     window.export_to(window.selected_consultation(), exported)
+    qtbot.waitUntil(lambda: "Exported to" in window.statusBar().currentMessage(), timeout=TIMEOUT)
+    # the patient's data left the database: the audit trail says where, as `mesodesk export`
+    event = window.session.db.audit.events(limit=1)[0]
+    assert event.action == "export" and event.record_id == record.id
+    assert event.details["to"] == str(exported.absolute())
     data = json.loads(exported.read_text(encoding="utf-8"))
     assert data["format"] == "mesodesk.consultation/1"
     assert data["patient"]["name"] == "Ελένη Παπαδοπούλου"
@@ -234,7 +239,7 @@ def test_import_errors_name_the_path(qtbot, open_window, db_path, tmp_path, monk
     window.import_path(path)
     qtbot.waitUntil(lambda: window.main_actions.import_box is not None, timeout=TIMEOUT)
     box = window.main_actions.import_box
-    assert "broken.json is not a valid consultation document" in box.text()
+    assert f"{path} is not a valid consultation document" in box.text()
     assert "courses[0].start_date: '2026-13-01' is not a real date" in box.detailedText()
     box.close()
     broken["courses"][0]["start_date"] = "2026-12-03"

@@ -1,0 +1,43 @@
+"""Export writes its audit event from the command line as from the GUI (the GUI side:
+tests/gui/test_main_window.py); import reads files by one rule."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mesodesk.cli import main
+from mesodesk.services import InvalidInput, documents
+from tests.conftest import EXAMPLES
+
+
+def test_export_from_the_command_line_is_audited_with_where_it_went(tmp_path, db, kb):
+    result = documents.import_file(db, kb, EXAMPLES / "format-example.json")
+    out = tmp_path / "Ελένη <b>&amp; 🙂.json"
+    assert main(["export", str(result.record.id), "--db", str(db.path), "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["patient"]["name"] == "Ελένη Παπαδοπούλου"
+    event = db.audit.events(limit=1)[0]
+    assert event.action == "export" and event.record_id == result.record.id
+    assert event.details["to"] == str(out.absolute())
+    assert db.audit.verify().ok
+
+
+def test_export_to_a_folder_names_it_and_writes_nothing(tmp_path, db, kb):
+    result = documents.import_file(db, kb, EXAMPLES / "format-example.json")
+    with pytest.raises(InvalidInput, match="is a folder") as raised:
+        documents.export_document(db, result.record.id, tmp_path)
+    assert raised.value.field == "--out"
+    assert db.audit.events(limit=1)[0].action == "import"
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"\xff\xfe{}", "not UTF-8"),
+    (b'{"format": "mesodesk.consultation/1"}', "is not a valid consultation document"),
+])
+def test_a_bad_file_is_refused_naming_it(tmp_path, kb, content, words):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    with pytest.raises(InvalidInput, match=words) as raised:
+        documents.read_document(path, kb)
+    assert str(path) in str(raised.value)
