@@ -1,0 +1,62 @@
+"""A signed consultation is corrected by a new version, with the reason asked for and kept
+in the audit trail (the same service as every other front end)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QInputDialog
+
+from mesodesk.services import consultations, documents, records
+from tests.conftest import EXAMPLES
+from tests.gui.conftest import TIMEOUT, settle
+from tests.services.test_consultations import SIGNATURES
+from tests.store.helpers import example_document
+
+
+def signed_consultation(db_path, kb):
+    db = records.open_records(str(db_path))
+    try:
+        doc = example_document("format-example.json", kb, signatures=SIGNATURES)
+        imported = documents.import_file(db, kb, EXAMPLES / "format-example.json")
+        return consultations.finalize_signed(db, kb, None, imported.patient.id, doc,
+                                             imported.record.id).record
+    finally:
+        db.close()
+
+
+def select_only_consultation(qtbot, window):
+    window.search.setText("ελενη")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=TIMEOUT)
+    window.table.selectRow(0)
+    qtbot.waitUntil(lambda: window.history_model.rowCount() >= 1, timeout=TIMEOUT)
+    settle(qtbot, window)
+    window.history.selectRow(0)
+
+
+def test_a_correction_without_a_reason_makes_nothing(qtbot, open_window, db_path, kb,
+                                                     monkeypatch):
+    final = signed_consultation(db_path, kb)
+    window = open_window(db_path)
+    select_only_consultation(qtbot, window)
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *args, **kwargs: ("  ", True))
+    window.main_actions.new_version()
+    settle(qtbot, window)
+    assert "say why" in window.statusBar().currentMessage()
+    assert window.session.db.consultations.get(final.id).superseded_by is None
+
+
+def test_a_correction_keeps_its_reason(qtbot, open_window, db_path, kb, monkeypatch):
+    final = signed_consultation(db_path, kb)
+    window = open_window(db_path)
+    select_only_consultation(qtbot, window)
+    reason = "Wrong area: <b>thighs</b> & not abdomen — Ελληνικά 🙂"
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *args, **kwargs: (reason, True))
+    window.main_actions.new_version()
+    qtbot.waitUntil(lambda: window.wizard is not None, timeout=TIMEOUT)
+    settle(qtbot, window)
+    db = window.session.db
+    newer = db.consultations.get(final.id).superseded_by
+    assert newer is not None and db.consultations.get(newer).status == "draft"
+    event = next(e for e in db.audit.events(table="consultations") if e.action == "new-version")
+    assert event.details["reason"] == reason
+    qtbot.waitUntil(lambda: window.history_model.rowCount() == 2, timeout=TIMEOUT)
+    window.wizard.close()
