@@ -39,7 +39,7 @@ def check_knowledge(doc: Consultation, kb: KnowledgeBase) -> None:
     if issues:
         raise InvalidInput(
             "the stored consultation does not match the current knowledge base (was "
-            f"an item of your knowledge-base overlay removed?)",
+            "an item of your knowledge-base overlay removed?)",
             issues=tuple(str(issue) for issue in issues))
 
 

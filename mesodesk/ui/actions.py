@@ -24,10 +24,10 @@ from mesodesk.services import ServiceError, clinic, consultations, documents, pa
 from mesodesk.ui.config import save_database_location, saved_database_location
 from mesodesk.ui.help import HelpDialog, open_log_folder, show_about
 from mesodesk.ui.icons import icon
+from mesodesk.ui.labels import CONSULTATION_STATUS_IN_TEXT
 from mesodesk.ui.operations import RecordsChange
 from mesodesk.ui.patient_dialog import PatientDialog
 from mesodesk.ui.settings_dialog import SettingsDialog
-from mesodesk.ui.widgets import N_
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import ConsultationRecord, PatientRecord
@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STATUS_TEXT = {"draft": N_("a draft"), "final": N_("finalized"),
-               "not-treated": N_("recorded as not treated")}
 
 
 def _patient_changed(patient: PatientRecord) -> RecordsChange:
@@ -381,7 +379,7 @@ class MainActions(QObject):
                 self._status(_("This document is already stored: the consultation of {date}, "
                                "{status}. Nothing was added.").format(
                     date=record.date.isoformat(),
-                    status=_(STATUS_TEXT.get(record.status, record.status))), 10000)
+                    status=_(CONSULTATION_STATUS_IN_TEXT[record.status])), 10000)
 
         def failed(error: BaseException) -> None:
             if isinstance(error, ServiceError):

@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from mesodesk.i18n import _
 from mesodesk.ui.icons import icon
+from mesodesk.ui.labels import CONSULTATION_STATUS, CONSULTATION_STATUS_ICON
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import ConsultationRecord, PatientRecord
@@ -251,8 +252,7 @@ class ConsultationHistoryModel(_RowsModel):
 
     @staticmethod
     def status_text(record: ConsultationRecord) -> str:
-        return {"draft": _("Draft (not finished)"), "final": _("Final"),
-                "not-treated": _("Not treated")}.get(record.status, record.status)
+        return _(CONSULTATION_STATUS[record.status])
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
@@ -270,8 +270,7 @@ class ConsultationHistoryModel(_RowsModel):
                 return _("Signed") if record.has_signed_consent else "—"
         elif role == Qt.ItemDataRole.DecorationRole:
             if column == self.STATUS:
-                return icon({"draft": "draft", "final": "document",
-                             "not-treated": "not-treated"}.get(record.status, "document"))
+                return icon(CONSULTATION_STATUS_ICON[record.status])
             if column == self.CONSENT and record.has_signed_consent:
                 return icon("signed")
         elif role == Qt.ItemDataRole.ToolTipRole:

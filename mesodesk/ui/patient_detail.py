@@ -26,14 +26,13 @@ from PySide6.QtWidgets import (
 from mesodesk.i18n import _, ngettext
 from mesodesk.ui.icons import icon
 from mesodesk.ui.models import ConsultationHistoryModel, age_in_years
+from mesodesk.ui.labels import SEX
 from mesodesk.ui.widgets import N_, dim, heading, hint_label, plain_label
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import ConsultationRecord, PatientRecord
     from mesodesk.ui.workers import Runner
 
-SEX_TEXT = {"female": N_("Female"), "male": N_("Male"), "other": N_("Other"),
-            "unspecified": N_("Prefers not to say")}
 HINT = N_("Select a patient to see their details and consultations, or register one with "
           "New patient (Ctrl+Shift+N).")
 
@@ -147,7 +146,7 @@ class PatientDetailPane(QStackedWidget):
         self.patient_name.setText(patient.name)
         self.fact_born.setText(_("{date} ({age} years)").format(
             date=patient.date_of_birth.isoformat(), age=age_in_years(patient.date_of_birth)))
-        self.fact_sex.setText(_(SEX_TEXT[patient.sex]) if patient.sex in SEX_TEXT else "—")
+        self.fact_sex.setText(_(SEX[patient.sex]) if patient.sex in SEX else "—")
         self.fact_phone.setText(patient.phone or "—")
         self.fact_email.setText(patient.email or "—")
         notes = patient.notes.strip()

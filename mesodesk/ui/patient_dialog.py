@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from mesodesk.domain.records import NewPatient
 from mesodesk.i18n import _
-from mesodesk.ui.widgets import N_, DateField, FieldError, plain_label, show_field_error
+from mesodesk.ui.labels import SEX_CHOICES
+from mesodesk.ui.widgets import DateField, FieldError, plain_label, show_field_error
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import PatientRecord
@@ -29,13 +30,6 @@ MAX_SHORT = 200
 MAX_NOTES = 20_000
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
-SEX_CHOICES: list[tuple[str | None, str]] = [
-    (None, "—"),
-    ("female", N_("Female")),
-    ("male", N_("Male")),
-    ("other", N_("Other")),
-    ("unspecified", N_("Prefers not to say")),
-]
 
 
 class PatientForm(QWidget):

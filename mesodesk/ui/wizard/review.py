@@ -14,10 +14,8 @@ from mesodesk.domain.document import Consultation
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.screening import ScreeningResult
 from mesodesk.i18n import _
-from mesodesk.ui.widgets import N_
+from mesodesk.ui.labels import SCREENING_COLOURS, SEX
 
-STATUS_COLOURS = {"ok": "#2e7d32", "caution": "#b26a00", "contraindicated": "#c62828"}
-SEX = {"female": N_("Female"), "male": N_("Male"), "other": N_("Other"), "unspecified": N_("Prefers not to say")}
 
 
 def long_date(day) -> str:
@@ -82,7 +80,7 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
                   "contraindicated": _("contraindicated, chosen with override")}[item.status]
         line = (f"<b>{e(item.name)}</b> <span style='color:#607d8b;'>"
                 f"({e(kb.classes[item.class_id].name)})</span> "
-                f"<span style='color:{STATUS_COLOURS[item.status]};'>{e(status)}</span>")
+                f"<span style='color:{SCREENING_COLOURS[item.status]};'>{e(status)}</span>")
         notes = [e(reason.text) for reason in item.reasons]
         notes += [e(_("Override: {reason}").format(reason=o.reason)) for o in item.overrides]
         notes.append(e(kb.substances[item.id].regulatory))

@@ -27,19 +27,18 @@ from mesodesk.domain.document import DocumentError
 from mesodesk.domain.screening import ScreeningResult, SubstanceResult
 from mesodesk.i18n import _
 from mesodesk.ui.icons import icon, status_icon
-from mesodesk.ui.widgets import N_, Banner, plain_label
+from mesodesk.ui.widgets import Banner, plain_label
 from mesodesk.ui.wizard.override_dialog import OverrideDialog
 from mesodesk.ui.wizard.pages.base import Page
 from mesodesk.ui.wizard.state import describe_issues
+from mesodesk.ui.labels import SCREENING_COLOURS, SCREENING_STATUS
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import ConsultationRecord
     from mesodesk.ui.wizard.context import PageContext
 
 ROLE_ID = Qt.ItemDataRole.UserRole
-STATUS_TEXT = {"ok": N_("OK"), "caution": N_("Caution"), "contraindicated": N_("Contraindicated")}
-STATUS_COLOURS = {"ok": "#1b5e20", "caution": "#8a5300", "contraindicated": "#b71c1c",
-                  "override": "#6a1b9a"}
+STATUS_TEXT, STATUS_COLOURS = SCREENING_STATUS, SCREENING_COLOURS  # the names the pages export
 
 
 class IngredientsPage(Page):
@@ -244,8 +243,7 @@ class IngredientsPage(Page):
         substance = self.result.substance(substance_id)
         info = self.kb.substances[substance_id]
         status, text = self._status_of(substance)
-        colour = {"ok": "#2e7d32", "caution": "#b26a00", "contraindicated": "#c62828",
-                  "override": "#6a1b9a"}[status]
+        colour = SCREENING_COLOURS[status]
         parts = [f"<h3 style='margin-bottom:2px;'>{escape(info.name)}</h3>",
                  f"<p style='color:{colour}; font-weight:bold; margin-top:0;'>{escape(text)}</p>"]
         if substance.reasons:
