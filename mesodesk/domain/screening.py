@@ -25,9 +25,6 @@ from mesodesk.domain.findings import Warning
 from mesodesk.domain.knowledge import ALL, KnowledgeBase, default_knowledge
 
 SCREENING_FORMAT = "mesodesk.screening/1"
-# The shipped base's under-age history item, kept for callers that import the name; the
-# code reads the knowledge base's ``policy.under_age_history`` (and ``minimum_age``).
-UNDER_18 = "under-18"
 
 Status = Literal["ok", "caution", "contraindicated"]
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from mesodesk.domain.knowledge import ConsentSection
+from mesodesk.domain.knowledge import DELAYED_INFECTION, PLACED_CONSENT_SECTIONS, ConsentSection
 from mesodesk.i18n import _
 from mesodesk.reports.blocks import (
     SignatureField,
@@ -34,11 +34,10 @@ from mesodesk.reports.context import Context
 from mesodesk.reports.plan import course_title, header
 from mesodesk.reports.text import esc, esc_lines, join_words, long_date, paragraphs, sentence
 
-# The fixed sections of consent.toml this module places itself; any other section a
-# clinic adds is printed before the signatures.
-_PLACED = {"procedure", "alternatives", "results", "photographs", "your-rights"}
-# The adverse effect printed as a highlighted warning (painful lumps weeks later).
-DELAYED_INFECTION = "infection"
+# The fixed sections of consent.toml this module places itself (any other section a
+# clinic adds is printed before the signatures), and the adverse effect printed as a
+# highlighted warning: the knowledge base must have them (domain.knowledge.REQUIRED_IDS).
+_PLACED = set(PLACED_CONSENT_SECTIONS)
 
 
 Sections = dict[str, ConsentSection]

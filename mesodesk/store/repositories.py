@@ -20,12 +20,12 @@ from sqlalchemy import and_, exists, func, select, true, union
 from sqlalchemy.engine import Connection
 
 from mesodesk.domain.document import (
-    MAX_NOTES,
     Consultation,
     DocumentError,
     Patient,
     parse_structure,
 )
+from mesodesk.domain.patient import PatientError, validate_patient
 from mesodesk.domain.records import (
     AuditEvent,
     ClinicSettings,
@@ -50,24 +50,12 @@ from mesodesk.store.search import parse_query, phone_digits, search_key
 if TYPE_CHECKING:
     from mesodesk.store.handle import DatabaseHandle
 
-SEXES = ("female", "male", "other", "unspecified")
 MAX_NAME = 200
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_SEARCH_LIMIT = 10_000
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _FINGERPRINT = re.compile(r"^[0-9a-f]{12}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-
-
-def _text_or_none(value: str | None, field: str, maximum: int = MAX_NAME) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidRecord(f"{field}: must be text")
-    value = value.strip()
-    if len(value) > maximum:
-        raise InvalidRecord(f"{field}: must be at most {maximum} characters")
-    return value or None
 
 
 def _aware(value: dt.datetime, field: str) -> dt.datetime:
@@ -77,32 +65,16 @@ def _aware(value: dt.datetime, field: str) -> dt.datetime:
 
 
 def clean_patient(new: NewPatient, today: dt.date | None = None) -> dict[str, Any]:
-    """The column values for a patient, or ``InvalidRecord`` naming the field."""
-    today = today or dt.date.today()
-    if not isinstance(new.name, str) or not new.name.strip():
-        raise InvalidRecord("name: must not be empty")
-    name = new.name.strip()
-    if len(name) > MAX_NAME:
-        raise InvalidRecord(f"name: must be at most {MAX_NAME} characters")
-    born = new.date_of_birth
-    if not isinstance(born, dt.date) or isinstance(born, dt.datetime):
-        raise InvalidRecord("date_of_birth: must be a date")
-    if born > today:
-        raise InvalidRecord(f"date_of_birth: {born.isoformat()} is in the future")
-    if born.year < 1900:
-        raise InvalidRecord(f"date_of_birth: {born.isoformat()} is before 1900")
-    if new.sex is not None and new.sex not in SEXES:
-        raise InvalidRecord(f"sex: must be one of {', '.join(SEXES)}")
-    phone = _text_or_none(new.phone, "phone")
-    notes = new.notes or ""
-    if not isinstance(notes, str):
-        raise InvalidRecord("notes: must be text")
-    if len(notes) > MAX_NOTES:
-        raise InvalidRecord(f"notes: must be at most {MAX_NOTES} characters")
+    """The column values for a patient (validated by the domain's one set of patient
+    rules), or ``InvalidRecord`` naming each wrong field."""
+    try:
+        valid = validate_patient(new, today=today)
+    except PatientError as error:
+        raise InvalidRecord(str(error)) from None
     return {
-        "name": name, "search_key": search_key(name), "date_of_birth": born, "sex": new.sex,
-        "phone": phone, "phone_digits": phone_digits(phone), "email": _text_or_none(new.email, "email"),
-        "notes": notes,
+        "name": valid.name, "search_key": search_key(valid.name),
+        "date_of_birth": valid.date_of_birth, "sex": valid.sex, "phone": valid.phone,
+        "phone_digits": phone_digits(valid.phone), "email": valid.email, "notes": valid.notes,
     }
 
 

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from mesodesk.domain.dates import parse_date_or_none
+
 # Letters that NFKD does not decompose but a person types without the mark.
 _LETTERS = str.maketrans({
     "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i",
@@ -22,10 +24,6 @@ _LETTERS = str.maketrans({
 _DROPPED = str.maketrans("", "", "'’ʼ‘`´")
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.,;:/()\"]+")
 _PHONE_CHARS = re.compile(r"^[\d\s+\-.()/]+$")
-_DATE_FORMATS = (
-    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
-    (re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$"), ("d", "m", "y")),
-)
 
 
 def search_key(text: str) -> str:
@@ -45,17 +43,9 @@ def phone_digits(phone: str | None) -> str:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """A date typed as YYYY-MM-DD, or day first as DD/MM/YYYY, DD.MM.YYYY or DD-MM-YYYY."""
-    text = text.strip()
-    for pattern, order in _DATE_FORMATS:
-        match = pattern.match(text)
-        if match:
-            parts = dict(zip(order, (int(group) for group in match.groups()), strict=True))
-            try:
-                return dt.date(parts["y"], parts["m"], parts["d"])
-            except ValueError:
-                return None
-    return None
+    """A date typed as YYYY-MM-DD, or day first as DD/MM/YYYY, DD.MM.YYYY or DD-MM-YYYY
+    (the domain's one date parser); None when the text is not a date."""
+    return parse_date_or_none(text)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
+from mesodesk.domain.dates import age_on
 from mesodesk.i18n import _
 from mesodesk.ui.icons import icon
 from mesodesk.ui.labels import CONSULTATION_STATUS, CONSULTATION_STATUS_ICON
@@ -36,8 +37,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def age_in_years(born: dt.date, on: dt.date | None = None) -> int:
-    on = on or dt.date.today()
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return age_on(born, on or dt.date.today())
 
 
 class _RowsModel(QAbstractTableModel):

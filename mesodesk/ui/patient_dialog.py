@@ -25,12 +25,6 @@ from mesodesk.ui.widgets import DateField, FieldError, plain_label, show_field_e
 if TYPE_CHECKING:
     from mesodesk.domain.records import PatientRecord
 
-MAX_NAME = 200
-MAX_SHORT = 200
-MAX_NOTES = 20_000
-EARLIEST_BIRTH = dt.date(1900, 1, 1)
-
-
 
 class PatientForm(QWidget):
     """Name, date of birth, sex, phone, email and notes, validated field by field."""
@@ -116,41 +110,25 @@ class PatientForm(QWidget):
         show_field_error(error, (self.name, self.born.edit, self.phone, self.email, self.notes), self.error)
 
     def values(self, today: dt.date | None = None) -> NewPatient:
-        """The typed patient, or ``FieldError`` naming the first wrong field."""
-        today = today or dt.date.today()
-        name = self.name.text().strip()
-        if not name:
-            raise FieldError(_("Name"), _("is required"), self.name)
-        if len(name) > MAX_NAME:
-            raise FieldError(_("Name"), _("is {count} characters long; at most {limit} fit")
-                             .format(count=len(name), limit=MAX_NAME), self.name)
+        """The typed patient, checked by the domain's one set of patient rules, or
+        ``FieldError`` naming the first wrong field."""
+        from mesodesk.domain.patient import PatientError, validate_patient  # pydantic: not at start-up
+
         try:
-            born = self.born.date()
-        except ValueError as error:
-            raise FieldError(_("Date of birth"), str(error), self.born.edit) from None
-        if born > today:
-            raise FieldError(_("Date of birth"), _("is in the future"), self.born.edit)
-        if born < EARLIEST_BIRTH:
-            raise FieldError(_("Date of birth"), _("is before 1900; check the year"), self.born.edit)
-        phone = self.phone.text().strip() or None
-        if phone and len(phone) > MAX_SHORT:
-            raise FieldError(_("Phone"), _("is longer than {limit} characters").format(limit=MAX_SHORT),
-                             self.phone)
-        email = self.email.text().strip() or None
-        if email:
-            if len(email) > MAX_SHORT:
-                raise FieldError(_("Email"), _("is longer than {limit} characters")
-                                 .format(limit=MAX_SHORT), self.email)
-            local, _at, domain = email.partition("@")
-            if not local or not domain or " " in email:
-                raise FieldError(_("Email"), _("'{email}' is not an email address")
-                                 .format(email=email), self.email)
-        notes = self.notes.toPlainText()
-        if len(notes) > MAX_NOTES:
-            raise FieldError(_("Notes"), _("are {count} characters long; at most {limit} fit")
-                             .format(count=len(notes), limit=MAX_NOTES), self.notes)
-        return NewPatient(name=name, date_of_birth=born, sex=self.sex.currentData(), phone=phone,
-                          email=email, notes=notes)
+            valid = validate_patient(name=self.name.text(), date_of_birth=self.born.text(),
+                                     sex=self.sex.currentData(), phone=self.phone.text(),
+                                     email=self.email.text(), notes=self.notes.toPlainText(),
+                                     today=today)
+        except PatientError as error:
+            issue = error.issues[0]
+            label, widget = self._fields().get(issue.field, (_("Patient"), self.name))
+            raise FieldError(label, issue.message, widget) from None
+        return valid.to_new_patient()
+
+    def _fields(self) -> dict[str, tuple[str, QWidget]]:
+        return {"name": (_("Name"), self.name), "date_of_birth": (_("Date of birth"), self.born.edit),
+                "sex": (_("Sex"), self.sex), "phone": (_("Phone"), self.phone),
+                "email": (_("Email"), self.email), "notes": (_("Notes"), self.notes)}
 
 
 class PatientDialog(QDialog):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from PySide6.QtCore import QDate, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QPalette
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from mesodesk.domain import dates
 from mesodesk.i18n import _
 from mesodesk.ui.icons import icon, status_icon
 
@@ -165,25 +165,13 @@ class Banner(QFrame):
                 item.widget().deleteLater()
 
 
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-_DMY = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./](\d{4})\s*$")
-
-
 def parse_date(text: str) -> dt.date:
-    """Read ``YYYY-MM-DD`` (or ``DD/MM/YYYY``, ``DD.MM.YYYY``); ValueError says what is wrong."""
-    text = text.strip()
-    if not text:
-        raise ValueError(_("is required"))
-    if match := _ISO.match(text):
-        year, month, day = (int(part) for part in match.groups())
-    elif match := _DMY.match(text):
-        day, month, year = (int(part) for part in match.groups())
-    else:
-        raise ValueError(_("write the date as YYYY-MM-DD, for example 1988-04-12"))
+    """A date typed as ``YYYY-MM-DD`` (or ``DD/MM/YYYY``, ``DD.MM.YYYY``), read by the
+    domain's one date parser; ValueError says what is wrong."""
     try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise ValueError(_("'{text}' is not a real date").format(text=text)) from None
+        return dates.parse_date(text, typed=True)
+    except dates.DateError as error:
+        raise ValueError(error.message) from None
 
 
 class DateField(QWidget):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from mesodesk.domain.dates import age_on, parse_date
 from mesodesk.i18n import _
-from mesodesk.ui.models import age_in_years
 from mesodesk.ui.widgets import Banner
 from mesodesk.ui.wizard.pages.base import MAX_NOTES, Page, scroll_area
 
@@ -54,7 +53,8 @@ class HistoryPage(Page):
             stack.addStretch(1)
             columns.addLayout(stack, 1)
         layout.addWidget(scroll_area(holder), 1)
-        self.under_18 = self.boxes.get("under-18")
+        # the history item the domain adds for a patient under the knowledge base's minimum age
+        self.under_18 = self.boxes.get(self.kb.under_age_history)
         if self.under_18 is not None:
             self.under_18.setEnabled(False)
         self.notes = QPlainTextEdit()
@@ -85,8 +85,8 @@ class HistoryPage(Page):
     def store(self) -> None:
         self.state.history = [h for h, box in self.boxes.items()
                               if box.isChecked() and box is not self.under_18]
-        if "under-18" in self.state.history:
-            self.state.history.remove("under-18")
+        if self.kb.under_age_history in self.state.history:
+            self.state.history.remove(self.kb.under_age_history)
         self.state.history_notes = self.notes.toPlainText()
 
     def check(self) -> str | None:
@@ -101,15 +101,15 @@ class HistoryPage(Page):
         self.store()
         result = self.state.screening()
         if self.under_18 is not None:
-            minor = result is not None and "under-18" in result.history
+            minor = result is not None and self.kb.under_age_history in result.history
             self.under_18.setChecked(minor)
             born = self.state.patient.get("date_of_birth")
             if minor and born:
-                age = age_in_years(dt.date.fromisoformat(born), self.state.date)
-                self.under_18.setText(_("Under 18 years old (from the date of birth: {age} years)")
-                                      .format(age=age))
+                age = age_on(parse_date(born, "date_of_birth"), self.state.date)
+                self.under_18.setText(_("Under {minimum} years old (from the date of birth: {age} "
+                                        "years)").format(minimum=self.kb.minimum_age, age=age))
             else:
-                self.under_18.setText(self.kb.history["under-18"].label)
+                self.under_18.setText(self.kb.history[self.kb.under_age_history].label)
         general = [b for b in (result.blocked_by if result else ()) if b.substance is None]
         if general:
             lines = [_("Mesotherapy is ruled out for this patient:")]
