@@ -6,9 +6,10 @@ database thread, once the search box is painted) import SQLAlchemy, Alembic and 
 and open the database. Only QtCore, QtGui and QtWidgets are imported before the window is
 on screen.
 
-``MESODESK_EXIT_AFTER=painted`` or ``=rows`` quits as soon as the window is painted, or as
-soon as the patient list shows its first rows: for start-up benchmarks and for checking a
-bundle in CI.
+``MESODESK_EXIT_AFTER=painted``, ``=rows`` or ``=ready`` quits as soon as the window is
+painted, as soon as the patient list shows its first rows, or as soon as the toolbar's
+actions are enabled (database open, knowledge base loaded): for start-up benchmarks and
+for checking a bundle in CI.
 """
 
 from __future__ import annotations
@@ -102,8 +103,9 @@ def run_app(args: Any) -> int:
     exit_after = os.environ.get("MESODESK_EXIT_AFTER", "")
     if exit_after == "painted":
         window.painted.connect(lambda: QTimer.singleShot(0, window.close))
-    elif exit_after == "rows":
-        window.firstRowsShown.connect(lambda: QTimer.singleShot(0, window.close))
+    elif exit_after in ("rows", "ready"):
+        signal = window.firstRowsShown if exit_after == "rows" else window.ready
+        signal.connect(lambda: QTimer.singleShot(0, window.close))
         window.openFailed.connect(lambda _text: app.exit(EXIT_FAILURE))
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
     window.show()

@@ -11,6 +11,8 @@ import textwrap
 import types
 from pathlib import Path
 
+import pytest
+
 from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QApplication
 
@@ -31,12 +33,15 @@ def run(args: list[str], env: dict[str, str] | None = None, timeout: int = 120):
                           capture_output=True, timeout=timeout)
 
 
-def test_mesodesk_starts_opens_the_database_and_quits(tmp_path):
+@pytest.mark.parametrize("stage", ["rows", "ready"])
+def test_mesodesk_starts_opens_the_database_and_quits(tmp_path, stage):
     database = tmp_path / "clinic.db"
-    result = run(["-m", "mesodesk", "--db", str(database), "--no-crash-dialog"],
-                 env={"MESODESK_EXIT_AFTER": "rows"})
+    result = run(["-m", "bench.mesodesk_marked", "--db", str(database)],
+                 env={"MESODESK_EXIT_AFTER": stage})
     assert result.returncode == 0, result.stderr
     assert database.exists()  # created on first start
+    marks = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("MARK")]
+    assert marks[-1] == stage and "painted" in marks
 
 
 def test_the_window_paints_before_the_database_layer_is_imported(tmp_path):
