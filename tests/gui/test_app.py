@@ -12,7 +12,6 @@ import types
 from pathlib import Path
 
 import pytest
-
 from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QApplication
 
