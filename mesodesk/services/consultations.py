@@ -74,7 +74,8 @@ def finalize_signed(db: Database, kb: KnowledgeBase, clinic: ClinicSettings | No
     caller rendered ``pdf`` from ``doc`` already), save the draft, then finalize it with its
     signed consent in one transaction. A retry after a first attempt that was in fact
     stored returns what was stored."""
-    if doc.signatures is None:
+    signatures = doc.signatures
+    if signatures is None or not signatures.patient or not signatures.practitioner:
         raise InvalidInput("signatures: both the patient and the practitioner sign to finish",
                            field="signatures")
     check_treatable(doc, kb)
@@ -91,6 +92,13 @@ def finalize_signed(db: Database, kb: KnowledgeBase, clinic: ClinicSettings | No
             final, consent = db.consultations.finalize_with_consent(
                 record.id, doc, pdf, doc.fingerprint(), doc.signatures.signed_at, actor=actor)
     except ServiceError as error:
+        if consultation_id is not None:
+            try:  # committed after all (the error came after the commit): that is success
+                stored = _finished_already(db, consultation_id, doc)
+            except ServiceError:
+                stored = None
+            if stored is not None:
+                return stored
         status = "unsaved" if consultation_id is None else _status_now(db, consultation_id)
         raise Unfinished(error.cause or error, status, consultation_id) from error
     return Finalized(final, consent, pdf)

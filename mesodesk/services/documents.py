@@ -87,6 +87,9 @@ def export_document(db: Database, consultation_id: int, out: str | os.PathLike[s
     if path is not None and path.is_dir():
         raise InvalidInput(f"{path}: is a folder; give a file name such as "
                            f"{path / f'consultation-{consultation_id}.json'}", field="--out")
+    if path is not None and not path.absolute().parent.is_dir():
+        raise InvalidInput(f"{path}: the folder {path.absolute().parent} does not exist",
+                           field="--out")
     with store_errors():
         record = db.consultations.get(consultation_id)
     text = record.document.to_json(indent=2) + "\n"

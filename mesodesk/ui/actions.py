@@ -196,7 +196,7 @@ class MainActions(QObject):
 
             window.ops.change(_("Register the patient"), patients.create_patient, session.db,
                               dialog.patient, session.actor, touched=_patient_changed,
-                              on_done=created, on_error=window.report_error)
+                              on_done=created, on_error=self._failed)
 
         dialog.accepted.connect(accepted)
         dialog.open()
@@ -215,7 +215,7 @@ class MainActions(QObject):
             window.ops.change(_("Correct the patient's details"), patients.update_patient,
                               session.db, patient.id, dialog.patient, session.actor,
                               touched=_patient_changed, on_done=window.show_patient,
-                              on_error=window.report_error)
+                              on_error=self._failed)
 
         dialog.accepted.connect(accepted)
         dialog.open()
@@ -373,9 +373,7 @@ class MainActions(QObject):
                 self._status(_("This document is already stored as a draft; nothing was added. "
                                "The draft is opened."), 10000)
                 window.resume(record)
-            else:
-                window.show_patient(result.patient)
-                window.load_history(result.patient.id, select=record.id)
+            else:  # the window shows the patient and selects it (recordsChanged below)
                 self._status(_("This document is already stored: the consultation of {date}, "
                                "{status}. Nothing was added.").format(
                     date=record.date.isoformat(),
@@ -391,7 +389,9 @@ class MainActions(QObject):
                 window.report_error(error)
 
         window.ops.change(_("Import a consultation"), work,
-                          touched=lambda outcome: RecordsChange(patient_id=outcome[1].patient.id),
+                          touched=lambda outcome: RecordsChange(
+                              patient_id=outcome[1].patient.id,
+                              consultation_id=outcome[1].record.id),
                           on_done=imported, on_error=failed)
 
     @Slot()

@@ -16,22 +16,21 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from mesodesk.i18n import _
+from mesodesk.services.errors import ServiceError
 from mesodesk.ui.actions import MainActions
 from mesodesk.ui.config import save_database_location
 from mesodesk.ui.icons import icon
@@ -40,7 +39,8 @@ from mesodesk.ui.operations import Operations, RecordsChange
 from mesodesk.ui.patient_detail import PatientDetailPane
 from mesodesk.ui.patient_list import PatientListPane
 from mesodesk.ui.session import Session, StartOptions, complete_session, open_session
-from mesodesk.ui.widgets import Banner, plain_label
+from mesodesk.ui.status_bar import DatabaseStatus
+from mesodesk.ui.widgets import Banner
 from mesodesk.ui.workers import Runner
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.previews: list[PreviewWindow] = []
         self.current_patient: PatientRecord | None = None
         self.is_ready = False
+        self._pending_select: tuple[int | None, int | None] = (None, None)
         self._started = False
         self._closed = False
         self._completing = False
@@ -141,20 +142,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.db_icon = QLabel()
-        self.db_icon.setFixedSize(18, 18)
-        self.db_label = plain_label(_("Opening the database…"), wrap=False)
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setFixedSize(90, 12)
-        self.busy.setTextVisible(False)
-        self.busy.hide()
-        self.count_label = plain_label("", wrap=False)
-        bar.addWidget(self.db_icon)
-        bar.addWidget(self.db_label, 1)
-        bar.addPermanentWidget(self.busy)
-        bar.addPermanentWidget(self.count_label)
+        self.status_parts = DatabaseStatus(self.statusBar())
+        parts = self.status_parts
+        self.db_icon, self.db_label = parts.db_icon, parts.db_label
+        self.busy, self.count_label = parts.busy, parts.count_label
 
     def _keep_names(self) -> None:
         """The parts' widgets and actions under the window's names, as tests, benchmarks
@@ -286,18 +277,7 @@ class MainWindow(QMainWindow):
 
     def _show_database(self) -> None:
         assert self.session is not None
-        db = self.session.db
-        encrypted = bool(getattr(db, "encrypted", False))
-        self.db_icon.setPixmap(icon("lock" if encrypted else "lock-open").pixmap(QSize(16, 16)))
-        state = _("encrypted") if encrypted else _("not encrypted")
-        description = str(getattr(db, "description", ""))
-        if self.options.demo:
-            description = _("Demo database (temporary): {where}").format(where=description)
-        self.db_label.setText(f"{description} · {state}" if state not in description
-                              else description)
-        self.db_icon.setToolTip(_("The database is encrypted") if encrypted
-                                else _("The database is not encrypted"))
-        self.db_label.setToolTip(self.db_label.text())
+        self.status_parts.show_database(self.session.db, self.options.demo)
 
     def show_problem(self, text: str) -> None:
         self.problem_banner.clear_buttons()
@@ -326,6 +306,8 @@ class MainWindow(QMainWindow):
         self.main_actions.update()
 
     def load_history(self, patient_id: int, select: int | None = None) -> None:
+        if select is None and self._pending_select[0] == patient_id:
+            select = self._pending_select[1]  # the consultation a change just touched
         if self.session is not None:
             self.detail.load_history(self.session.db, patient_id, select)
 
@@ -340,8 +322,15 @@ class MainWindow(QMainWindow):
 
     def _reload_patient(self, patient_id: int) -> None:
         assert self.session is not None
+        asked = self.current_patient.id if self.current_patient is not None else None
+
+        def reloaded(patient: PatientRecord) -> None:
+            shown = self.current_patient.id if self.current_patient is not None else None
+            if shown == asked or shown == patient.id:  # not if another patient was chosen since
+                self.show_patient(patient)
+
         self.db_runner.submit(self.session.db.patients.get, patient_id,
-                              on_done=self.show_patient, on_error=self.report_error)
+                              on_done=reloaded, on_error=self.report_error)
 
     # ====================================================================== the consultation wizard
     def _open_wizard(self, patient: PatientRecord | None = None,
@@ -427,6 +416,7 @@ class MainWindow(QMainWindow):
         if change.patient_id is None:
             self.refresh()
             return
+        self._pending_select = (change.patient_id, change.consultation_id)
         shown = self.current_patient is not None and self.current_patient.id == change.patient_id
         if shown and change.consultation_id is not None:
             self.load_history(change.patient_id, select=change.consultation_id)
@@ -465,9 +455,9 @@ class MainWindow(QMainWindow):
 
     def report_error(self, error: BaseException) -> None:
         """An error from the database or a worker: named in the window, logged."""
-        log.warning("operation failed: %r", error)
-        store_error = any(cls.__name__ == "StoreError" for cls in type(error).__mro__)
-        if store_error or isinstance(error, (OSError, ValueError)):
+        log.warning("operation failed: %s", type(error).__name__)  # no patient data in logs
+        if isinstance(error, (ServiceError, OSError, ValueError)) or any(
+                cls.__name__ == "StoreError" for cls in type(error).__mro__):
             self.show_problem(str(error))
         elif Runner.default_error_handler is not None:
             Runner.default_error_handler(error)

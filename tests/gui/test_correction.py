@@ -60,3 +60,16 @@ def test_a_correction_keeps_its_reason(qtbot, open_window, db_path, kb, monkeypa
     assert event.details["reason"] == reason
     qtbot.waitUntil(lambda: window.history_model.rowCount() == 2, timeout=TIMEOUT)
     window.wizard.close()
+
+
+def test_a_workflow_error_is_a_message_not_a_crash(qtbot, open_window, db_path, monkeypatch):
+    from mesodesk.services import ServiceError
+    from mesodesk.ui.workers import Runner
+
+    window = open_window(db_path)
+    crashes = []
+    monkeypatch.setattr(Runner, "default_error_handler", crashes.append)
+    window.report_error(ServiceError("clinic.db is locked by another program; try again"))
+    assert crashes == []
+    assert window.problem_banner.isVisible()
+    assert "locked by another program" in window.problem_banner.text()

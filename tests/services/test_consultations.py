@@ -71,3 +71,12 @@ def test_a_correction_is_a_new_draft_with_its_reason_audited(db, kb, patient) ->
     assert event.action == "new-version" and event.details["reason"] == reason
     with pytest.raises(InvalidInput, match="already has a newer version"):
         consultations.correct(db, final.id, "again")
+
+
+def test_signatures_without_both_images_are_refused(db, kb, patient) -> None:
+    unsigned = example_document("format-example.json", kb, signatures={
+        "patient": PNG, "signed_at": "2026-11-26T10:00:00"})
+    with pytest.raises(InvalidInput) as raised:
+        consultations.finalize_signed(db, kb, None, patient.id, unsigned)
+    assert raised.value.field == "signatures"
+    assert db.consultations.for_patient(patient.id) == []

@@ -41,3 +41,12 @@ def test_a_bad_file_is_refused_naming_it(tmp_path, kb, content, words):
     with pytest.raises(InvalidInput, match=words) as raised:
         documents.read_document(path, kb)
     assert str(path) in str(raised.value)
+
+
+def test_export_into_a_missing_folder_is_invalid_input_as_for_plan(tmp_path, db, kb):
+    result = documents.import_file(db, kb, EXAMPLES / "format-example.json")
+    out = tmp_path / "nowhere" / "x.json"
+    assert main(["export", str(result.record.id), "--db", str(db.path), "--out", str(out)]) == 2
+    assert main(["plan", "--consultation", str(result.record.id), "--db", str(db.path),
+                 "--out", str(tmp_path / "nowhere" / "x.pdf")]) == 2
+    assert not out.parent.exists()

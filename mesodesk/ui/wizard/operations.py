@@ -42,6 +42,7 @@ class WizardOperations(QObject):
     """
 
     saved = Signal(object)
+    patientSaved = Signal(object)  # a patient created or corrected on the first page
     draftStatus = Signal(str, bool)
 
     def __init__(self, session: Session, state: WizardState, db_runner: Runner,
@@ -66,12 +67,17 @@ class WizardOperations(QObject):
                      on_error: Callable[[BaseException], None]) -> None:
         """Create the typed patient, or correct ``record`` with what was typed."""
         db, actor = self.db, self.session.actor
+
+        def done(patient: PatientRecord) -> None:
+            self.patientSaved.emit(patient)  # the main window shows the patient as saved
+            on_done(patient)
+
         if record is None:
             self.db_runner.submit(patients.create_patient, db, typed, actor,
-                                  on_done=on_done, on_error=on_error)
+                                  on_done=done, on_error=on_error)
         else:
             self.db_runner.submit(patients.update_patient, db, record.id, typed, actor,
-                                  on_done=on_done, on_error=on_error)
+                                  on_done=done, on_error=on_error)
 
     # -- drafts --------------------------------------------------------------------------------
     def save_draft(self) -> bool:

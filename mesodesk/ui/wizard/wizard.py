@@ -48,7 +48,7 @@ class ConsultationWizard(QWizard):
     """Emits ``saved(record)`` whenever a draft, a final or a not-treated record is stored."""
 
     saved = Signal(object)
-    patientKept = Signal(object)  # a patient typed on the first page, saved on closing
+    patientKept = Signal(object)  # a patient typed on the first page, saved
 
     def __init__(self, session: Session, db_runner: Runner, work_runner: Runner,
                  patient: PatientRecord | None = None, record: ConsultationRecord | None = None,
@@ -72,6 +72,7 @@ class ConsultationWizard(QWizard):
                 self.state.set_patient(patient)
         self.ops = WizardOperations(session, self.state, db_runner, work_runner, self)
         self.ops.saved.connect(self.saved)
+        self.ops.patientSaved.connect(self.patientKept)
         self.ops.draftStatus.connect(self._say_draft)
 
         self.setWindowTitle(_("Consultation"))

@@ -1,0 +1,46 @@
+"""The main window's status bar: which database is open (and whether it is encrypted),
+a busy indicator while work runs, and how many patients the list holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+
+from mesodesk.i18n import _
+from mesodesk.ui.icons import icon
+from mesodesk.ui.widgets import plain_label
+
+
+class DatabaseStatus:
+    """The status bar's permanent parts; messages still go to ``bar.showMessage``."""
+
+    def __init__(self, bar: QStatusBar):
+        self.db_icon = QLabel()
+        self.db_icon.setFixedSize(18, 18)
+        self.db_label = plain_label(_("Opening the database…"), wrap=False)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setFixedSize(90, 12)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.count_label = plain_label("", wrap=False)
+        bar.addWidget(self.db_icon)
+        bar.addWidget(self.db_label, 1)
+        bar.addPermanentWidget(self.busy)
+        bar.addPermanentWidget(self.count_label)
+
+    def show_database(self, db: Any, demo: bool) -> None:
+        """Name the open database, and say whether it is encrypted (never only by colour)."""
+        encrypted = bool(getattr(db, "encrypted", False))
+        self.db_icon.setPixmap(icon("lock" if encrypted else "lock-open").pixmap(QSize(16, 16)))
+        state = _("encrypted") if encrypted else _("not encrypted")
+        description = str(getattr(db, "description", ""))
+        if demo:
+            description = _("Demo database (temporary): {where}").format(where=description)
+        self.db_label.setText(f"{description} · {state}" if state not in description
+                              else description)
+        self.db_icon.setToolTip(_("The database is encrypted") if encrypted
+                                else _("The database is not encrypted"))
+        self.db_label.setToolTip(self.db_label.text())
