@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from bench.common import BENCH, interleaved_medians, python  # noqa: E402
 from bench.make_clinic import make_clinic  # noqa: E402
 
 RUNS = 15
+# The large clinic: 100,000 patients, unless MESODESK_BENCH_PATIENTS says otherwise (making
+# it takes about half an hour on 2 quiet cores; a smaller one shows the trend sooner).
+LARGE = int(os.environ.get("MESODESK_BENCH_PATIENTS", "100000"))
 
 
 def clinic(count: int) -> Path:
@@ -38,7 +42,7 @@ def line(name: str, value: float, base: float, budget: float, unit: str = "ms") 
     return ok
 
 
-def main(large: int = 100_000, small: int = 100) -> bool:
+def main(large: int = LARGE, small: int = 100) -> bool:
     big_db, small_db = clinic(large), clinic(small)
     env = {"MESODESK_EXIT_AFTER": "ready", "MESODESK_HOME": str(BENCH / "data" / "home")}
     medians = interleaved_medians({
