@@ -11,6 +11,9 @@ the GUI and the PDF only show a ``ScreeningResult``.
   kept so the plan can say why.
 - A chosen contraindicated substance needs an override (a written reason) for every
   history item that contraindicates it; otherwise the consultation is blocked.
+- A chosen substance whose choice needs a recorded reason (the knowledge base's
+  ``requires_reason``: levothyroxine) is blocked (``reason-required``) until an override
+  with ``history`` null gives one. It is a block, not a warning, on every path.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from mesodesk.domain.courses import PlannedCourse, plan_courses
 from mesodesk.domain.document import Consultation, Override
 from mesodesk.domain.findings import Warning
 from mesodesk.domain.knowledge import ALL, KnowledgeBase, default_knowledge
+from mesodesk.i18n import _
 
 SCREENING_FORMAT = "mesodesk.screening/1"
 
@@ -97,14 +101,29 @@ class SubstanceResult:
         }
 
 
+# Block codes: why a consultation cannot go ahead as it stands.
+CONTRAINDICATED = "contraindicated"  # a history item, not overridden (or ruling out everything)
+REASON_REQUIRED = "reason-required"  # a substance whose choice needs a recorded reason has none
+
+
 @dataclass(frozen=True)
 class Block:
+    """One cause of a blocked consultation.
+
+    ``history`` is the history item that causes it; a block no history item causes
+    (``reason-required``) carries its code there, so every cause has an id to print.
+    ``general`` is true only when a history item rules out all mesotherapy (no override
+    lifts it)."""
+
     history: str
     substance: str | None
     text: str
+    code: str = CONTRAINDICATED
+    general: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"history": self.history, "substance": self.substance, "text": self.text}
+        return {"history": self.history, "substance": self.substance, "text": self.text,
+                "code": self.code}
 
 
 @dataclass(frozen=True)
@@ -138,7 +157,7 @@ class ScreeningResult:
     @property
     def generally_contraindicated(self) -> bool:
         """Blocked by a history item that rules out all mesotherapy."""
-        return any(block.substance is None for block in self.blocked_by)
+        return any(block.general for block in self.blocked_by)
 
     @property
     def selected(self) -> tuple[SubstanceResult, ...]:
@@ -235,9 +254,12 @@ def _screen_substances(doc: Consultation, history: tuple[str, ...], kb: Knowledg
         else:
             selected = substance_id in doc.substances
         if selected:
-            blocks += [Block(r.history, substance_id, f"{kb.substance_name(substance_id)}: {r.text}"
-                             " Choosing it needs an override with a written reason.")
-                       for r in uncleared]
+            blocks += [Block(r.history, substance_id, _(
+                "{substance}: {rule} Choosing it needs an override with a written reason.").format(
+                    substance=kb.substance_name(substance_id), rule=r.text))
+                for r in uncleared]
+            if kb.substances[substance_id].requires_reason and None not in {o.history for o in overrides}:
+                blocks.append(_reason_required(substance_id, kb))
         results.append(SubstanceResult(
             id=substance_id, name=kb.substance_name(substance_id), class_id=class_id,
             concern=concern, status=_status(reasons), selected=selected,
@@ -246,8 +268,17 @@ def _screen_substances(doc: Consultation, history: tuple[str, ...], kb: Knowledg
     return results, blocks
 
 
+def _reason_required(substance_id: str, kb: KnowledgeBase) -> Block:
+    substance = kb.substances[substance_id]
+    text = _("{substance} is chosen without a recorded reason, and its choice needs one.").format(
+        substance=substance.name)
+    if substance.reason_prompt:
+        text += " " + substance.reason_prompt
+    return Block(REASON_REQUIRED, substance_id, text, code=REASON_REQUIRED)
+
+
 def _general_blocks(history: tuple[str, ...], kb: KnowledgeBase) -> list[Block]:
-    return [Block(history_id, None, rule.text)
+    return [Block(history_id, None, rule.text, general=True)
             for history_id in history for rule in kb.history[history_id].rules
             if rule.effect == "contraindicated" and ALL in rule.applies_to]
 
@@ -260,11 +291,7 @@ def _interaction_warnings(selected: set[str], doc: Consultation, kb: KnowledgeBa
         partners = {s for c in interaction.with_classes for s in kb.classes[c].substances}
         if interaction.with_classes and not partners & selected:
             continue
-        text = interaction.text
-        if kb.substances[interaction.substance].requires_reason and not any(
-                o.substance == interaction.substance for o in doc.overrides):
-            text += " No reason is recorded yet."
-        warnings.append(Warning(interaction.code, text, interaction.patient_text))
+        warnings.append(Warning(interaction.code, interaction.text, interaction.patient_text))
     return warnings
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
 
 from mesodesk.domain.document import parse_consultation
+from mesodesk.domain.knowledge import load_knowledge
 from mesodesk.domain.screening import screen
+from mesodesk.paths import knowledge_dir
 from tests.conftest import example
 
 TODAY = dt.date(2026, 11, 26)
@@ -137,7 +140,8 @@ def test_override_with_reason_unblocks_and_is_kept(kb):
 def test_an_override_is_needed_for_each_contraindicating_item(kb):
     result = screened(kb, history=["cardiac-arrhythmia", "thyroid-disease"], substances=["levothyroxine"],
                       overrides=[{"substance": "levothyroxine", "history": "cardiac-arrhythmia", "reason": "x"}])
-    assert [(b.history, b.substance) for b in result.blocked_by] == [("thyroid-disease", "levothyroxine")]
+    assert [(b.history, b.substance) for b in result.blocked_by] == [
+        ("thyroid-disease", "levothyroxine"), ("reason-required", "levothyroxine")]
 
 
 def test_suggested_contraindicated_substance_with_override_stays_preselected(kb):
@@ -162,12 +166,55 @@ def test_lidocaine_with_injection_lipolysis_warns(kb):
 def test_levothyroxine_boxed_warning_whenever_chosen(kb):
     result = screened(kb, substances=["levothyroxine"])
     warning = next(w for w in result.warnings if w.code == "levothyroxine-boxed-warning")
-    assert "weight loss" in warning.text and "No reason is recorded" in warning.text
+    assert "weight loss" in warning.text
     with_reason = screened(kb, substances=["levothyroxine"], overrides=[
         {"substance": "levothyroxine", "reason": "Documented hypothyroid patient, endocrinologist agrees."}])
     warning = next(w for w in with_reason.warnings if w.code == "levothyroxine-boxed-warning")
-    assert "No reason" not in warning.text
+    assert "weight loss" in warning.text
     assert with_reason.applied_overrides[0].history is None
+
+
+def test_levothyroxine_without_a_recorded_reason_is_blocked_not_warned(kb):
+    """domain.md: a substance that needs a recorded reason is blocked without one."""
+    result = screened(kb, substances=["levothyroxine", "caffeine"])
+    assert result.status == "blocked" and not result.generally_contraindicated
+    [block] = result.blocked_by
+    assert (block.code, block.substance, block.history) == ("reason-required", "levothyroxine",
+                                                            "reason-required")
+    assert "Levothyroxine" in block.text and "reason" in block.text
+    assert result.to_dict()["blocked_by"][0]["code"] == "reason-required"
+    assert result.substance("levothyroxine").missing_reasons == (None,)
+
+
+def test_an_override_naming_a_history_item_is_not_the_recorded_reason(kb):
+    result = screened(kb, history=["cardiac-arrhythmia"], substances=["levothyroxine"], overrides=[
+        {"substance": "levothyroxine", "history": "cardiac-arrhythmia", "reason": "Cardiologist agrees."}])
+    assert [(b.code, b.substance) for b in result.blocked_by] == [("reason-required", "levothyroxine")]
+    both = screened(kb, history=["cardiac-arrhythmia"], substances=["levothyroxine"], overrides=[
+        {"substance": "levothyroxine", "history": "cardiac-arrhythmia", "reason": "Cardiologist agrees."},
+        {"substance": "levothyroxine", "history": None, "reason": "Hypothyroid, endocrinologist agrees."}])
+    assert both.status == "ok"
+
+
+def test_the_need_for_a_reason_is_data_in_the_knowledge_base(tmp_path):
+    kb_copy = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir(), kb_copy)
+    path = kb_copy / "substances.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("requires_reason = true\n", ""),
+                    encoding="utf-8")
+    edited = load_knowledge(kb_copy)
+    assert not edited.substances["levothyroxine"].requires_reason
+    assert screened(edited, substances=["levothyroxine"]).status == "ok"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'id = "collagenase"\n', 'id = "collagenase"\nrequires_reason = true\n'), encoding="utf-8")
+    edited = load_knowledge(kb_copy)
+    result = screened(edited, substances=["collagenase"])
+    assert [(b.code, b.substance) for b in result.blocked_by] == [("reason-required", "collagenase")]
+
+
+def test_an_unchosen_substance_that_needs_a_reason_blocks_nothing(kb):
+    result = screened(kb)
+    assert result.status == "ok" and result.substance("levothyroxine").requires_reason
 
 
 def test_every_suggested_substance_is_listed_once(kb):
