@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from mesodesk.domain.findings import Warning
@@ -94,12 +95,14 @@ def plan_course(concern_id: str, consultation_date: dt.date, kb: KnowledgeBase,
     return course, warnings
 
 
-def plan_courses(doc: Consultation, kb: KnowledgeBase, today: dt.date | None = None
-                 ) -> tuple[list[PlannedCourse], list[Warning]]:
-    """One course per chosen concern, in the order the concerns were chosen."""
+def plan_courses(doc: Consultation, kb: KnowledgeBase, today: dt.date | None = None,
+                 concerns: Iterable[str] | None = None) -> tuple[list[PlannedCourse], list[Warning]]:
+    """One course per chosen concern, in the order the concerns were chosen; ``concerns``
+    (default: every chosen concern) limits it to those that have something to treat."""
     given = {course.concern: course for course in doc.courses}
+    planned = set(doc.concerns if concerns is None else concerns)
     courses, warnings = [], []
-    for concern_id in doc.concerns:
+    for concern_id in (c for c in doc.concerns if c in planned):
         course, course_warnings = plan_course(concern_id, doc.date, kb, given.get(concern_id), today)
         courses.append(course)
         warnings += course_warnings

@@ -14,6 +14,9 @@ the GUI and the PDF only show a ``ScreeningResult``.
 - A chosen substance whose choice needs a recorded reason (the knowledge base's
   ``requires_reason``: levothyroxine) is blocked (``reason-required``) until an override
   with ``history`` null gives one. It is a block, not a warning, on every path.
+- Nothing to consent to: a consultation with no selected substance at all is blocked
+  (``nothing-to-treat``; it can still be saved as not treated). A concern none of the
+  selected substances is attributed to gets no course; its cautions stay in the result.
 """
 
 from __future__ import annotations
@@ -104,6 +107,7 @@ class SubstanceResult:
 # Block codes: why a consultation cannot go ahead as it stands.
 CONTRAINDICATED = "contraindicated"  # a history item, not overridden (or ruling out everything)
 REASON_REQUIRED = "reason-required"  # a substance whose choice needs a recorded reason has none
+NOTHING_TO_TREAT = "nothing-to-treat"  # no substance is selected at all
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,8 @@ class Block:
     """One cause of a blocked consultation.
 
     ``history`` is the history item that causes it; a block no history item causes
-    (``reason-required``) carries its code there, so every cause has an id to print.
+    (``reason-required``, ``nothing-to-treat``) carries its code there, so every cause has
+    an id to print.
     ``general`` is true only when a history item rules out all mesotherapy (no override
     lifts it)."""
 
@@ -310,15 +315,24 @@ def _override_warnings(doc: Consultation, substances: list[SubstanceResult], kb:
     return warnings
 
 
-def _empty_concern_warnings(doc: Consultation, substances: list[SubstanceResult],
-                            kb: KnowledgeBase) -> list[Warning]:
-    warnings = []
-    for concern in doc.concerns:
-        offered = {s for c in kb.classes_of(concern) for s in kb.classes[c].substances}
-        if not any(s.selected and s.id in offered for s in substances):
-            warnings.append(Warning("concern-without-substances",
-                                    f"No substance is selected for {kb.concerns[concern].name.lower()}."))
-    return warnings
+def _treated_concerns(doc: Consultation, substances: list[SubstanceResult]) -> list[str]:
+    """The chosen concerns at least one selected substance is attributed to, in the
+    document's order."""
+    attributed = {s.concern for s in substances if s.selected}
+    return [c for c in doc.concerns if c in attributed]
+
+
+def _empty_concern_warnings(doc: Consultation, treated: list[str], kb: KnowledgeBase) -> list[Warning]:
+    return [Warning("concern-without-substances", _(
+                "No substance is selected for {concern}: it gets no course of sessions.").format(
+                    concern=kb.concerns[concern].name.lower()))
+            for concern in doc.concerns if concern not in treated]
+
+
+def _nothing_to_treat() -> Block:
+    return Block(NOTHING_TO_TREAT, None, _(
+        "No substance is selected: there is nothing to treat or to consent to. Choose at least "
+        "one substance, or save the consultation as not treated."), code=NOTHING_TO_TREAT)
 
 
 def _advice(doc: Consultation, kb: KnowledgeBase) -> list[Advice]:
@@ -335,11 +349,16 @@ def screen(doc: Consultation, kb: KnowledgeBase, today: dt.date | None = None) -
     ``today`` (default: the real date) only decides whether planned sessions are past."""
     history = effective_history(doc, kb)
     substances, substance_blocks = _screen_substances(doc, history, kb)
-    blocks = _general_blocks(history, kb) + substance_blocks
+    general_blocks = _general_blocks(history, kb)
+    blocks = general_blocks + substance_blocks
     selected = {s.id for s in substances if s.selected}
-    courses, course_warnings = plan_courses(doc, kb, today)
+    treated = _treated_concerns(doc, substances)
+    if not selected and not general_blocks:
+        # Under a general contraindication nothing can be chosen anyway: it is the cause.
+        blocks.append(_nothing_to_treat())
+    courses, course_warnings = plan_courses(doc, kb, today, concerns=treated)
     warnings = (_interaction_warnings(selected, doc, kb) + _override_warnings(doc, substances, kb)
-                + (_empty_concern_warnings(doc, substances, kb) if not blocks else [])
+                + (_empty_concern_warnings(doc, treated, kb) if selected else [])
                 + course_warnings)
     applied = tuple(o for s in substances if s.selected for o in s.overrides)
     return ScreeningResult(

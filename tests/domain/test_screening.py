@@ -244,3 +244,44 @@ def test_what_still_needs_a_written_reason(kb):
         {"substance": "levothyroxine", "history": "cardiac-arrhythmia", "reason": "Cardiologist agrees."}])
     assert partly.substance("levothyroxine").missing_reasons == (None,)
     assert not screened(kb).substance("caffeine").needs_written_reason
+
+
+def test_a_consultation_with_no_substance_selected_is_blocked_as_nothing_to_treat(kb):
+    """domain.md: a consultation with no selected substance at all cannot be signed."""
+    result = screened(kb, substances=[])
+    assert result.status == "blocked" and not result.generally_contraindicated
+    assert [(b.history, b.substance, b.code) for b in result.blocked_by] == [
+        ("nothing-to-treat", None, "nothing-to-treat")]
+    assert "not treated" in result.blocked_by[0].text
+    assert result.courses == ()
+    assert result.to_dict()["blocked_by"][0]["code"] == "nothing-to-treat"
+
+
+def test_nothing_left_after_screening_is_nothing_to_treat_and_keeps_its_cautions(kb):
+    # Hair loss with a bleeding disorder: PRP, its only pre-selected substance, is left out.
+    result = screened(kb, concerns=["hair-loss"], history=["bleeding-disorder"])
+    assert selected(result) == set() and result.substance("prp").excluded_by_screening
+    assert [b.code for b in result.blocked_by] == ["nothing-to-treat"]
+    assert not result.generally_contraindicated
+    # The record keeps what screening found for every substance.
+    assert all(any(r.history == "bleeding-disorder" for r in s.reasons) for s in result.substances)
+
+
+def test_a_general_contraindication_is_the_cause_not_nothing_to_treat(kb):
+    result = screened(kb, "pregnant.json")
+    assert [b.code for b in result.blocked_by] == ["contraindicated"]
+    assert result.blocked_by[0].general
+
+
+def test_a_concern_with_no_selected_substance_gets_no_course(kb):
+    result = screened(kb, concerns=["cellulite", "skin-rejuvenation"], substances=["caffeine"],
+                      history=["anticoagulants"])
+    assert result.status == "ok"
+    assert [c.concern for c in result.courses] == ["cellulite"]
+    warning = next(w for w in result.warnings if w.code == "concern-without-substances")
+    assert "skin rejuvenation" in warning.text and "no course" in warning.text
+    # Its cautions do not disappear from the record.
+    ha = result.substance("hyaluronic-acid-non-cross-linked")
+    assert not ha.selected and ha.concern == "skin-rejuvenation"
+    assert [r.history for r in ha.cautions] == ["anticoagulants"]
+    assert "concern-without-substances" not in {w.code for w in screened(kb).warnings}

@@ -1,0 +1,66 @@
+"""The clinical blocks of the review (issue 12) hold on every path that goes through the
+services: ``mesodesk screen``, ``mesodesk plan``, finalizing (the wizard's path) and a
+document brought in by import. Screening decides them once, in the domain."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mesodesk.cli import main
+from mesodesk.services import Blocked, consultations, documents, plans
+from tests.services.test_consultations import SIGNATURES
+from tests.store.helpers import example_document
+
+CASES = {
+    # A substance that needs a recorded reason, chosen without one.
+    "reason-required": {"substances": ["caffeine", "levothyroxine"], "overrides": []},
+    # Nothing left to consent to.
+    "nothing-to-treat": {"substances": [], "overrides": []},
+}
+
+
+def _document(kb, code, **changes):
+    return example_document("format-example.json", kb, **{**CASES[code], **changes})
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_screen_and_plan_exit_3_naming_the_cause(code, kb, tmp_path, capsys):
+    source = tmp_path / "consultation.json"
+    source.write_text(_document(kb, code).to_json(), encoding="utf-8")
+    assert main(["screen", str(source), "--json"]) == 3
+    out, err = capsys.readouterr()
+    assert [b["code"] for b in json.loads(out)["blocked_by"]] == [code]
+    assert code in err
+    pdf = tmp_path / "plan.pdf"
+    assert main(["plan", str(source), "--out", str(pdf)]) == 3
+    assert code in capsys.readouterr().err
+    assert not pdf.exists()
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_no_plan_is_rendered_and_nothing_is_finalized(code, db, kb, patient):
+    doc = _document(kb, code, signatures=SIGNATURES)
+    with pytest.raises(Blocked) as raised:
+        plans.render(doc, kb)
+    assert any(issue.startswith(code) for issue in raised.value.issues)
+    with pytest.raises(Blocked):
+        consultations.finalize_signed(db, kb, None, patient.id, doc)
+    assert db.consultations.for_patient(patient.id) == []
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_an_imported_document_is_kept_but_gets_no_plan(code, db, kb, tmp_path):
+    source = tmp_path / "consultation.json"
+    source.write_text(_document(kb, code).to_json(), encoding="utf-8")
+    imported = documents.import_file(db, kb, source)
+    with pytest.raises(Blocked) as raised:
+        plans.stored_plan(db, kb, imported.record.id)
+    assert any(issue.startswith(code) for issue in raised.value.issues)
+
+
+def test_with_the_reason_recorded_the_plan_is_made(kb):
+    doc = _document(kb, "reason-required", overrides=[
+        {"substance": "levothyroxine", "history": None, "reason": "Hypothyroid; endocrinologist agrees."}])
+    assert plans.render(doc, kb).startswith(b"%PDF-")
