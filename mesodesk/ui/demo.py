@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 
+from mesodesk.domain.dates import parse_date
 from mesodesk.domain.document import parse_consultation
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.records import ClinicSettings, NewPatient
@@ -103,7 +104,7 @@ def signature_png(seed: int) -> str:
 
 
 def _shift(day: str, days: int) -> str:
-    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+    return (parse_date(day) + dt.timedelta(days=days)).isoformat()
 
 
 def fill_demo_database(db: Any, kb: KnowledgeBase, today: dt.date | None = None,
@@ -117,18 +118,18 @@ def fill_demo_database(db: Any, kb: KnowledgeBase, today: dt.date | None = None,
     stored = signed_count = 0
     for number, (name, born, sex, phone) in enumerate(DEMO_PATIENTS):
         patient = db.patients.create(NewPatient(
-            name=name, date_of_birth=dt.date.fromisoformat(born), sex=sex, phone=phone))
+            name=name, date_of_birth=parse_date(born), sex=sex, phone=phone))
         visits = 1 + (number + 2) % 3
         templates = templates_for(sex, examples)
         for visit in range(visits):
             template = templates[(number + visit) % len(templates)]
             data = json.loads(json.dumps(template))
-            original = dt.date.fromisoformat(data["date"])
+            original = parse_date(data["date"])
             day = today - dt.timedelta(days=20 + number * 9 + visit * 120)
             delta = (day - original).days
             data["date"] = day.isoformat()
             data["patient"] = {"name": name, "date_of_birth": born, "sex": sex, "phone": phone}
-            if dt.date.fromisoformat(born) >= day:
+            if parse_date(born) >= day:
                 continue
             for course in data.get("courses", []):
                 if "start_date" in course:

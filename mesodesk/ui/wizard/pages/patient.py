@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from mesodesk.domain.dates import DateError, parse_date
 from mesodesk.i18n import _
 from mesodesk.ui.icons import icon
 from mesodesk.ui.models import PatientTableModel
@@ -137,8 +138,8 @@ class PatientPage(Page):
     def _fill_from_state(self) -> None:
         patient = self.state.patient
         try:
-            born = dt.date.fromisoformat(patient.get("date_of_birth", ""))
-        except ValueError:
+            born = parse_date(patient.get("date_of_birth", ""), "date_of_birth")
+        except DateError:
             born = None
         self.form.set_values(patient.get("name", ""), born, patient.get("sex"), patient.get("phone"),
                              patient.get("email"))
