@@ -15,9 +15,9 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QObject, QPoint, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu, QMessageBox
 
 from mesodesk.i18n import _
 from mesodesk.services import ServiceError, clinic, consultations, documents, patients, plans, records
@@ -132,6 +132,15 @@ class MainActions(QObject):
                        self.edit_patient_action, None, self.import_action, self.export_action,
                        None, self.print_action, None, self.settings_action):
             bar.addSeparator() if action is None else bar.addAction(action)
+
+    def show_patient_menu(self, where: QPoint) -> None:
+        """A row's context menu: what the toolbar offers for that patient (now selected)."""
+        menu = QMenu(self.window)
+        for action in (self.new_consultation_action, self.resume_action,
+                       self.edit_patient_action, None, self.new_patient_action):
+            menu.addSeparator() if action is None else menu.addAction(action)
+        self.patient_menu = menu
+        menu.popup(where)
 
     def connect_detail(self, detail: PatientDetailPane) -> None:
         detail.new_button.clicked.connect(self.window.new_consultation)

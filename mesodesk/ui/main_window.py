@@ -105,6 +105,8 @@ class MainWindow(QMainWindow):
         self.main_actions.set_session_open(False)
 
         self.patient_list.patientSelected.connect(self.show_patient)
+        self.patient_list.patientActivated.connect(self._open_patient)
+        self.patient_list.menuRequested.connect(self.main_actions.show_patient_menu)
         self.patient_list.rowsShown.connect(self._rows_shown)
         self.patient_list.countTextChanged.connect(self.count_label.setText)
         self.model.failed.connect(self._search_failed)
@@ -304,6 +306,12 @@ class MainWindow(QMainWindow):
         if patient is not None:
             self.load_history(patient.id)
         self.main_actions.update()
+
+    @Slot(object)
+    def _open_patient(self, patient: PatientRecord) -> None:
+        """Enter on a row: the patient, with the keyboard in their consultations."""
+        self.show_patient(patient)
+        self.history.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def load_history(self, patient_id: int, select: int | None = None) -> None:
         if select is None and self._pending_select[0] == patient_id:

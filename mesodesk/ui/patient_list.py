@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 
 class PatientListPane(QWidget):
-    patientSelected = Signal(object)  # PatientRecord: the person picked a row
+    patientSelected = Signal(object)  # PatientRecord: the person picked a row; None: none is
+    patientActivated = Signal(object)  # Enter (or a double-click) on a row
+    menuRequested = Signal(object)    # a right-click on a row (now selected): the global QPoint
     rowsShown = Signal()              # a search answered and its rows (or message) are shown
     countTextChanged = Signal(str)    # "31 patients", "4 matching": for the status bar
 
@@ -79,6 +81,9 @@ class PatientListPane(QWidget):
         self.show_message(_("Opening the database…"))
         layout.addWidget(self.list_stack, 1)
 
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu_requested)
+        self.table.activated.connect(self._activated)
         self.search.textChanged.connect(self.model.set_filter)
         self.search.returnPressed.connect(self._search_return)
         self.model.loaded.connect(self._loaded)
@@ -132,6 +137,9 @@ class PatientListPane(QWidget):
                 self.table.selectionModel().blockSignals(True)
                 self.table.selectRow(row)
                 self.table.selectionModel().blockSignals(False)
+            else:  # filtered away: the detail pane must not go on showing them
+                self.patientSelected.emit(None)
+
         self.rowsShown.emit()
 
     @Slot(int)
@@ -141,6 +149,20 @@ class PatientListPane(QWidget):
         else:
             text = ngettext("{count} patient", "{count} patients", total).format(count=f"{total:,}")
         self.countTextChanged.emit(text)
+
+    @Slot(object)
+    def _activated(self, index: Any) -> None:
+        patient = self.model.patient(index.row()) if index.isValid() else None
+        if patient is not None:
+            self.patientActivated.emit(patient)
+
+    @Slot(object)
+    def _menu_requested(self, position: Any) -> None:
+        index = self.table.indexAt(position)
+        if not index.isValid():
+            return
+        self.table.selectRow(index.row())  # the menu acts on the row it was opened on
+        self.menuRequested.emit(self.table.viewport().mapToGlobal(position))
 
     @Slot()
     def _row_changed(self, current: Any, _previous: Any) -> None:
