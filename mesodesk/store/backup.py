@@ -9,6 +9,9 @@ A restore first verifies the backup (integrity, that it is a mesodesk database o
 schema this build knows, and that its audit trail is whole), keeps the current database
 aside, then copies the backup into place with the same backup API (safe even while
 another mesodesk has the database open).
+
+Every file written here (a backup, the copy of the current database kept aside) is
+owner-only (0600, whatever the umask), like the database itself.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mesodesk.paths import PRIVATE_FILE_MODE
 from mesodesk.store.base import (
     APPLICATION_ID,
     REVISIONS,
@@ -41,6 +45,7 @@ from mesodesk.store.engine import (
     check_sqlite_file,
     translate_error,
 )
+from mesodesk.store.files import create_private_file
 
 if TYPE_CHECKING:
     from mesodesk.store.handle import DatabaseHandle
@@ -93,6 +98,12 @@ def _fsync(path: Path, *, directory: bool = False) -> None:
         os.close(descriptor)
 
 
+def _make_private(path: Path) -> None:
+    """Owner-only (0600): a file kept aside may have been made by an older version."""
+    if os.name == "posix":
+        os.chmod(path, PRIVATE_FILE_MODE)
+
+
 def _remove_quietly(*paths: Path) -> None:
     for path in paths:
         with suppress(OSError):
@@ -115,6 +126,7 @@ def _copy(source: Any, destination: Path, passphrase: str | None, what: str) -> 
     _remove_quietly(partial, Path(f"{partial}-journal"))
     target = None
     try:
+        create_private_file(partial)  # SQLite gives the journal the same mode
         target = driver.connect(str(partial), isolation_level=None)
         _apply_key(target, passphrase)
         source.backup(target)
@@ -305,10 +317,12 @@ def restore(location: Location, source: str | os.PathLike[str], *, busy_timeout:
             kept_aside = _aside_path(target)
             try:
                 os.replace(target, kept_aside)
+                _make_private(kept_aside)
                 for suffix in ("-wal", "-shm", "-journal"):
                     companion = Path(f"{target}{suffix}")
                     if companion.exists():
                         os.replace(companion, Path(f"{kept_aside}{suffix}"))
+                        _make_private(Path(f"{kept_aside}{suffix}"))
             except OSError as error:
                 raise _file_error(error, f"moving {target} aside") from error
             _copy(backup_connection, target, location.passphrase, f"restore into {target}")

@@ -111,9 +111,11 @@ class Database:
 
     def backup_before_upgrade(self, revision: str) -> Path:
         assert self.location.path is not None
+        from mesodesk.paths import make_private_dir
+
         folder = self.location.path.parent / "backups"
         try:
-            folder.mkdir(exist_ok=True)
+            make_private_dir(folder)  # owner-only: it holds whole copies of the records
         except OSError as error:
             raise StoreError(f"cannot create the backup folder {folder} before upgrading the "
                              f"database: {error.strerror}. Nothing was changed.") from None

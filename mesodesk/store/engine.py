@@ -86,9 +86,11 @@ def resolve_location(location: str | os.PathLike[str] | None = None,
     if location is None or str(location) == "":
         location = os.environ.get("MESODESK_DB") or None
     if location is None:
+        from mesodesk.paths import make_private_dir
+
         path = default_database_path()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dir(path.parent)
         except OSError as error:
             raise ReadOnlyLocation(
                 f"cannot create the data folder {path.parent}: {error.strerror}") from None
@@ -242,12 +244,20 @@ def create_store_engine(location: Location, *, busy_timeout: float = DEFAULT_BUS
 def _sqlite_engine(location: Location, busy_timeout: float) -> Engine:
     from sqlalchemy import create_engine, event
 
+    from mesodesk.store.files import create_private_file
+
     driver = _sqlite_driver()
     path = location.path
     assert path is not None
 
     def connect():
         connection = None
+        try:
+            # A new database is created owner-only before SQLite opens it: SQLite gives
+            # its -wal, -shm and -journal files the database file's mode.
+            create_private_file(path)
+        except OSError:
+            pass  # SQLite names the problem (a missing folder, no permission) below
         try:
             connection = driver.connect(str(path), timeout=busy_timeout, isolation_level=None,
                                         check_same_thread=False)

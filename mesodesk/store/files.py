@@ -4,7 +4,8 @@ Patient data leaves the database as files (a plan PDF, an exported consultation,
 consent). Each is written to a temporary file beside the target, flushed to disk, then
 renamed over the target, so a failure (a full disk, a missing folder, no permission)
 never leaves half a file, keeps any existing file as it was, and leaves no temporary file
-behind. Cheap to import: no SQLAlchemy, no Qt.
+behind. Every file is owner-only (0600, whatever the umask): it holds a patient's record.
+Cheap to import: no SQLAlchemy, no Qt.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import os
 import secrets
 from pathlib import Path
 
+from mesodesk.paths import PRIVATE_FILE_MODE
+
 
 def write_atomically(path: str | os.PathLike[str], data: bytes | str) -> Path:
     """Write ``data`` (text is written as UTF-8) to ``path``; returns the path.
 
     Raises ``OSError`` (with ``strerror``) when it cannot be written; the target is then
-    unchanged and the temporary file removed. The file gets the usual permissions
-    (0666 less the umask), like any file the user saves.
+    unchanged and the temporary file removed. The file is owner-only (0600), a file it
+    replaces too: an exported record or a plan is for the practitioner's eyes only.
     """
     path = Path(path)
     if isinstance(data, str):
@@ -41,14 +44,43 @@ def write_atomically(path: str | os.PathLike[str], data: bytes | str) -> Path:
     return path
 
 
+def create_private_file(path: str | os.PathLike[str]) -> bool:
+    """Create ``path`` empty and owner-only (0600) if it does not exist; True if it was
+    created. SQLite gives a database's -wal, -shm and -journal files the mode of the
+    database file, so a database created this way before SQLite opens it keeps all of
+    them private."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        handle = os.open(path, flags, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        return False
+    try:
+        _make_private(handle)
+    finally:
+        os.close(handle)
+    return True
+
+
+def _make_private(handle: int) -> None:
+    """0600 exactly: the umask may have taken more (0o277) than group and other."""
+    if hasattr(os, "fchmod"):
+        os.fchmod(handle, PRIVATE_FILE_MODE)
+
+
 def _create_temporary(path: Path) -> tuple[int, Path]:
-    """A new, empty file beside ``path``. Created with mode 0666 so the kernel applies the
-    umask (reading the umask with ``os.umask`` would change it for every thread)."""
+    """A new, empty, owner-only file beside ``path``."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _attempt in range(100):
         temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
         try:
-            return os.open(temporary, flags, 0o666), temporary
+            handle = os.open(temporary, flags, PRIVATE_FILE_MODE)
         except FileExistsError:
             continue
+        try:
+            _make_private(handle)
+        except OSError:
+            os.close(handle)
+            temporary.unlink()
+            raise
+        return handle, temporary
     raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(path.parent))

@@ -72,12 +72,14 @@ def run_app(args: Any) -> int:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from mesodesk.paths import remove_viewer_copies
     from mesodesk.ui import gc_guard
     from mesodesk.ui.crash import CrashHandler, setup_logging
     from mesodesk.ui.icons import icon
     from mesodesk.ui.main_window import MainWindow
     from mesodesk.ui.workers import Runner
 
+    remove_viewer_copies(at_start=True)  # the PDFs a crashed run left for the viewer
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("mesodesk")
     app.setApplicationDisplayName("mesodesk")
@@ -112,6 +114,7 @@ def run_app(args: Any) -> int:
     try:
         code = app.exec()
     finally:
+        remove_viewer_copies(at_start=False)  # no plain copy of a patient's PDF left behind
         crash.uninstall()
         gc_guard.uninstall()
         Runner.default_error_handler = None

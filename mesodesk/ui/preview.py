@@ -1,9 +1,15 @@
-"""The plan and consent PDF inside the app: QtPdf preview, print, save, system viewer."""
+"""The plan and consent PDF inside the app: QtPdf preview, print, save, system viewer.
+
+Printing paints the pages on the printer from memory: no file is written. The system
+viewer needs a file: it is written owner-only into this app's private folder for viewer
+copies (``mesodesk.paths.viewer_copies_folder``), which ``run_app`` empties when the app
+quits and at the next start; no plain copy of a patient's PDF is left in a shared
+temporary folder.
+"""
 
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -34,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from mesodesk.i18n import _, ngettext
+from mesodesk.paths import viewer_copies_folder
 from mesodesk.store.files import write_atomically
 from mesodesk.ui.icons import icon
 from mesodesk.ui.widgets import Banner
@@ -241,15 +248,18 @@ class PdfPane(QWidget):
         self._say("ok", _("Saved to {path}").format(path=path))
         return True
 
+    def write_viewer_copy(self) -> Path:
+        """The PDF, owner-only, in this app's private folder for viewer copies (emptied
+        when the app quits and at the next start). Raises ``OSError``."""
+        return write_atomically(viewer_copies_folder() / self.file_name, self.pdf)
+
     @Slot()
     def open_externally(self) -> None:
-        folder = Path(tempfile.mkdtemp(prefix="mesodesk-"))
-        path = folder / self.file_name
         try:
-            path.write_bytes(self.pdf)
+            path = self.write_viewer_copy()
         except OSError as error:
             self._say("blocked", _("The PDF could not be written for the viewer: {reason}")
-                      .format(reason=error))
+                      .format(reason=error.strerror or error))
             return
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
             self._say("caution", _("No PDF viewer is set up on this computer. Use Save as… "

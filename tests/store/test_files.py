@@ -9,15 +9,13 @@ import pytest
 from mesodesk.store.files import write_atomically
 
 
-def test_writes_bytes_and_text_with_the_usual_permissions(tmp_path) -> None:
+def test_writes_bytes_and_text_owner_only(tmp_path) -> None:
     target = tmp_path / "Ελένη plan.pdf"
     assert write_atomically(target, b"%PDF-1.4 new") == target
     assert target.read_bytes() == b"%PDF-1.4 new"
     write_atomically(target, "Ελένη\n")
     assert target.read_bytes() == "Ελένη\n".encode("utf-8")
-    umask = os.umask(0)
-    os.umask(umask)
-    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert target.stat().st_mode & 0o777 == 0o600  # umask modes: tests/store/test_private_files.py
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Ελένη plan.pdf"]
 
 
