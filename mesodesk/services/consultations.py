@@ -78,6 +78,10 @@ def finalize_signed(db: Database, kb: KnowledgeBase, clinic: ClinicSettings | No
     if signatures is None or not signatures.patient or not signatures.practitioner:
         raise InvalidInput("signatures: both the patient and the practitioner sign to finish",
                            field="signatures")
+    if doc.practitioner is None or not doc.practitioner.name.strip():
+        raise InvalidInput("practitioner.name: a consent is signed by a named practitioner; "
+                           "enter the practitioner's name (the wizard's first page, or "
+                           "Settings)", field="practitioner.name")
     check_treatable(doc, kb)
     if pdf is None:
         pdf = render(doc, kb, clinic)

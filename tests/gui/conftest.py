@@ -129,6 +129,8 @@ def start_consultation(qtbot, window: MainWindow, *, name: str, born: str,
     page = wizard.page_object(wizard.currentId())
     type_text(qtbot, page.form.name, name)
     qtbot.keyClicks(page.form.born.edit, born)
+    if not page.practitioner.text():
+        page.practitioner.setText("Dr Maria Ioannou")  # a consent is never anonymous
     if until == wizard.currentId():
         return wizard
     click_next(qtbot, wizard, CONCERNS)

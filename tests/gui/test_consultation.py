@@ -321,3 +321,22 @@ def test_the_notes_fields_say_that_they_are_printed_for_the_patient(qtbot, open_
     assert "Takes levothyroxine 50 µg." in text
     wizard.reject()
     settle(qtbot, window)
+
+
+def test_a_consent_without_a_named_practitioner_is_not_signed(qtbot, open_window, db_path):
+    from .conftest import start_consultation
+
+    window = open_window(db_path)
+    wizard = start_consultation(qtbot, window, name="Claire Dubois", born="1979-06-03",
+                                concerns=["cellulite"])
+    wizard.state.practitioner = None  # as if nobody's name had been typed or set
+    sign_and_finish(qtbot, wizard)
+    page = wizard.page_object(FINISH)
+    qtbot.waitUntil(lambda: page.result_banner.isVisible(), timeout=TIMEOUT)
+    settle(qtbot, window)
+    assert not page.done
+    text = page.result_banner.text()
+    assert "named practitioner" in text and "Nothing was stored" in text
+    record = window.session.db.consultations.get(wizard.state.consultation_id)
+    assert record.status == "draft" and not record.has_signed_consent
+    wizard.close()

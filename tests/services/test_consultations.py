@@ -80,3 +80,12 @@ def test_signatures_without_both_images_are_refused(db, kb, patient) -> None:
         consultations.finalize_signed(db, kb, None, patient.id, unsigned)
     assert raised.value.field == "signatures"
     assert db.consultations.for_patient(patient.id) == []
+
+
+def test_no_anonymous_consent(db, kb, patient) -> None:
+    doc = example_document("format-example.json", kb, signatures=SIGNATURES)
+    anonymous = doc.with_changes(practitioner=None)
+    with pytest.raises(InvalidInput) as raised:
+        consultations.finalize_signed(db, kb, None, patient.id, anonymous)
+    assert raised.value.field == "practitioner.name"
+    assert db.consultations.for_patient(patient.id) == []

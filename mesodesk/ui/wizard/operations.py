@@ -20,6 +20,7 @@ from shiboken6 import isValid
 from mesodesk.domain.document import DocumentError
 from mesodesk.i18n import _
 from mesodesk.services import consultations, patients, plans
+from mesodesk.services import ServiceError
 from mesodesk.services.consultations import Unfinished
 from mesodesk.ui.wizard.state import describe_issues
 
@@ -189,6 +190,10 @@ class WizardOperations(QObject):
 
 def _describe_store_failure(error: BaseException) -> str:
     """Says what the failure left, and only what is true."""
+    if isinstance(error, ServiceError) and not isinstance(error, Unfinished):
+        # refused before anything was stored (a rule of the consent, screening)
+        return _("The consultation cannot be finished: {reason}. Nothing was stored; what was "
+                 "typed is still in this window.").format(reason=error)
     reason = error.cause if isinstance(error, Unfinished) and error.cause else error
     status = error.status if isinstance(error, Unfinished) else None
     if status == "draft":
