@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget, QWizard
 
 from mesodesk.i18n import _
 from mesodesk.ui.icons import icon
 from mesodesk.ui.widgets import FieldError
+from mesodesk.ui.wizard.autosave import AUTOSAVE_MS, watch_edits
 from mesodesk.ui.wizard.context import PageContext
 from mesodesk.ui.wizard.operations import WizardOperations
 from mesodesk.ui.wizard.pages import (
@@ -111,6 +112,12 @@ class ConsultationWizard(QWizard):
             self.setPage(page_id, page)
         self.setStartId(PATIENT)
         self.currentIdChanged.connect(self._page_changed)
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self._save_as_typed)
+        for page in self.pages.values():
+            watch_edits(page, self._autosave.start)
         self._fit_to_screen()
         self._update_title()
 
@@ -136,8 +143,20 @@ class ConsultationWizard(QWizard):
             previous.store()  # going back: keep what was typed on the page left
         self._last_page = page_id
         self._update_title()
+        if page_id in self.pages:
+            watch_edits(self.pages[page_id], self._autosave.start)  # widgets added since
         if page_id != FINISH:
             self.save_draft()
+
+    @Slot()
+    def _save_as_typed(self) -> None:
+        """A moment after the last keystroke: what the page shows goes into the draft, so a
+        crash on any page loses nothing that was typed."""
+        page = self.pages.get(self.currentId())
+        if page is None or self.currentId() in (PATIENT, FINISH) or self.state.finished:
+            return  # the patient is saved when the first page is left; finished is final
+        page.store()
+        self.save_draft()
 
     def resume(self) -> None:
         """Move forward to where a resumed draft left off (each page validates on the way)."""
