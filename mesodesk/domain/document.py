@@ -40,6 +40,7 @@ from mesodesk.domain.fields import EARLIEST_BIRTH, MAX_NOTES, check_email, check
 from mesodesk.domain.fields import lines as _lines
 from mesodesk.domain.fields import one_line as _one_line
 from mesodesk.domain.knowledge import KnowledgeBase
+from mesodesk.i18n import _
 
 FORMAT = "mesodesk.consultation/1"
 MAX_SIGNATURE_BYTES = 1024 * 1024
@@ -343,7 +344,14 @@ def check_against_knowledge(doc: Consultation, kb: KnowledgeBase,
         elif course.concern in seen_courses:
             issues.append(DocumentIssue(f"courses[{index}].concern",
                                         f"a course for '{course.concern}' is already given"))
-        if course.start_date and abs((course.start_date - doc.date).days) > MAX_START_OFFSET_DAYS:
+        if course.start_date and course.start_date < doc.date:
+            # No session before the consultation (a late record keeps its warning for
+            # sessions before today, see courses.plan_course).
+            issues.append(DocumentIssue(f"courses[{index}].start_date", _(
+                "{start} is before the consultation date ({date}): no session can be dated "
+                "before the consultation").format(start=course.start_date.isoformat(),
+                                                  date=doc.date.isoformat())))
+        elif course.start_date and (course.start_date - doc.date).days > MAX_START_OFFSET_DAYS:
             issues.append(DocumentIssue(f"courses[{index}].start_date",
                                         "must be within five years of the consultation date"))
         seen_courses.add(course.concern)

@@ -55,6 +55,10 @@ def test_readable_summary(capsys):
     ('{"format": "x", "date": "2026-11-01", "patient": {"name": "A", "date_of_birth": "1990-01-01"}, '
      '"concerns": ["cellulite"], "courses": [{"concern": "cellulite", "start_date": "soon"}]}',
      "courses[0].start_date"),
+    ('{"format": "mesodesk.consultation/1", "date": "2026-11-01", "patient": {"name": "A", '
+     '"date_of_birth": "1990-01-01"}, "concerns": ["cellulite"], '
+     '"courses": [{"concern": "cellulite", "start_date": "2026-10-31"}]}',
+     "courses[0].start_date: 2026-10-31 is before the consultation date"),
     ("not json", "not valid JSON"),
 ])
 def test_invalid_document_exits_2_naming_the_path(tmp_path, capsys, content, words):

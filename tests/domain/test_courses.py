@@ -73,3 +73,31 @@ def test_sessions_before_today_warn(kb):
     later = screen(doc, kb, today=dt.date(2027, 1, 10))  # a draft resumed weeks later
     warning = next(w for w in later.warnings if w.code == "course-in-the-past")
     assert "2026-11-27" in warning.text
+
+
+@pytest.mark.parametrize("start", ["2026-11-19", "2025-01-01"])
+def test_a_session_before_the_consultation_date_is_an_error_by_path(start, kb):
+    from mesodesk.domain.document import DocumentError
+
+    data = {"format": "mesodesk.consultation/1", "date": "2026-11-20",
+            "patient": {"name": "Ana", "date_of_birth": "1990-05-05"},
+            "concerns": ["cellulite", "hair-loss"],
+            "courses": [{"concern": "hair-loss"}, {"concern": "cellulite", "start_date": start}]}
+    with pytest.raises(DocumentError) as raised:
+        parse_consultation(data, kb, today=TODAY)
+    [issue] = raised.value.issues
+    assert issue.path == "courses[1].start_date"
+    assert start in issue.message and "before the consultation date (2026-11-20)" in issue.message
+
+
+def test_a_session_on_the_consultation_day_is_allowed(kb):
+    result = plan(kb, courses=[{"concern": "cellulite", "start_date": "2026-11-20"}])
+    assert result.courses[0].start_date == dt.date(2026, 11, 20)
+    assert "course-starts-early" in {w.code for w in result.warnings}
+
+
+def test_a_consultation_recorded_late_warns_for_sessions_before_today(kb):
+    # Dated in the past and recorded late: sessions after its date but before today.
+    result = plan(kb, date="2026-11-01", courses=[{"concern": "cellulite", "start_date": "2026-11-08"}])
+    assert result.status == "ok"
+    assert "course-in-the-past" in {w.code for w in result.warnings}

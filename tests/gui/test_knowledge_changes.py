@@ -80,8 +80,9 @@ def test_an_unsigned_plan_naming_a_removed_history_item_is_not_printed(qtbot, op
     with_overlay = load_knowledge(knowledge_dir(), overlay)
     db = open_database(str(db_path))
     patient = stored_patient(db)
-    doc = parse_consultation(document(history=["clinic-implant"], date=dt.date.today().isoformat()),
-                             with_overlay)
+    # Dated today, its course takes the default start (no session before the consultation).
+    doc = parse_consultation(document(history=["clinic-implant"], date=dt.date.today().isoformat(),
+                                      courses=[]), with_overlay)
     consultations.check_treatable(doc, with_overlay)  # finalized while the overlay was there
     final = db.consultations.finalize(db.consultations.save_draft(patient.id, doc).id, doc)
     db.close()

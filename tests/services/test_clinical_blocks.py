@@ -9,7 +9,7 @@ import json
 import pytest
 
 from mesodesk.cli import main
-from mesodesk.services import Blocked, consultations, documents, plans
+from mesodesk.services import Blocked, InvalidInput, consultations, documents, plans
 from tests.services.test_consultations import SIGNATURES
 from tests.store.helpers import example_document
 
@@ -64,3 +64,17 @@ def test_with_the_reason_recorded_the_plan_is_made(kb):
     doc = _document(kb, "reason-required", overrides=[
         {"substance": "levothyroxine", "history": None, "reason": "Hypothyroid; endocrinologist agrees."}])
     assert plans.render(doc, kb).startswith(b"%PDF-")
+
+
+def test_a_session_before_the_consultation_date_is_refused_by_path(db, kb, tmp_path, capsys):
+    data = json.loads(example_document("format-example.json", kb).to_json())
+    data["courses"] = [{"concern": "cellulite", "start_date": "2026-11-25"}]  # the day before
+    source = tmp_path / "consultation.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    for command in (["screen", str(source)], ["plan", str(source), "--out", str(tmp_path / "p.pdf")]):
+        assert main(command) == 2
+        assert "courses[0].start_date: 2026-11-25 is before the consultation date" in capsys.readouterr().err
+    with pytest.raises(InvalidInput) as raised:
+        documents.import_file(db, kb, source)
+    assert raised.value.exit_code == 2 and "courses[0].start_date" in str(raised.value)
+    assert db.patients.count() == 0  # nothing reached the records
