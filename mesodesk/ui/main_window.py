@@ -226,6 +226,8 @@ class MainWindow(QMainWindow):
             self.main_actions.set_session_open(True)
             if draft is not None:
                 self._offer_draft(draft)
+            if session.knowledge_problem:
+                self.show_problem(self.status_parts.show_knowledge_problem(session.knowledge_problem))
             self.ready.emit()
 
         def failed(error: BaseException) -> None:

@@ -78,6 +78,7 @@ class Session:
         self.draft: ConsultationRecord | None = None
         self.demo_dir = demo_dir
         self.notes: list[str] = []
+        self.knowledge_problem = ""  # why the practitioner's knowledge files are not used
 
     @property
     def actor(self) -> str:
@@ -118,8 +119,18 @@ def open_session(options: StartOptions) -> Session:
 
 def complete_session(session: Session) -> tuple[KnowledgeBase, ClinicSettings,
                                                 ConsultationRecord | None]:
-    """The knowledge base, the clinic's settings and an unfinished draft (database thread)."""
-    from mesodesk.domain.knowledge import default_knowledge
+    """The knowledge base, the clinic's settings and an unfinished draft (database thread).
 
-    kb = session.kb or default_knowledge()
+    A practitioner's knowledge file that does not load never leaves a dead window: the app
+    runs on the bundled knowledge base, and ``session.knowledge_problem`` says which file,
+    entry and field is wrong."""
+    from mesodesk.domain.knowledge import KnowledgeError, default_knowledge, load_knowledge
+
+    kb = session.kb
+    if kb is None:
+        try:
+            kb = default_knowledge()
+        except KnowledgeError as error:
+            kb = load_knowledge()  # the bundled base alone (it is checked in CI)
+            session.knowledge_problem = "\n".join(str(issue) for issue in error.issues)
     return kb, session.db.settings.get(), session.db.consultations.latest_draft()

@@ -26,10 +26,24 @@ class DatabaseStatus:
         self.busy.setTextVisible(False)
         self.busy.hide()
         self.count_label = plain_label("", wrap=False)
+        self.knowledge_label = plain_label(_("Bundled knowledge base: your additions have an "
+                                             "error"), wrap=False)
+        self.knowledge_label.setContentsMargins(0, 0, 12, 0)
+        self.knowledge_label.hide()
         bar.addWidget(self.db_icon)
         bar.addWidget(self.db_label, 1)
+        bar.addPermanentWidget(self.knowledge_label)
         bar.addPermanentWidget(self.busy)
         bar.addPermanentWidget(self.count_label)
+
+    def show_knowledge_problem(self, problem: str) -> str:
+        """Say, for as long as it is so, that the bundled knowledge base is in use; the
+        text for the window's banner, naming each file, entry and field that is wrong."""
+        self.knowledge_label.setToolTip(problem)
+        self.knowledge_label.show()
+        return _("Your knowledge-base additions could not be loaded, so mesodesk runs on the "
+                 "bundled knowledge base. Correct the file and start mesodesk again:\n"
+                 "{problem}").format(problem=problem)
 
     def show_database(self, db: Any, demo: bool) -> None:
         """Name the open database, and say whether it is encrypted (never only by colour)."""
