@@ -471,7 +471,8 @@ class Consultations(_Repository):
     def new_version(self, consultation_id: int, actor: str = "", reason: str = ""
                     ) -> ConsultationRecord:
         """A new draft that supersedes a closed consultation; the old one stays as it was.
-        The signatures are not carried over: they belong to the version that was signed.
+        The signatures and the photo consent are not carried over: they belong to the
+        version that was signed, and the patient is asked again.
         ``reason`` (why it is corrected) goes into the audit event."""
         with self._db.writing() as connection:
             row = self._row(connection, consultation_id)
@@ -483,6 +484,7 @@ class Consultations(_Repository):
                                       f"version, consultation {row.superseded_by}")
             data = load_document(row.document, consultation_id).to_dict()
             data.pop("signatures", None)
+            data.pop("photo_consent", None)  # asked again, never carried forward silently
             doc = parse_structure(data)
             columns = _document_columns(doc)
             stamp = audit.now()

@@ -249,10 +249,16 @@ class ConsultationHistoryModel(_RowsModel):
     def record(self, row: int) -> ConsultationRecord | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-
-    @staticmethod
-    def status_text(record: ConsultationRecord) -> str:
-        return _(CONSULTATION_STATUS[record.status])
+    def status_text(self, record: ConsultationRecord) -> str:
+        """The status, and the link between a correction and the version it corrects."""
+        text = _(CONSULTATION_STATUS[record.status])
+        dates = {row.id: row.date.isoformat() for row in self._rows}
+        if record.supersedes is not None:
+            text += " · " + _("corrects the version of {date}").format(
+                date=dates.get(record.supersedes, "?"))
+        if record.superseded_by is not None:
+            text += " · " + _("corrected by a newer version")
+        return text
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):

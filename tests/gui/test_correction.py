@@ -15,7 +15,8 @@ from tests.store.helpers import example_document
 def signed_consultation(db_path, kb):
     db = records.open_records(str(db_path))
     try:
-        doc = example_document("format-example.json", kb, signatures=SIGNATURES)
+        doc = example_document("format-example.json", kb, signatures=SIGNATURES,
+                               photo_consent=True)
         imported = documents.import_file(db, kb, EXAMPLES / "format-example.json")
         return consultations.finalize_signed(db, kb, None, imported.patient.id, doc,
                                              imported.record.id).record
@@ -58,7 +59,14 @@ def test_a_correction_keeps_its_reason(qtbot, open_window, db_path, kb, monkeypa
     assert newer is not None and db.consultations.get(newer).status == "draft"
     event = next(e for e in db.audit.events(table="consultations") if e.action == "new-version")
     assert event.details["reason"] == reason
+    assert db.consultations.get(final.id).document.photo_consent is True
+    assert db.consultations.get(newer).document.photo_consent is False  # asked again
     qtbot.waitUntil(lambda: window.history_model.rowCount() == 2, timeout=TIMEOUT)
+    rows = {window.history_model.record(r).id: r for r in range(2)}
+    status = window.history_model.index(rows[newer], window.history_model.STATUS)
+    assert f"corrects the version of {final.date.isoformat()}" in status.data()
+    original = window.history_model.index(rows[final.id], window.history_model.STATUS)
+    assert "corrected by a newer version" in original.data()
     window.wizard.close()
 
 
