@@ -115,7 +115,10 @@ class Database:
 
         folder = self.location.path.parent / "backups"
         try:
-            make_private_dir(folder)  # owner-only: it holds whole copies of the records
+            # Created owner-only: it holds whole copies of the records. A "backups" folder
+            # that was already there may be the user's own: its mode is theirs (each
+            # backup file is 0600 anyway).
+            make_private_dir(folder, tighten=False)
         except OSError as error:
             raise StoreError(f"cannot create the backup folder {folder} before upgrading the "
                              f"database: {error.strerror}. Nothing was changed.") from None

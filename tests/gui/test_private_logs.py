@@ -158,3 +158,26 @@ def test_a_rotated_log_stays_owner_only(log_path):
     assert rotated.exists() and log_path.exists()
     assert stat.S_IMODE(rotated.stat().st_mode) == 0o600
     assert stat.S_IMODE(log_path.stat().st_mode) == 0o600
+
+
+def test_every_log_message_is_a_constant_with_values_as_arguments():
+    """The protection replaces an error passed as an argument; a message built with an
+    f-string, ``format`` or ``+`` would carry its values past it. So every call of a
+    logger in mesodesk has a string literal for its message."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "mesodesk"
+    methods = {"debug", "info", "warning", "error", "exception", "critical", "log"}
+    built = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in methods and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id in {"log", "logger", "logging"} and node.args):
+                continue
+            at = 1 if node.func.attr == "log" and len(node.args) > 1 else 0  # log(level, msg)
+            message = node.args[at]
+            if not (isinstance(message, ast.Constant) and isinstance(message.value, str)):
+                built.append(f"{path.relative_to(package.parent)}:{node.lineno}")
+    assert built == []

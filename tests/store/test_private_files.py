@@ -124,6 +124,15 @@ def test_backups_and_the_upgrade_backup_folder_are_owner_only(tmp_path, umask, p
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
+def test_a_backups_folder_that_was_there_keeps_its_mode(tmp_path, umask) -> None:
+    """Beside a database the user placed, "backups" may be the user's own folder."""
+    (tmp_path / "backups").mkdir()
+    os.chmod(tmp_path / "backups", 0o755)
+    with open_database(tmp_path / "clinic.db") as db:
+        before_upgrade = db.backup_before_upgrade("test")
+    assert mode(before_upgrade.parent) == 0o755 and mode(before_upgrade) == 0o600
+
+
 def test_restore_keeps_the_current_database_aside_owner_only(tmp_path, umask, passphrase) -> None:
     target = tmp_path / "clinic.db"
     with open_database(target, passphrase) as db:
