@@ -98,11 +98,12 @@ def plan_course(concern_id: str, consultation_date: dt.date, kb: KnowledgeBase,
 def plan_courses(doc: Consultation, kb: KnowledgeBase, today: dt.date | None = None,
                  concerns: Iterable[str] | None = None) -> tuple[list[PlannedCourse], list[Warning]]:
     """One course per chosen concern, in the order the concerns were chosen; ``concerns``
-    (default: every chosen concern) limits it to those that have something to treat."""
+    (default: every chosen concern) limits it to those that have something to treat, and
+    plans them in its order."""
     given = {course.concern: course for course in doc.courses}
-    planned = set(doc.concerns if concerns is None else concerns)
+    planned = doc.concerns if concerns is None else [c for c in concerns if c in doc.concerns]
     courses, warnings = [], []
-    for concern_id in (c for c in doc.concerns if c in planned):
+    for concern_id in planned:
         course, course_warnings = plan_course(concern_id, doc.date, kb, given.get(concern_id), today)
         courses.append(course)
         warnings += course_warnings

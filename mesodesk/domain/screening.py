@@ -17,6 +17,12 @@ the GUI and the PDF only show a ``ScreeningResult``.
 - Nothing to consent to: a consultation with no selected substance at all is blocked
   (``nothing-to-treat``; it can still be saved as not treated). A concern none of the
   selected substances is attributed to gets no course; its cautions stay in the result.
+- Order does not matter: the same concerns, substances and history in any order give
+  the same result. Substances, reasons, blocks and warnings follow the knowledge base's
+  order; only the courses keep the order in which the concerns were chosen. A substance
+  that several chosen concerns offer (PRP, rutin, pentoxifylline, multivitamins) is
+  attributed to the one that pre-selects it, else to the first of them in the knowledge
+  base, never to whichever the document names first.
 """
 
 from __future__ import annotations
@@ -60,6 +66,9 @@ class SubstanceResult:
     reasons: tuple[Reason, ...]
     overrides: tuple[Override, ...] = ()
     requires_reason: bool = False  # its choice needs a recorded reason (levothyroxine)
+    # Every chosen concern whose classes offer it (knowledge-base order); ``concern`` is
+    # the one it is attributed to.
+    concerns: tuple[str, ...] = ()
 
     @property
     def overridable(self) -> tuple[Reason, ...]:
@@ -200,8 +209,9 @@ def effective_history(doc: Consultation, kb: KnowledgeBase | None = None) -> tup
 
 
 def _reasons_for(substance_id: str, history: tuple[str, ...], kb: KnowledgeBase) -> tuple[Reason, ...]:
+    declared = set(history)
     reasons = []
-    for history_id in history:
+    for history_id in (h for h in kb.history if h in declared):  # the knowledge base's order
         for rule in kb.history[history_id].rules:
             general = ALL in rule.applies_to
             if general or substance_id in rule.applies_to:
@@ -217,16 +227,29 @@ def _status(reasons: tuple[Reason, ...]) -> Status:
     return "caution" if "caution" in effects else "ok"
 
 
-def _suggested(doc: Consultation, kb: KnowledgeBase) -> list[tuple[str, str, str]]:
-    """(substance, class, concern) for every substance of the suggested classes, once each."""
-    seen: set[str] = set()
-    suggested = []
-    for concern in doc.concerns:
+def _chosen_concerns(doc: Consultation, kb: KnowledgeBase) -> list[str]:
+    """The chosen concerns in the knowledge base's order, not the document's."""
+    chosen = set(doc.concerns)
+    return [c for c in kb.concerns if c in chosen]
+
+
+def _suggested(doc: Consultation, kb: KnowledgeBase) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """(substance, class, concern, every offering concern) for every substance of the
+    suggested classes, once each, in the knowledge base's order.
+
+    A substance several chosen concerns offer is attributed to a concern that pre-selects
+    it (PRP to hair loss, rutin to cellulite), else to the first that offers it in the
+    knowledge base's order; the class is the one through which that concern offers it."""
+    offers: dict[str, list[tuple[str, str]]] = {}  # substance -> [(class, concern)]
+    for concern in _chosen_concerns(doc, kb):
         for class_id in kb.classes_of(concern):
             for substance in kb.classes[class_id].substances:
-                if substance not in seen:
-                    seen.add(substance)
-                    suggested.append((substance, class_id, concern))
+                offers.setdefault(substance, []).append((class_id, concern))
+    suggested = []
+    for substance, offered in offers.items():
+        preselecting = [(k, c) for k, c in offered if substance in kb.concerns[c].preselected]
+        class_id, concern = (preselecting or offered)[0]
+        suggested.append((substance, class_id, concern, tuple(dict.fromkeys(c for _k, c in offered))))
     return suggested
 
 
@@ -249,7 +272,7 @@ def _screen_substances(doc: Consultation, history: tuple[str, ...], kb: Knowledg
                        ) -> tuple[list[SubstanceResult], list[Block]]:
     preselected = {s for c in doc.concerns for s in kb.concerns[c].preselected}
     results, blocks = [], []
-    for substance_id, class_id, concern in _suggested(doc, kb):
+    for substance_id, class_id, concern, offering in _suggested(doc, kb):
         reasons = _reasons_for(substance_id, history, kb)
         overrides = _applicable_overrides(substance_id, reasons, doc.overrides, kb)
         uncleared = _uncleared(reasons, overrides)
@@ -269,7 +292,7 @@ def _screen_substances(doc: Consultation, history: tuple[str, ...], kb: Knowledg
             id=substance_id, name=kb.substance_name(substance_id), class_id=class_id,
             concern=concern, status=_status(reasons), selected=selected,
             preselected=substance_id in preselected, reasons=reasons, overrides=overrides,
-            requires_reason=kb.substances[substance_id].requires_reason))
+            requires_reason=kb.substances[substance_id].requires_reason, concerns=offering))
     return results, blocks
 
 
@@ -283,8 +306,10 @@ def _reason_required(substance_id: str, kb: KnowledgeBase) -> Block:
 
 
 def _general_blocks(history: tuple[str, ...], kb: KnowledgeBase) -> list[Block]:
+    declared = set(history)
     return [Block(history_id, None, rule.text, general=True)
-            for history_id in history for rule in kb.history[history_id].rules
+            for history_id in kb.history if history_id in declared
+            for rule in kb.history[history_id].rules
             if rule.effect == "contraindicated" and ALL in rule.applies_to]
 
 
@@ -315,18 +340,19 @@ def _override_warnings(doc: Consultation, substances: list[SubstanceResult], kb:
     return warnings
 
 
-def _treated_concerns(doc: Consultation, substances: list[SubstanceResult]) -> list[str]:
+def _treated_concerns(doc: Consultation, substances: list[SubstanceResult], kb: KnowledgeBase
+                      ) -> list[str]:
     """The chosen concerns at least one selected substance is attributed to, in the
-    document's order."""
+    knowledge base's order."""
     attributed = {s.concern for s in substances if s.selected}
-    return [c for c in doc.concerns if c in attributed]
+    return [c for c in _chosen_concerns(doc, kb) if c in attributed]
 
 
 def _empty_concern_warnings(doc: Consultation, treated: list[str], kb: KnowledgeBase) -> list[Warning]:
     return [Warning("concern-without-substances", _(
                 "No substance is selected for {concern}: it gets no course of sessions.").format(
                     concern=kb.concerns[concern].name.lower()))
-            for concern in doc.concerns if concern not in treated]
+            for concern in _chosen_concerns(doc, kb) if concern not in treated]
 
 
 def _nothing_to_treat() -> Block:
@@ -352,11 +378,12 @@ def screen(doc: Consultation, kb: KnowledgeBase, today: dt.date | None = None) -
     general_blocks = _general_blocks(history, kb)
     blocks = general_blocks + substance_blocks
     selected = {s.id for s in substances if s.selected}
-    treated = _treated_concerns(doc, substances)
+    treated = _treated_concerns(doc, substances, kb)
     if not selected and not general_blocks:
         # Under a general contraindication nothing can be chosen anyway: it is the cause.
         blocks.append(_nothing_to_treat())
     courses, course_warnings = plan_courses(doc, kb, today, concerns=treated)
+    courses.sort(key=lambda course: doc.concerns.index(course.concern))  # as they were chosen
     warnings = (_interaction_warnings(selected, doc, kb) + _override_warnings(doc, substances, kb)
                 + (_empty_concern_warnings(doc, treated, kb) if selected else [])
                 + course_warnings)
