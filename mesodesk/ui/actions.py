@@ -1,11 +1,10 @@
 """What the practitioner can do from the main window: the actions (menus, toolbar,
 shortcuts, the detail pane's buttons) and the workflows they run.
 
-Each workflow runs a function of ``mesodesk.services`` (the same the command line runs)
-as a named operation (``window.ops``, see ``mesodesk.ui.operations``): off the GUI
-thread, answering on it. A change is announced through ``ops.recordsChanged``, from which
-the window refreshes the list and the patient's consultations; nothing here refreshes by
-hand. Rendering a plan runs in the work pool (``window.work_runner``).
+Each workflow runs a function of ``mesodesk.services`` (as the command line does) as a
+named operation (``window.ops``): off the GUI thread, answering on it. A change is
+announced through ``ops.recordsChanged``, from which the window refreshes; nothing here
+refreshes by hand. Rendering a plan runs in the work pool (``window.work_runner``).
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu, QMe
 from mesodesk.i18n import _
 from mesodesk.services import ServiceError, clinic, consultations, documents, patients, plans, records
 from mesodesk.ui.config import save_database_location, saved_database_location
+from mesodesk.ui.duplicates import ask_about_duplicates
 from mesodesk.ui.help import HelpDialog, open_log_folder, show_about
 from mesodesk.ui.icons import icon
 from mesodesk.ui.labels import CONSULTATION_STATUS_IN_TEXT
@@ -181,8 +181,7 @@ class MainActions(QObject):
         self.window.statusBar().showMessage(text, timeout)
 
     def _failed(self, error: BaseException) -> None:
-        """A workflow's error a person can act on is shown as a problem; a bug goes to the
-        crash handler."""
+        """A workflow's error is shown as a problem; a bug goes to the crash handler."""
         if isinstance(error, ServiceError):
             self.window.show_problem(str(error))
         else:
@@ -203,9 +202,22 @@ class MainActions(QObject):
                 window.show_patient(patient)
                 self._status(_("Patient {name} registered.").format(name=patient.name), 5000)
 
-            window.ops.change(_("Register the patient"), patients.create_patient, session.db,
-                              dialog.patient, session.actor, touched=_patient_changed,
-                              on_done=created, on_error=self._failed)
+            def register() -> None:
+                window.ops.change(_("Register the patient"), patients.create_patient,
+                                  session.db, new, session.actor, touched=_patient_changed,
+                                  on_done=created, on_error=self._failed)
+
+            def checked(found: list[PatientRecord]) -> None:
+                if not found:
+                    register()
+                    return
+                self.duplicate_box = ask_about_duplicates(
+                    window, new, found, lambda existing: window.ops.recordsChanged.emit(
+                        RecordsChange(patient_id=existing.id)), register)
+
+            new = dialog.patient
+            window.ops.query(_("Look for the patient"), patients.find_duplicates, session.db,
+                             new.name, new.date_of_birth, on_done=checked, on_error=self._failed)
 
         dialog.accepted.connect(accepted)
         dialog.open()
