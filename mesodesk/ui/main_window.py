@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from mesodesk.i18n import _
 from mesodesk.services.errors import ServiceError
 from mesodesk.ui.actions import MainActions
-from mesodesk.ui.config import save_database_location
+from mesodesk.ui.config import restore_window, save_database_location, save_window
 from mesodesk.ui.icons import icon
 from mesodesk.ui.knowledge_mismatch import knowledge_mismatch_box
 from mesodesk.ui.operations import Operations, RecordsChange
@@ -92,7 +92,6 @@ class MainWindow(QMainWindow):
 
         self.setWindowTitle(_("mesodesk — demo") if self.options.demo else "mesodesk")
         self.setWindowIcon(icon("mesodesk"))
-        self.resize(1280, 760)
         self.patient_list = PatientListPane(self.db_runner)
         self.detail = PatientDetailPane(self.db_runner)
         self.main_actions = MainActions(self)
@@ -142,6 +141,7 @@ class MainWindow(QMainWindow):
         splitter.setSizes([540, 640])
         outer.addWidget(splitter, 1)
         self.setCentralWidget(central)
+        restore_window(self, splitter)
 
     def _build_status_bar(self) -> None:
         self.status_parts = DatabaseStatus(self.statusBar())
@@ -484,6 +484,7 @@ class MainWindow(QMainWindow):
         for preview in list(self.previews):
             preview.close()
         self._closed = True
+        save_window(self, self.splitter)
         # Let the queued work (a draft being saved) finish before the database closes.
         self.db_runner.wait(15000)
         self.work_runner.wait(15000)
