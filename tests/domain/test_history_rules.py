@@ -18,7 +18,7 @@ TABLE: dict[str, tuple[set[str], set[str]]] = {
     "cancer": ({ALL}, {"prp"}),
     "anticoagulants": (set(), {ALL, "pentoxifylline", "ginkgo-biloba", "deoxycholic-acid", "collagenase", "prp"}),
     "bleeding-disorder": ({"prp"}, {ALL, "ginkgo-biloba", "deoxycholic-acid", "collagenase"}),
-    "platelet-disorder": ({"prp"}, set()),
+    "platelet-disorder": ({"prp"}, {ALL, "pentoxifylline", "ginkgo-biloba", "deoxycholic-acid", "collagenase"}),
     "cardiac-arrhythmia": ({"isoproterenol", "levothyroxine"}, {"aminophylline", "caffeine", "lidocaine"}),
     "severe-hypertension": ({"isoproterenol"}, {ALL}),
     "thyroid-disease": ({"levothyroxine"}, {"isoproterenol", "aminophylline"}),
@@ -33,7 +33,11 @@ TABLE: dict[str, tuple[set[str], set[str]]] = {
     "allergy-xanthines": ({"aminophylline", "pentoxifylline"}, {"caffeine"}),
     "allergy-venom": (set(), {"hyaluronidase"}),
     "recent-nsaids": (set(), {"prp"}),
+    "recent-aspirin": (set(), {ALL, "prp"}),
     "systemic-steroids": (set(), {"prp"}),
+    "beta-blockers": (set(), {"isoproterenol", "lidocaine"}),
+    "liver-disease": (set(), {"lidocaine", ALL}),
+    "allergy-asteraceae": ({"artichoke-extract"}, set()),
     "under-18": ({ALL}, set()),
 }
 ALL_CONCERNS = ["cellulite", "localized-fat", "skin-rejuvenation", "hair-loss"]
@@ -88,3 +92,24 @@ def test_rule_row(history_id, kb):
 def test_every_rule_has_patient_wording(history_id, kb):
     for rule in kb.history[history_id].rules:
         assert rule.patient_text.strip() and rule.text.strip() and rule.sources
+
+
+def test_aspirin_and_other_nsaids_are_separate_questions(kb):
+    """domain.md: recent-nsaids is the non-aspirin NSAIDs in 48 hours; aspirin's effect on
+    platelets lasts 7-10 days, so it is its own question, over 7 days."""
+    nsaids, aspirin = kb.history["recent-nsaids"], kb.history["recent-aspirin"]
+    assert "aspirin" in nsaids.label.lower() and "other than aspirin" in nsaids.label.lower()
+    assert "48 hours" in nsaids.label and "7 days" in aspirin.label
+    assert "other than aspirin" in nsaids.patient_text
+
+
+def test_prp_with_blood_thinners_is_worded_as_domain_md_says(kb):
+    """The bleeding comes from the draw and the injections; thinners may make PRP work less
+    well. Never that PRP "adds to the bleeding risk of your blood thinner"."""
+    result = _screen_with(["anticoagulants", "recent-aspirin", "recent-nsaids"], kb)
+    for reason in result.substance("prp").reasons:
+        assert "adds to the bleeding risk" not in reason.patient_text.lower()
+        assert "adds to the bleeding risk" not in reason.text.lower()
+    [specific] = [r for r in result.substance("prp").reasons
+                  if r.history == "anticoagulants" and not r.general]
+    assert "work less well" in specific.patient_text and "blood is taken" in specific.patient_text

@@ -34,7 +34,7 @@ def issues(directory: Path, overlay: Path | None = None) -> list[str]:
 
 def test_shipped_base_is_complete(kb):
     assert set(kb.concerns) == {"cellulite", "localized-fat", "skin-rejuvenation", "hair-loss"}
-    assert len(kb.substances) == 19 and len(kb.history) == 23 and len(kb.lifestyle) == 6
+    assert len(kb.substances) == 19 and len(kb.history) == 27 and len(kb.lifestyle) == 6
     assert kb.general.cooling_off_days == 7
     assert {c.id for c in kb.consent_sections} >= {"procedure", "alternatives", "results", "your-rights", "photographs"}
 
