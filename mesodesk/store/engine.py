@@ -244,11 +244,13 @@ def create_store_engine(location: Location, *, busy_timeout: float = DEFAULT_BUS
 def _sqlite_engine(location: Location, busy_timeout: float) -> Engine:
     from sqlalchemy import create_engine, event
 
-    from mesodesk.store.files import create_private_file
+    from mesodesk.store.files import create_private_file, keep_private
 
     driver = _sqlite_driver()
     path = location.path
     assert path is not None
+    for existing in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        keep_private(existing)  # a database an older version made readable to all
 
     def connect():
         connection = None

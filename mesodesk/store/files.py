@@ -61,6 +61,25 @@ def create_private_file(path: str | os.PathLike[str]) -> bool:
     return True
 
 
+def keep_private(path: str | os.PathLike[str]) -> bool:
+    """Take group and other permissions away from an existing file of ours (a database
+    made by an older version, 0644): SQLite would give its next -wal and -shm the same
+    mode. Never adds a permission (a read-only 0444 file becomes 0400); a file that is
+    missing, someone else's, or on a file system without modes is left alone. True if
+    the mode was changed."""
+    if os.name != "posix":
+        return False
+    try:
+        info = os.stat(path)
+        current = info.st_mode & 0o7777
+        if info.st_uid != os.getuid() or not current & 0o077:
+            return False
+        os.chmod(path, current & ~0o077)
+    except OSError:
+        return False
+    return True
+
+
 def _make_private(handle: int) -> None:
     """0600 exactly: the umask may have taken more (0o277) than group and other."""
     if hasattr(os, "fchmod"):

@@ -28,7 +28,7 @@ from mesodesk.paths import (
 from mesodesk.store import open_database
 from mesodesk.store.backup import restore
 from mesodesk.store.engine import Location
-from mesodesk.store.files import create_private_file, write_atomically
+from mesodesk.store.files import create_private_file, keep_private, write_atomically
 from tests.store.helpers import PASSPHRASE, REPO
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
@@ -70,6 +70,28 @@ def test_a_new_database_and_its_wal_and_shm_are_owner_only(tmp_path, umask, pass
         wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
         assert wal.exists() and shm.exists()  # WAL mode: SQLite made both, from the file's mode
         assert (mode(path), mode(wal), mode(shm)) == (0o600, 0o600, 0o600)
+
+
+def test_a_database_an_older_version_left_open_is_made_owner_only(tmp_path, umask) -> None:
+    path = tmp_path / "clinic.db"
+    with open_database(path) as db:
+        _fill(db)
+    os.chmod(path, 0o644)  # as version 1 created it under umask 022
+    Path(f"{path}-shm").write_bytes(b"")
+    os.chmod(f"{path}-shm", 0o644)
+    with open_database(path) as db:
+        _fill(db)
+        modes = [mode(Path(f"{path}{suffix}")) for suffix in ("", "-wal", "-shm")]
+    assert modes == [0o600, 0o600, 0o600]
+
+
+def test_keep_private_never_adds_a_permission(tmp_path) -> None:
+    read_only = tmp_path / "read-only.db"
+    read_only.write_bytes(b"")
+    os.chmod(read_only, 0o444)
+    assert keep_private(read_only) is True and mode(read_only) == 0o400
+    assert keep_private(read_only) is False  # nothing left to take
+    assert keep_private(tmp_path / "missing.db") is False
 
 
 def test_the_default_data_config_and_log_folders_are_owner_only(_isolated_home, umask) -> None:
