@@ -108,6 +108,10 @@ class ConsultationWizard(QWizard):
             LIFESTYLE: LifestylePage(context), COURSE: CoursePage(context),
             REVIEW: ReviewPage(context), FINISH: FinishPage(context),
         }
+        steps = [page for page_id, page in self.pages.items() if page_id != FINISH]
+        for number, page in enumerate(steps, start=1):  # where the practitioner is, always
+            page.setTitle(_("Step {number} of {total}: {title}").format(
+                number=number, total=len(steps), title=page.title()))
         for page_id, page in self.pages.items():
             self.setPage(page_id, page)
         self.setStartId(PATIENT)
