@@ -487,7 +487,7 @@ class MainActions(QObject):
                                                       str(suggested), _("Database backup (*.db)"))
         if not path:
             return
-        self._status(_("Backing up…"))
+        self._status(_("Backing up…"), 60000)  # replaced by the outcome, never left standing
         window.ops.query(_("Back up the database"), records.backup, window.session.db, path,
                          on_done=lambda written: self._status(
                              _("Backup written to {path}").format(path=written.path), 10000),

@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     QUrl,
     Slot,
 )
-from PySide6.QtGui import QDesktopServices, QKeySequence, QPainter
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
@@ -319,7 +319,11 @@ class PreviewWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pane)
-
+        close = self.close_action = QAction(_("Close"), self)
+        keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Close)
+        close.setShortcuts(keys + [QKeySequence("Ctrl+W")] * (QKeySequence("Ctrl+W") not in keys))
+        close.triggered.connect(self.close)
+        self.addAction(close)
 
 
 def show_error_box(parent: QWidget | None, title: str, text: str, details: str = "") -> QMessageBox:

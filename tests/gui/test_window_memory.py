@@ -37,3 +37,18 @@ def test_size_and_splitter_are_remembered(qtbot, db_path):
     assert (again.width(), again.height()) == (700, 500)
     assert again.splitter.sizes() == sizes
     again.close()
+
+
+def test_ctrl_w_closes_a_preview(qtbot):
+    from PySide6.QtGui import QKeySequence
+
+    from mesodesk.ui.preview import PreviewWindow
+
+    preview = PreviewWindow(b"%PDF-1.4\n%%EOF\n", "Plan", "plan")
+    qtbot.addWidget(preview)
+    preview.show()
+    # (offscreen windows are never active, so the key itself cannot be sent here)
+    assert QKeySequence("Ctrl+W") in preview.close_action.shortcuts()
+    assert preview.close_action in preview.actions()
+    preview.close_action.trigger()
+    qtbot.waitUntil(lambda: not preview.isVisible(), timeout=5_000)
