@@ -59,7 +59,7 @@ def export_command(args: argparse.Namespace) -> int:
 
 def backup_command(args: argparse.Namespace) -> int:
     with open_store(args, "backup") as db:
-        result = records.backup(db, args.out)
+        result = records.backup(db, args.out, actor=actor("backup"))
         print(f"backed up {db.description} to {result.path} ({result.summary.describe()})")
     return EXIT_OK
 

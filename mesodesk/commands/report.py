@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING
 from mesodesk.commands.clinical import knowledge, load_document
 from mesodesk.commands.common import (
     CommandError,
+    actor,
     consultation_id,
     open_store,
     service_errors,
     write_file,
 )
 from mesodesk.exit_codes import EXIT_OK
-from mesodesk.services import plans
+from mesodesk.services import documents, plans
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import ClinicSettings
@@ -43,7 +44,11 @@ def plan_command(args: argparse.Namespace) -> int:
         with open_store(args, "plan") as db:
             with service_errors(f"--consultation {wanted}: ", "\nno plan was written"):
                 stored = plans.stored_plan(db, kb, number, args.paper)
-        pdf, signed, paper = stored.pdf, stored.signed, stored.paper
+            pdf, signed, paper = stored.pdf, stored.signed, stored.paper
+            write_file(out, pdf)
+            with service_errors():  # a stored patient's plan left the database
+                documents.record_disclosure(db, "plan", stored.record, str(out.absolute()),
+                                            actor("plan"), written=out)
     elif file:
         doc = load_document(file, kb)
         clinic: ClinicSettings | None = None
@@ -53,9 +58,9 @@ def plan_command(args: argparse.Namespace) -> int:
         paper = args.paper or (clinic.default_paper if clinic is not None else "a4")
         with service_errors(suffix="\nno plan was written"):
             pdf = plans.render(doc, kb, clinic, paper)
+        write_file(out, pdf)
     else:
         raise CommandError("give a consultation document FILE.json or --consultation ID")
-    write_file(out, pdf)
     layout = "as it was signed" if signed else _PAPER_NAMES.get(paper, paper)
     print(f"wrote {out} ({plans.page_count(pdf)} pages, {layout}, {len(pdf) // 1024} KB)")
     return EXIT_OK

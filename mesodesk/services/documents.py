@@ -105,8 +105,24 @@ def export_document(db: Database, consultation_id: int, out: str | os.PathLike[s
             raise ServiceError(f"cannot write {path}: {error.strerror or error}",
                                field=str(path)) from None
         destination = str(path.absolute())
-    with store_errors("the file was written, but the audit trail could not record it: "):
-        db.audit.note("export", table="consultations", record_id=consultation_id,
-                      details={"to": destination, "fingerprint": record.document.fingerprint()},
-                      actor=actor)
+    record_disclosure(db, "export", record, destination, actor,
+                      written=path if path is not None else None)
     return ExportResult(record, text, destination)
+
+
+def record_disclosure(db: Database, action: str, record: ConsultationRecord, destination: str,
+                      actor: str = "", written: Path | None = None) -> None:
+    """Patient data left the database (an export, a plan, a print): the audit trail says
+    where it went. When that cannot be recorded, the disclosure did not happen: the file
+    ``written`` is removed again and the error says why."""
+    try:
+        with store_errors(f"{destination}: the audit trail could not record the {action}, so "
+                          "nothing was disclosed: "):
+            db.audit.note(action, table="consultations", record_id=record.id,
+                          details={"to": destination,
+                                   "fingerprint": record.document.fingerprint()},
+                          actor=actor)
+    except ServiceError:
+        if written is not None:
+            written.unlink(missing_ok=True)
+        raise

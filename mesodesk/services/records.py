@@ -66,11 +66,14 @@ class BackupResult:
     summary: BackupSummary
 
 
-def backup(db: Database, out: str | os.PathLike[str]) -> BackupResult:
-    """A consistent, verified copy of the database at ``out`` (encrypted like it)."""
+def backup(db: Database, out: str | os.PathLike[str], actor: str = "") -> BackupResult:
+    """A consistent, verified copy of the database at ``out`` (encrypted like it). Every
+    patient's record leaves the database with it: the audit trail records where it went
+    first (so the copy carries its own event), and no copy is made if it cannot."""
     from mesodesk.store.backup import verify_backup
 
     with store_errors():
+        db.audit.note("backup", details={"to": str(Path(out).absolute())}, actor=actor)
         path = db.backup(out)
         summary = verify_backup(path, db.location.passphrase)
     return BackupResult(Path(path), summary)

@@ -489,6 +489,7 @@ class MainActions(QObject):
             return
         self._status(_("Backing up…"), 60000)  # replaced by the outcome, never left standing
         window.ops.query(_("Back up the database"), records.backup, window.session.db, path,
+                         window.session.actor,
                          on_done=lambda written: self._status(
                              _("Backup written to {path}").format(path=written.path), 10000),
                          on_error=self._failed)

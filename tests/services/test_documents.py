@@ -50,3 +50,33 @@ def test_export_into_a_missing_folder_is_invalid_input_as_for_plan(tmp_path, db,
     assert main(["plan", "--consultation", str(result.record.id), "--db", str(db.path),
                  "--out", str(tmp_path / "nowhere" / "x.pdf")]) == 2
     assert not out.parent.exists()
+
+
+def test_a_disclosure_that_cannot_be_audited_does_not_happen(tmp_path, db, kb, monkeypatch):
+    from mesodesk.services import ServiceError
+    from mesodesk.store.base import DiskFull
+
+    result = documents.import_file(db, kb, EXAMPLES / "format-example.json")
+
+    def full(*args, **kwargs):
+        raise DiskFull("the disk is full")
+
+    monkeypatch.setattr(db.audit, "note", full)
+    out = tmp_path / "export.json"
+    with pytest.raises(ServiceError, match="nothing was disclosed"):
+        documents.export_document(db, result.record.id, out)
+    assert not out.exists()
+
+
+def test_plan_and_backup_are_audited_from_the_command_line(tmp_path, db, kb):
+    result = documents.import_file(db, kb, EXAMPLES / "format-example.json")
+    out = tmp_path / "plan.pdf"
+    assert main(["plan", "--consultation", str(result.record.id), "--db", str(db.path),
+                 "--out", str(out)]) == 0
+    event = db.audit.events(limit=1)[0]
+    assert event.action == "plan" and event.details["to"] == str(out.absolute())
+    copy = tmp_path / "copy.db"
+    assert main(["backup", "--db", str(db.path), "--out", str(copy)]) == 0
+    event = db.audit.events(limit=1)[0]
+    assert event.action == "backup" and event.details["to"] == str(copy.absolute())
+    assert db.audit.verify().ok
