@@ -7,7 +7,7 @@ the shared value lives here so neither module needs the other to define it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,8 @@ class Warning:
     code: str
     text: str
     patient_text: str = ""
+    # ``caution``: an interaction the consent summary names; ``warning``: the practitioner's.
+    effect: Literal["warning", "caution"] = "warning"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "text": self.text}
+        return {"code": self.code, "text": self.text, "effect": self.effect}

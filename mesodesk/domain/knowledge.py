@@ -112,9 +112,23 @@ class HistoryItem(_Entry):
 
 
 class Interaction(_Entry):
+    """A finding raised by the selection itself, in one of two forms:
+
+    - ``substance``, with partners (``with_classes``, ``with_substances``): when it is
+      chosen together with any partner, or whenever it is chosen if it names none;
+    - ``any_of`` (several substances, not only pairs): when at least ``at_least`` of them
+      are chosen together.
+
+    ``effect`` ``caution`` is named in the consent summary; ``warning`` is for the
+    practitioner (and the plan, through its ``patient_text``)."""
+
     code: Id
-    substance: Id
+    substance: Id | None = None
     with_classes: list[Id] = []
+    with_substances: list[Id] = []
+    any_of: list[Id] = []
+    at_least: StrictInt = Field(default=2, ge=2)
+    effect: Literal["warning", "caution"] = "warning"
     text: Text
     patient_text: Text
     sources: SourceIds
@@ -433,8 +447,12 @@ def _check_references(entries: dict[str, list[_Located]], general: General | Non
                                ("substances.toml",), allow_all=True)
                     refs.check(item, table, f"rules.{number}.sources", rule.sources, ("sources.toml",))
             elif isinstance(entry, Interaction):
-                refs.check(item, table, "substance", [entry.substance], ("substances.toml",))
+                _check_interaction(item, issues)
+                if entry.substance is not None:
+                    refs.check(item, table, "substance", [entry.substance], ("substances.toml",))
                 refs.check(item, table, "with_classes", entry.with_classes, ("classes.toml",))
+                refs.check(item, table, "with_substances", entry.with_substances, ("substances.toml",))
+                refs.check(item, table, "any_of", entry.any_of, ("substances.toml",))
             elif isinstance(entry, LifestyleRisk):
                 refs.check(item, table, "concerns", entry.concerns, ("concerns.toml",), allow_all=True)
             elif isinstance(entry, (AdverseEffect, Aftercare)):
@@ -464,6 +482,25 @@ def _check_required(entries: dict[str, list[_Located]], general: General | None,
             issues.append(KnowledgeIssue(
                 required.file, f"{table} '{required.id}'", FILES[required.file][2],
                 _("is missing, and mesodesk needs it: {why}").format(why=_(required.needed_for))))
+
+
+def _check_interaction(item: _Located, issues: list[KnowledgeIssue]) -> None:
+    """An interaction names one substance (with its partners) or a group, not both."""
+    entry: Interaction = item.entry
+    label = f"interaction '{entry.code}'"
+    if entry.substance is None and not entry.any_of:
+        issues.append(KnowledgeIssue(item.file, label, "substance", _(
+            "is required: name the substance, or list a group in any_of")))
+    elif entry.substance is not None and entry.any_of:
+        issues.append(KnowledgeIssue(item.file, label, "any_of", _(
+            "give either substance (with its partners) or any_of, not both")))
+    elif entry.any_of and (entry.with_classes or entry.with_substances):
+        issues.append(KnowledgeIssue(item.file, label, "any_of", _(
+            "a group has no partners: list every substance in any_of")))
+    elif entry.any_of and entry.at_least > len(set(entry.any_of)):
+        issues.append(KnowledgeIssue(item.file, label, "at_least", _(
+            "is {count}, but any_of lists only {listed} substances").format(
+                count=entry.at_least, listed=len(set(entry.any_of)))))
 
 
 def _check_preselection(item: _Located, entries: dict[str, list[_Located]],

@@ -34,7 +34,7 @@ from typing import Any, Literal
 from mesodesk.domain.courses import PlannedCourse, plan_courses
 from mesodesk.domain.document import Consultation, Override
 from mesodesk.domain.findings import Warning
-from mesodesk.domain.knowledge import ALL, KnowledgeBase, default_knowledge
+from mesodesk.domain.knowledge import ALL, Interaction, KnowledgeBase, default_knowledge
 from mesodesk.i18n import _
 
 SCREENING_FORMAT = "mesodesk.screening/1"
@@ -313,15 +313,31 @@ def _general_blocks(history: tuple[str, ...], kb: KnowledgeBase) -> list[Block]:
             if rule.effect == "contraindicated" and ALL in rule.applies_to]
 
 
+def _involved(interaction: Interaction, selected: set[str], kb: KnowledgeBase) -> list[str]:
+    """The chosen substances that make the interaction fire (knowledge-base order), or []."""
+    if interaction.any_of:
+        chosen = [s for s in kb.substances if s in selected and s in interaction.any_of]
+        return chosen if len(chosen) >= interaction.at_least else []
+    if interaction.substance not in selected:
+        return []
+    partners = ({s for c in interaction.with_classes for s in kb.classes[c].substances}
+                | set(interaction.with_substances)) - {interaction.substance}
+    if (interaction.with_classes or interaction.with_substances) and not partners & selected:
+        return []
+    return [interaction.substance] + [s for s in kb.substances if s in partners & selected]
+
+
 def _interaction_warnings(selected: set[str], doc: Consultation, kb: KnowledgeBase) -> list[Warning]:
     warnings = []
     for interaction in kb.interactions.values():
-        if interaction.substance not in selected:
+        involved = _involved(interaction, selected, kb)
+        if not involved:
             continue
-        partners = {s for c in interaction.with_classes for s in kb.classes[c].substances}
-        if interaction.with_classes and not partners & selected:
-            continue
-        warnings.append(Warning(interaction.code, interaction.text, interaction.patient_text))
+        text = interaction.text
+        if interaction.any_of:  # say which of the group are chosen
+            text += " " + _("Chosen together: {names}.").format(
+                names=", ".join(kb.substance_name(s) for s in involved))
+        warnings.append(Warning(interaction.code, text, interaction.patient_text, interaction.effect))
     return warnings
 
 
