@@ -25,7 +25,7 @@ from mesodesk.ui.duplicates import ask_about_duplicates
 from mesodesk.ui.help import HelpDialog, open_log_folder, show_about
 from mesodesk.ui.icons import icon
 from mesodesk.ui.labels import CONSULTATION_STATUS_IN_TEXT
-from mesodesk.ui.operations import RecordsChange
+from mesodesk.ui.operations import RecordsChange, disclosure_audit
 from mesodesk.ui.patient_dialog import PatientDialog
 from mesodesk.ui.settings_dialog import SettingsDialog
 
@@ -36,10 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-
-
-def _patient_changed(patient: PatientRecord) -> RecordsChange:
-    return RecordsChange(patient_id=patient.id)
 
 
 class MainActions(QObject):
@@ -204,7 +200,7 @@ class MainActions(QObject):
 
             def register() -> None:
                 window.ops.change(_("Register the patient"), patients.create_patient,
-                                  session.db, new, session.actor, touched=_patient_changed,
+                                  session.db, new, session.actor, touched=RecordsChange.for_patient,
                                   on_done=created, on_error=self._failed)
 
             def checked(found: list[PatientRecord]) -> None:
@@ -235,7 +231,7 @@ class MainActions(QObject):
 
             window.ops.change(_("Correct the patient's details"), patients.update_patient,
                               session.db, patient.id, dialog.patient, session.actor,
-                              touched=_patient_changed, on_done=window.show_patient,
+                              touched=RecordsChange.for_patient, on_done=window.show_patient,
                               on_error=self._failed)
 
         dialog.accepted.connect(accepted)
@@ -302,8 +298,9 @@ class MainActions(QObject):
         title = (_("Signed consent and plan: {name}, {date}") if signed
                  else _("Plan (not signed): {name}, {date}")).format(name=name,
                                                                     date=record.date.isoformat())
+        audit = disclosure_audit(window.ops, window.session.db, record, window.session.actor)
         preview = PreviewWindow(pdf, title, f"{safe_file_name(name)} {record.date.isoformat()}",
-                                window.work_runner, window)
+                                window.work_runner, window, audit)
         preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         window.previews.append(preview)
         preview.destroyed.connect(lambda *_a: window.previews.remove(preview)

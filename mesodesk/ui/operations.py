@@ -35,6 +35,11 @@ class RecordsChange:
     consultation_id: int | None = None
     settings: bool = False
 
+    @classmethod
+    def for_patient(cls, patient: Any) -> RecordsChange:
+        """The change a workflow made to ``patient`` (its result)."""
+        return cls(patient_id=patient.id)
+
 
 class Operations(QObject):
     """The window's operations on its open database."""
@@ -83,3 +88,17 @@ class Operations(QObject):
 
         self.started.emit(name)
         self.runner.submit(work, *args, on_done=done, on_error=failed, **kwargs)
+
+
+def disclosure_audit(ops: Operations, db: Any, record: Any, actor: str
+                     ) -> Callable[[str, str, Callable[[], None], ErrorHandler], None]:
+    """The audit a PDF preview runs before the plan leaves the app (saved, printed, opened
+    in a viewer): recorded on the database thread, as ``mesodesk plan`` records it."""
+    from mesodesk.services.documents import record_disclosure
+
+    def audit(action: str, where: str, then: Callable[[], None], otherwise: ErrorHandler
+              ) -> None:
+        ops.query(action, record_disclosure, db, action, record, where, actor,
+                  on_done=lambda _result: then(), on_error=otherwise)
+
+    return audit

@@ -10,6 +10,7 @@ temporary folder.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -109,13 +110,22 @@ def print_pages(pdf: bytes, printer: QPrinter, pages: list[int], dpi: int = PRIN
     return len(pages)
 
 
+# Records that the PDF left the app (action, where), then calls back: the first callback
+# when it is recorded, the second with the error when it is not (then nothing is disclosed).
+Audit = Callable[[str, str, Callable[[], None], Callable[[BaseException], None]], None]
+
+
 class PdfPane(QWidget):
-    """One PDF with its toolbar: zoom, page navigation, print, save as, system viewer."""
+    """One PDF with its toolbar: zoom, page navigation, print, save as, system viewer.
+
+    With ``audit``, every way the PDF leaves the app (saved, printed, opened in a viewer)
+    is recorded first, and does not happen when it cannot be recorded."""
 
     def __init__(self, pdf: bytes, file_name: str, runner: Runner | None = None,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, audit: Audit | None = None):
         super().__init__(parent)
         self.pdf = pdf
+        self.audit = audit
         self.file_name = file_name if file_name.endswith(".pdf") else file_name + ".pdf"
         self._runner = runner
         self._buffer = QBuffer(self)
@@ -245,8 +255,24 @@ class PdfPane(QWidget):
             self._say("blocked", _("The PDF could not be saved to {path}: {reason}")
                       .format(path=path, reason=error.strerror or error))
             return False
-        self._say("ok", _("Saved to {path}").format(path=path))
+
+        def not_recorded(error: BaseException) -> None:
+            path.unlink(missing_ok=True)
+            self._say("blocked", _("The PDF was not saved: {reason}").format(reason=error))
+
+        self._recorded("save-pdf", str(path.absolute()),
+                       lambda: self._say("ok", _("Saved to {path}").format(path=path)),
+                       not_recorded)
         return True
+
+    def _recorded(self, action: str, where: str, then: Callable[[], None],
+                  otherwise: Callable[[BaseException], None] | None = None) -> None:
+        """``then`` once the audit trail has recorded the disclosure (at once without one)."""
+        if self.audit is None:
+            then()
+            return
+        self.audit(action, where, then, otherwise or (lambda error: self._say(
+            "blocked", _("Nothing was sent: {reason}").format(reason=error))))
 
     def write_viewer_copy(self) -> Path:
         """The PDF, owner-only, in this app's private folder for viewer copies (emptied
@@ -255,6 +281,9 @@ class PdfPane(QWidget):
 
     @Slot()
     def open_externally(self) -> None:
+        self._recorded("open-in-viewer", _("the system's PDF viewer"), self._open_externally)
+
+    def _open_externally(self) -> None:
         try:
             path = self.write_viewer_copy()
         except OSError as error:
@@ -285,7 +314,15 @@ class PdfPane(QWidget):
             return
         self._say("info", _("Sending the pages to the printer…"))
         self.print_action.setEnabled(False)
+        where = printer.printerName() or printer.outputFileName() or _("a printer")
 
+        def not_recorded(error: BaseException) -> None:
+            self.print_action.setEnabled(True)
+            self._say("blocked", _("Nothing was printed: {reason}").format(reason=error))
+
+        self._recorded("print", where, lambda: self._print_pages(printer, pages), not_recorded)
+
+    def _print_pages(self, printer: QPrinter, pages: list[int]) -> None:
         def done(count: int) -> None:
             self.print_action.setEnabled(True)
             self._say("ok", ngettext("Sent {count} page to the printer.",
@@ -310,12 +347,12 @@ class PreviewWindow(QDialog):
     """The PDF in a window of its own (non-modal: several may be open)."""
 
     def __init__(self, pdf: bytes, title: str, file_name: str, runner: Runner | None = None,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, audit: Audit | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(900, 720)
-        self.pane = PdfPane(pdf, file_name, runner, self)
+        self.pane = PdfPane(pdf, file_name, runner, self, audit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pane)

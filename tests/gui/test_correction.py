@@ -81,3 +81,32 @@ def test_a_workflow_error_is_a_message_not_a_crash(qtbot, open_window, db_path, 
     assert crashes == []
     assert window.problem_banner.isVisible()
     assert "locked by another program" in window.problem_banner.text()
+
+
+def test_a_plan_leaving_the_app_is_audited_and_not_without_it(qtbot, open_window, db_path, kb,
+                                                                tmp_path, monkeypatch):
+    final = signed_consultation(db_path, kb)
+    window = open_window(db_path)
+    select_only_consultation(qtbot, window)
+    window.open_selected_consultation()
+    qtbot.waitUntil(lambda: len(window.previews) == 1, timeout=TIMEOUT)
+    pane = window.previews[0].pane
+    saved = tmp_path / "plan.pdf"
+    assert pane.save_to(saved)
+    qtbot.waitUntil(lambda: "Saved to" in pane.message.text(), timeout=TIMEOUT)
+    db = window.session.db
+    event = db.audit.events(limit=1)[0]
+    assert (event.action, event.record_id, event.details["to"]) == (
+        "save-pdf", final.id, str(saved.absolute()))
+
+    from mesodesk.store.base import DiskFull
+
+    def full(*args, **kwargs):
+        raise DiskFull("the disk is full")
+
+    monkeypatch.setattr(db.audit, "note", full)
+    refused = tmp_path / "refused.pdf"
+    pane.save_to(refused)
+    qtbot.waitUntil(lambda: "was not saved" in pane.message.text(), timeout=TIMEOUT)
+    assert not refused.exists()  # not recorded: not disclosed
+    window.previews[0].close()

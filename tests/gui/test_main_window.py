@@ -156,7 +156,7 @@ def test_history_signed_pdf_preview_print_save_export_import(qtbot, open_window,
     target = tmp_path / "Ελένη plan"
     assert pane.save_to(target)
     assert (tmp_path / "Ελένη plan.pdf").read_bytes() == stored
-    assert "Saved to" in pane.message.text()
+    qtbot.waitUntil(lambda: "Saved to" in pane.message.text(), timeout=TIMEOUT)  # audited
     # Print: to a PDF printer; every page arrives.
     printed = tmp_path / "printed.pdf"
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
