@@ -19,7 +19,7 @@ from shiboken6 import isValid
 
 from mesodesk.domain.document import DocumentError
 from mesodesk.i18n import _
-from mesodesk.services import consultations, patients, plans
+from mesodesk.services import consultations, documents, patients, plans
 from mesodesk.services import ServiceError
 from mesodesk.services.consultations import Unfinished
 from mesodesk.ui.wizard.state import describe_issues
@@ -134,6 +134,13 @@ class WizardOperations(QObject):
             self.saved.emit(record)
 
         self.db_runner.submit(work, on_done=done, on_error=on_error)
+
+    def record_disclosure(self, action: str, where: str, then: Callable[[], None],
+                          otherwise: Callable[[BaseException], None]) -> None:
+        """The finished plan leaves the app (saved, printed, viewed): audited first."""
+        self.db_runner.submit(documents.record_disclosure, self.db, action, self.final_record, where,
+                              self.session.actor, on_done=lambda _result: then(),
+                              on_error=otherwise)
 
     # -- finishing -----------------------------------------------------------------------------
     def finish(self, on_done: Callable[[str], None], on_error: Callable[[str], None]) -> None:
