@@ -79,6 +79,10 @@ IsoDateTime = Annotated[
 PngBase64 = Annotated[str, BeforeValidator(_png_base64)]
 
 
+# The languages the plan and consent are written in (consultation-format.md, version 2).
+LANGUAGES = ("en", "el")
+
+
 def _language(value: str) -> str:
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
         raise ValueError(f"'{value}' is not a language code such as 'en' or 'el'")
@@ -311,6 +315,12 @@ def check_against_knowledge(doc: Consultation, kb: KnowledgeBase,
                                     "must be before the consultation date"))
     elif doc.patient.date_of_birth < EARLIEST_BIRTH:
         issues.append(DocumentIssue("patient.date_of_birth", "must be in 1900 or later"))
+    if doc.language not in LANGUAGES:
+        # Checked on the way in, not by the structure: a document stored before the rule
+        # existed stays readable.
+        issues.append(DocumentIssue("language", _(
+            "'{language}' is not a language mesodesk writes plans in: use {languages}").format(
+                language=doc.language, languages=_(" or ").join(f"'{code}'" for code in LANGUAGES))))
     issues += _check_ids("concerns", doc.concerns, kb.concerns, "concern")
     issues += _check_ids("history", doc.history, kb.history, "medical history item")
     issues += _check_ids("lifestyle", doc.lifestyle, kb.lifestyle, "lifestyle risk")

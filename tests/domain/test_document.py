@@ -186,6 +186,8 @@ def test_arbitrary_text_gives_a_document_or_a_clear_error(text):
     ({"notes": "ok\u0007"}, "notes", "control"),
     ({"areas": ["thighs"] * 21}, "areas", "20"),
     ({"language": "English"}, "language", "language code"),
+    ({"language": "fr"}, "language", "'fr' is not a language mesodesk writes plans in: use 'en' or 'el'"),
+    ({"language": "en-GB"}, "language", "use 'en' or 'el'"),
     ({"courses": [{"concern": "cellulite", "start_date": "9999-01-01"}]}, "courses[0].start_date", "five years"),
 ])
 def test_text_and_dates_a_plan_could_not_print(changes, path, words, kb):
@@ -209,3 +211,14 @@ def test_a_byte_order_mark_is_accepted(kb):
     text = "\ufeff" + json.dumps(minimal())
     assert parse_consultation(text, kb, today=TODAY).patient.name == "Ana"
     assert parse_consultation(text.encode("utf-8"), kb, today=TODAY).patient.name == "Ana"
+
+
+@pytest.mark.parametrize("language", ["en", "el"])
+def test_english_and_greek_are_the_languages(language, kb):
+    assert parse_consultation(minimal(language=language), kb, today=TODAY).language == language
+
+
+def test_a_stored_document_in_another_language_stays_readable():
+    from mesodesk.domain.document import parse_structure
+
+    assert parse_structure(minimal(language="fr")).language == "fr"

@@ -78,3 +78,13 @@ def test_a_session_before_the_consultation_date_is_refused_by_path(db, kb, tmp_p
         documents.import_file(db, kb, source)
     assert raised.value.exit_code == 2 and "courses[0].start_date" in str(raised.value)
     assert db.patients.count() == 0  # nothing reached the records
+
+
+def test_a_language_other_than_english_or_greek_is_refused_by_path(kb, tmp_path, capsys):
+    data = json.loads(example_document("format-example.json", kb).to_json())
+    data["language"] = "fr"
+    source = tmp_path / "consultation.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    for command in (["screen", str(source)], ["plan", str(source), "--out", str(tmp_path / "p.pdf")]):
+        assert main(command) == 2
+        assert "language: 'fr' is not a language mesodesk writes plans in" in capsys.readouterr().err
