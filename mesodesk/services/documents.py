@@ -23,9 +23,14 @@ if TYPE_CHECKING:
     from mesodesk.store.repositories import ImportResult
 
 
+MAX_INPUT_BYTES = 25 * 1024 * 1024  # far above any consultation; /dev/zero never ends
+
+
 def read_text(path: Path, what: str) -> str:
     """A UTF-8 text file (a byte-order mark allowed), or ``InvalidInput`` naming the file,
-    ``what`` it was meant to be, and what is wrong with it."""
+    ``what`` it was meant to be, and what is wrong with it. Only a regular file of at most
+    25 MB is read: a device, a named pipe or a huge file is refused before reading."""
+    check_regular_file(path, what)
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -38,6 +43,26 @@ def read_text(path: Path, what: str) -> str:
     except OSError as error:
         raise InvalidInput(f"{path}: cannot be read ({error.strerror or error})",
                            field=str(path)) from None
+
+
+def check_regular_file(path: Path, what: str, limit: int = MAX_INPUT_BYTES) -> None:
+    import stat
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such {what}", field=str(path)) from None
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot be read ({error.strerror or error})",
+                           field=str(path)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InvalidInput(f"{path}: is a directory, not a {what}", field=str(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidInput(f"{path}: is not a regular file (a device or a pipe?); give the "
+                           f"{what} itself", field=str(path))
+    if info.st_size > limit:
+        raise InvalidInput(f"{path}: is {info.st_size // (1024 * 1024)} MB; a {what} is at "
+                           f"most {limit // (1024 * 1024)} MB", field=str(path))
 
 
 def parse_document(text: str, kb: KnowledgeBase, source: str = "the document") -> Consultation:

@@ -4,6 +4,7 @@ tests/gui/test_main_window.py); import reads files by one rule."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,25 @@ def test_plan_and_backup_are_audited_from_the_command_line(tmp_path, db, kb):
     event = db.audit.events(limit=1)[0]
     assert event.action == "backup" and event.details["to"] == str(copy.absolute())
     assert db.audit.verify().ok
+
+
+@pytest.mark.parametrize("source, words", [
+    ("/dev/zero", "not a regular file"),
+    ("fifo", "not a regular file"),
+    ("huge", "is 26 MB"),
+])
+def test_hostile_input_files_are_refused_before_reading(tmp_path, kb, source, words):
+    import os
+
+    if source == "fifo":
+        path = tmp_path / "pipe.json"
+        os.mkfifo(path)  # reading it would wait for a writer forever
+    elif source == "huge":
+        path = tmp_path / "huge.json"
+        with path.open("wb") as handle:
+            handle.truncate(26 * 1024 * 1024)
+    else:
+        path = Path(source)
+    with pytest.raises(InvalidInput, match=words):
+        documents.read_document(path, kb)
+    assert main(["screen", str(path)]) == 2
