@@ -199,3 +199,24 @@ def test_the_page_asks_the_domain_which_written_reasons_are_needed(qtbot, open_w
         "substance": "caffeine", "history": "anticoagulants",
         "reason": "Cleared by the haematologist."}]
     monkeypatch.undo()
+
+
+def test_nothing_left_to_treat_keeps_the_choice_open(qtbot, open_window, db_path):
+    """Unticking the last substance blocks signing (nothing to consent to), but the
+    practitioner can still choose again or save as not treated: nothing is locked."""
+    from tests.gui.conftest import TIMEOUT, start_consultation
+
+    window = open_window(db_path)
+    wizard = start_consultation(qtbot, window, name="Giorgos Nikolaou", born="1969-01-22",
+                                concerns=["hair-loss"])
+    page = wizard.page_object(wizard.currentId())
+    qtbot.waitUntil(lambda: page.result is not None, timeout=TIMEOUT)
+    press_space_on(qtbot, page, "prp")  # the only pre-selected substance
+    qtbot.waitUntil(lambda: page.blocked.isVisible(), timeout=TIMEOUT)
+    assert page.tree.isEnabled()
+    assert "cannot be signed yet" in page.blocked.text()
+    assert "save the consultation as not treated" in page.blocked.text()
+    assert page.not_treated_button.isVisible()
+    press_space_on(qtbot, page, "prp")
+    qtbot.waitUntil(lambda: not page.blocked.isVisible(), timeout=TIMEOUT)
+    wizard.close()

@@ -110,7 +110,7 @@ class HistoryPage(Page):
                                         "years)").format(minimum=self.kb.minimum_age, age=age))
             else:
                 self.under_18.setText(self.kb.history[self.kb.under_age_history].label)
-        general = [b for b in (result.blocked_by if result else ()) if b.substance is None]
+        general = [b for b in (result.blocked_by if result else ()) if b.general]
         if general:
             lines = [_("Mesotherapy is ruled out for this patient:")]
             lines += [f"• {b.text}" for b in general]

@@ -231,7 +231,7 @@ class IngredientsPage(Page):
             return
         if self.result is not None and self.result.generally_contraindicated:
             causes = "".join(f"<li>{escape(b.text)}</li>" for b in self.result.blocked_by
-                             if b.substance is None)
+                             if b.general)
             self.details.setHtml("<p style='color:#b71c1c;'><b>" + escape(
                 _("Every substance is ruled out for this patient:")) + f"</b></p><ul>{causes}</ul>")
             return
@@ -278,7 +278,8 @@ class IngredientsPage(Page):
             self.blocked.hide()
             self.tree.setEnabled(True)
             return
-        general = [b for b in result.blocked_by if b.substance is None]
+        general = [b for b in result.blocked_by if b.general]  # history rules out everything
+        nothing = any(b.code == "nothing-to-treat" for b in result.blocked_by)
         if general:
             lines = [_("Mesotherapy cannot be given to this patient:")]
             lines += [f"• {b.text}" for b in general]
@@ -287,10 +288,13 @@ class IngredientsPage(Page):
             self.not_treated_button.show()
             self.tree.setEnabled(False)
         else:
-            lines = [_("A chosen substance is contraindicated and has no recorded reason:")]
+            lines = [_("This selection cannot be signed yet:")]
             lines += [f"• {b.text}" for b in result.blocked_by]
-            lines.append(_("Untick it, or double-click it to record a reason."))
-            self.not_treated_button.hide()
+            lines.append(_("Choose what to treat with, or save the consultation as not treated.")
+                         if nothing else
+                         _("Untick a substance that is ruled out, or double-click it to record "
+                           "a reason."))
+            self.not_treated_button.setVisible(nothing)
             self.tree.setEnabled(True)
         if self.state.finished:
             self.not_treated_button.hide()
