@@ -232,6 +232,7 @@ class ConsultationHistoryModel(_RowsModel):
     def __init__(self, concern_name: Callable[[str], str] = str, parent: QObject | None = None):
         super().__init__(parent)
         self._rows: list[ConsultationRecord] = []
+        self._dates: dict[int, str] = {}  # each consultation's date, for the links above
         self._concern_name = concern_name
         self._headers = [_("Date"), _("Concerns"), _("Status"), _("Consent")]
 
@@ -244,6 +245,7 @@ class ConsultationHistoryModel(_RowsModel):
     def set_records(self, records: list[ConsultationRecord]) -> None:
         self.beginResetModel()
         self._rows = list(records)
+        self._dates = {row.id: row.date.isoformat() for row in self._rows}
         self.endResetModel()
 
     def record(self, row: int) -> ConsultationRecord | None:
@@ -252,10 +254,9 @@ class ConsultationHistoryModel(_RowsModel):
     def status_text(self, record: ConsultationRecord) -> str:
         """The status, and the link between a correction and the version it corrects."""
         text = _(CONSULTATION_STATUS[record.status])
-        dates = {row.id: row.date.isoformat() for row in self._rows}
         if record.supersedes is not None:
             text += " · " + _("corrects the version of {date}").format(
-                date=dates.get(record.supersedes, "?"))
+                date=self._dates.get(record.supersedes, "?"))
         if record.superseded_by is not None:
             text += " · " + _("corrected by a newer version")
         return text
