@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 from mesodesk.domain.dates import age_on
 from mesodesk.i18n import _
@@ -289,3 +290,18 @@ class ConsultationHistoryModel(_RowsModel):
         elif role == Qt.ItemDataRole.UserRole:
             return record
         return None
+
+
+def set_patient_columns(table: QTableView, row_height: int, phone_width: int) -> None:
+    """The patient tables' look (the main list, the wizard's matches): the name takes the
+    room left by fixed date-of-birth, age and phone columns; no grid, one line a row."""
+    table.setShowGrid(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(row_height)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(PatientTableModel.NAME, QHeaderView.ResizeMode.Stretch)
+    for column, width in ((PatientTableModel.BORN, 100), (PatientTableModel.AGE, 48),
+                          (PatientTableModel.PHONE, phone_width)):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(column, width)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

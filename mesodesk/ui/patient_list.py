@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLineEdit,
     QStackedWidget,
     QTableView,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from mesodesk.i18n import _, ngettext
 from mesodesk.ui.icons import icon
-from mesodesk.ui.models import PatientTableModel
+from mesodesk.ui.models import PatientTableModel, set_patient_columns
 from mesodesk.ui.widgets import dim, plain_label
 
 if TYPE_CHECKING:
@@ -57,18 +56,9 @@ class PatientListPane(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(PatientTableModel.NAME, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((PatientTableModel.BORN, 100), (PatientTableModel.AGE, 48),
-                              (PatientTableModel.PHONE, 150)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, width)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        set_patient_columns(self.table, row_height=26, phone_width=150)
         self.table.setAccessibleName(_("Patients"))
 
         self.list_message = plain_label()

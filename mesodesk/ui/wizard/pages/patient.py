@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QTimer, Slot
+from PySide6.QtCore import QDate, QTimer, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from mesodesk.domain.dates import DateError, parse_date
 from mesodesk.i18n import _
 from mesodesk.ui.icons import icon
-from mesodesk.ui.models import PatientTableModel
+from mesodesk.ui.models import PatientTableModel, set_patient_columns
 from mesodesk.ui.patient_dialog import PatientForm
 from mesodesk.ui.widgets import FieldError, hint_label, plain_label
 from mesodesk.ui.wizard.pages.base import Page, pydate, qdate
@@ -60,17 +59,8 @@ class PatientPage(Page):
         self.matches.setMaximumHeight(150)
         self.matches.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.matches.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.matches.setShowGrid(False)
         self.matches.setAlternatingRowColors(True)
-        self.matches.verticalHeader().hide()
-        self.matches.verticalHeader().setDefaultSectionSize(24)
-        header = self.matches.horizontalHeader()
-        header.setSectionResizeMode(PatientTableModel.NAME, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((PatientTableModel.BORN, 100), (PatientTableModel.AGE, 48),
-                              (PatientTableModel.PHONE, 170)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, width)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        set_patient_columns(self.matches, row_height=24, phone_width=170)
         self.matches.setAccessibleName(_("Matching patients"))
         self.matches.hide()
         self.matches.clicked.connect(self._picked)
