@@ -127,14 +127,18 @@ class NumberedCanvas(Canvas):
             self.endForm()
         super().save()
 
-    def draw_header(self) -> None:
-        decor = self.decor
-        inner = self.page_width - LEFT_MARGIN - RIGHT_MARGIN
+    def _decor_pen(self) -> None:
+        """The running header's and footer's thin rule and muted small type."""
         self.saveState()
         self.setStrokeColor(RULE)
         self.setLineWidth(0.5)
         self.setFillColor(MUTED)
         self.setFont(REGULAR, DECOR_SIZE)
+
+    def draw_header(self) -> None:
+        decor = self.decor
+        inner = self.page_width - LEFT_MARGIN - RIGHT_MARGIN
+        self._decor_pen()
         title = decor.part_titles.get(self.part, "")
         right = fit(decor.clinic, inner * 0.4)
         left_width = inner - stringWidth(right, REGULAR, DECOR_SIZE) - 6 * mm
@@ -150,11 +154,7 @@ class NumberedCanvas(Canvas):
     def draw_footer(self, number: int, total: int) -> None:
         decor = self.decor
         inner = self.page_width - LEFT_MARGIN - RIGHT_MARGIN
-        self.saveState()
-        self.setStrokeColor(RULE)
-        self.setLineWidth(0.5)
-        self.setFillColor(MUTED)
-        self.setFont(REGULAR, DECOR_SIZE)
+        self._decor_pen()
         self.line(LEFT_MARGIN, FOOTER_RULE, self.page_width - RIGHT_MARGIN, FOOTER_RULE)
         footer = _("Page {page} of {pages} · {date} · {fingerprint}").format(
             page=number, pages=total, date=decor.date, fingerprint=decor.fingerprint)

@@ -29,10 +29,5 @@ def find_duplicates(db: Database, name: str, date_of_birth: dt.date,
     """Stored patients who may be the same person: the same name (case, accents and script
     folded) and date of birth. ``exclude`` leaves out the patient being edited."""
     with store_errors():
-        found = db.patients.search(name, limit=50)
-    from mesodesk.store.search import search_key
-
-    key = search_key(name.strip())
-    return [patient for patient in found
-            if patient.id != exclude and patient.date_of_birth == date_of_birth
-            and search_key(patient.name) == key]
+        found = db.patients.same_person(name, date_of_birth)
+    return [patient for patient in found if patient.id != exclude]

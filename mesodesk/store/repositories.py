@@ -207,12 +207,20 @@ class Patients(_Repository):
             row = self._find(connection, patient.name, patient.date_of_birth)
             return _patient(row) if row is not None else None
 
+    def same_person(self, name: str, born: dt.date) -> list[PatientRecord]:
+        """Every stored patient with this name (normalized) and date of birth, oldest first."""
+        with self._db.reading() as connection:
+            return [_patient(row) for row in connection.execute(self._same(name, born))]
+
     @staticmethod
-    def _find(connection: Connection, name: str, born: dt.date) -> Any:
-        return connection.execute(
-            select(t.patients).where(t.patients.c.search_key == search_key(name.strip()),
-                                     t.patients.c.date_of_birth == born)
-            .order_by(t.patients.c.id).limit(1)).first()
+    def _same(name: str, born: dt.date):
+        return (select(t.patients).where(t.patients.c.search_key == search_key(name.strip()),
+                                         t.patients.c.date_of_birth == born)
+                .order_by(t.patients.c.id))
+
+    @classmethod
+    def _find(cls, connection: Connection, name: str, born: dt.date) -> Any:
+        return connection.execute(cls._same(name, born).limit(1)).first()
 
     def find_or_create(self, patient: Patient, actor: str = "") -> PatientRecord:
         """Match on normalized name and date of birth; otherwise create. An existing
