@@ -217,6 +217,9 @@ def test_nothing_left_to_treat_keeps_the_choice_open(qtbot, open_window, db_path
     assert "cannot be signed yet" in page.blocked.text()
     assert "save the consultation as not treated" in page.blocked.text()
     assert page.not_treated_button.isVisible()
+    from tests.gui.conftest import screenshot
+
+    screenshot(wizard, "wizard-4-nothing-to-treat")
     press_space_on(qtbot, page, "prp")
     qtbot.waitUntil(lambda: not page.blocked.isVisible(), timeout=TIMEOUT)
     wizard.close()

@@ -290,10 +290,9 @@ class IngredientsPage(Page):
         else:
             lines = [_("This selection cannot be signed yet:")]
             lines += [f"• {b.text}" for b in result.blocked_by]
-            lines.append(_("Choose what to treat with, or save the consultation as not treated.")
-                         if nothing else
-                         _("Untick a substance that is ruled out, or double-click it to record "
-                           "a reason."))
+            if not nothing:  # the nothing-to-treat block says itself what to do
+                lines.append(_("Untick a substance that is ruled out, or double-click it to "
+                               "record a reason."))
             self.not_treated_button.setVisible(nothing)
             self.tree.setEnabled(True)
         if self.state.finished:
