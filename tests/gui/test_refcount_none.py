@@ -24,6 +24,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 app = QApplication([])
 widget, thing = QWidget(), QObject()
+widget.setEnabled(True)  # warm up: the first calls may cache a reference or drop one
+thing.setObjectName("probe")
 gc.disable()  # nothing but the calls below changes the count
 before = sys.getrefcount(None)
 for _ in range({CALLS} // 2):
@@ -42,4 +44,7 @@ def test_void_qt_calls_leave_the_reference_count_of_none_alone():
         f"the interpreter died after void Qt calls (exit {result.returncode}): a PySide6 "
         f"release with the None refcount bug?\n{result.stderr[-2000:]}")
     before, after = map(int, result.stdout.split())
-    assert after >= before, f"{CALLS:,} void Qt calls lowered None's reference count by {before - after:,}"
+    # The broken release loses one reference per call (20,000 here); the interpreter itself
+    # may move the count by a few (a cache filled or emptied), which is not the bug.
+    lost = before - after
+    assert lost < CALLS // 100, f"{CALLS:,} void Qt calls lowered None's reference count by {lost:,}"
