@@ -23,7 +23,20 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("MESODESK_HOME", str(home))
     monkeypatch.delenv("MESODESK_DB", raising=False)
     monkeypatch.delenv("MESODESK_PASSPHRASE", raising=False)
+    _isolated_key_store(home, monkeypatch)
     return home
+
+
+def _isolated_key_store(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key store of the test's own: keyrings.alt's plaintext file under the test's home,
+    named explicitly (so mesodesk.store.keystore accepts it), for this process and for the
+    processes a test starts."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    keyring.set_keyring(PlaintextKeyring())
 
 
 @pytest.fixture(scope="session")
