@@ -108,6 +108,12 @@ class ClinicSettings:
     practitioner_registration: str = ""
     default_paper: Literal["a4", "letter"] = "a4"
     default_language: str = "en"
+    phone: str = ""
+    # Where the clinic practises decides the regulatory status printed on the consent
+    # (domain.md, "Regulatory status depends on where the clinic is"): EU, US or UK, and for
+    # the EU the member state as an ISO 3166 code ("GR").
+    jurisdiction: Literal["EU", "US", "UK"] = "EU"
+    member_state: str = "GR"
 
 
 @dataclass(frozen=True)

@@ -656,7 +656,9 @@ def _settings(row: Any) -> ClinicSettings:
                           logo_png=bytes(row.logo_png) if row.logo_png is not None else None,
                           practitioner_name=row.practitioner_name,
                           practitioner_registration=row.practitioner_registration,
-                          default_paper=row.default_paper, default_language=row.default_language)
+                          default_paper=row.default_paper, default_language=row.default_language,
+                          phone=row.phone, jurisdiction=row.jurisdiction,
+                          member_state=row.member_state)
 
 
 def clean_settings(settings: ClinicSettings) -> dict[str, Any]:
@@ -687,7 +689,27 @@ def clean_settings(settings: ClinicSettings) -> dict[str, Any]:
         "practitioner_registration": text(settings.practitioner_registration,
                                           "practitioner_registration", MAX_NAME),
         "default_paper": settings.default_paper, "default_language": settings.default_language,
+        "phone": text(settings.phone, "phone", 100),
+        "jurisdiction": _jurisdiction(settings), "member_state": _member_state(settings),
     }
+
+
+def _jurisdiction(settings: ClinicSettings) -> str:
+    if settings.jurisdiction not in ("EU", "US", "UK"):
+        raise InvalidRecord("jurisdiction: must be EU, US or UK")
+    return settings.jurisdiction
+
+
+def _member_state(settings: ClinicSettings) -> str:
+    state = settings.member_state
+    if not isinstance(state, str):
+        raise InvalidRecord("member_state: must be text")
+    state = state.strip().upper()
+    if settings.jurisdiction != "EU":
+        return ""
+    if not re.fullmatch(r"[A-Z]{2}", state):
+        raise InvalidRecord("member_state: must be a two-letter country code such as GR")
+    return state
 
 
 class Settings(_Repository):

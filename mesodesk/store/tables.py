@@ -147,6 +147,8 @@ class ClinicSettingsRow(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("id = 1", name="ck_clinic_settings_single_row"),
         CheckConstraint("default_paper IN ('a4', 'letter')", name="ck_clinic_settings_paper"),
+        CheckConstraint("jurisdiction IN ('EU', 'US', 'UK')",
+                        name="ck_clinic_settings_jurisdiction"),
     )
 
     id: int = Field(default=1, sa_column=Column(Integer, primary_key=True, autoincrement=False))
@@ -161,6 +163,12 @@ class ClinicSettingsRow(SQLModel, table=True):
                                                              server_default="a4"))
     default_language: str = Field(default="en", sa_column=Column(String(35), nullable=False,
                                                                 server_default="en"))
+    phone: str = Field(default="", sa_column=Column(String(100), nullable=False,
+                                                    server_default=""))
+    jurisdiction: str = Field(default="EU", sa_column=Column(String(8), nullable=False,
+                                                             server_default="EU"))
+    member_state: str = Field(default="GR", sa_column=Column(String(2), nullable=False,
+                                                             server_default="GR"))
     updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 

@@ -19,7 +19,9 @@ from mesodesk.store.repositories import document_text
 from mesodesk.store.schema import current_revision, downgrade, migration_connection, upgrade
 from tests.store.helpers import MINIMAL_PDF, example_document, table_dump
 
-PREVIOUS = REVISIONS[-2]
+# The data below is written as the first release wrote it, then upgraded through every
+# later revision to the head.
+PREVIOUS = REVISIONS[0]
 PEOPLE = [
     ("Ελένη Παπαδοπούλου", dt.date(1988, 4, 12), "+30 210 000 0000"),
     ("José Núñez", dt.date(1975, 6, 30), "+34 612 345 678"),

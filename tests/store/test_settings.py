@@ -19,7 +19,8 @@ def test_save_and_get(db) -> None:
     settings = ClinicSettings(name="Κλινική Αθηνών", address="Οδός 1\n10558 Αθήνα", logo_png=PNG,
                               practitioner_name="Dr Maria Ioannou",
                               practitioner_registration="12345", default_paper="letter",
-                              default_language="el")
+                              default_language="el", phone="+30 210 000 0000",
+                              jurisdiction="EU", member_state="GR")
     assert db.settings.save(settings) == settings
     assert db.settings.get() == settings
     changed = ClinicSettings(name="Κλινική Αθηνών", default_paper="a4")
@@ -41,8 +42,17 @@ def test_saving_the_same_settings_writes_nothing(db) -> None:
     (ClinicSettings(default_language="English"), "default_language"),
     (ClinicSettings(logo_png=b"GIF89a"), "logo_png"),
     (ClinicSettings(name="x" * 2001), "name"),
+    (ClinicSettings(jurisdiction="Mars"), "jurisdiction"),  # type: ignore[arg-type]
+    (ClinicSettings(member_state="Greece"), "member_state"),
+    (ClinicSettings(phone="1" * 101), "phone"),
 ])
 def test_invalid_settings_name_the_field(db, settings: ClinicSettings, field: str) -> None:
     with pytest.raises(InvalidRecord, match=f"^{field}: "):
         db.settings.save(settings)
     assert db.settings.get() == ClinicSettings()
+
+
+def test_a_clinic_outside_the_eu_has_no_member_state(db) -> None:
+    saved = db.settings.save(ClinicSettings(jurisdiction="US", member_state="GR"))
+    assert (saved.jurisdiction, saved.member_state) == ("US", "")
+    assert db.settings.get().member_state == ""
