@@ -2,7 +2,8 @@
 errors as messages, consultation ids.
 
 ``--db`` (or ``MESODESK_DB``, else the user data directory) names the database;
-``--passphrase-file`` (or ``MESODESK_PASSPHRASE``) opens an encrypted one. The commands
+``--passphrase-file`` (or ``MESODESK_PASSPHRASE``) opens an encrypted one, else the key
+store's key does; ``--unencrypted`` makes a new one plain. The commands
 call ``mesodesk.services`` directly; its errors become one-line messages with their exit
 code, never tracebacks. Imports neither Qt nor SQLAlchemy until a database is opened.
 """
@@ -67,6 +68,7 @@ def open_store(args: argparse.Namespace, command: str, *, migrate: bool = True) 
     passphrase = read_passphrase(args)
     with service_errors():
         db = open_records(getattr(args, "db", None) or None, passphrase, migrate=migrate,
+                          unencrypted=bool(getattr(args, "unencrypted", False)),
                           actor=actor(command))
     try:
         if getattr(db, "upgrade_backup", None) is not None:

@@ -1,4 +1,5 @@
-"""Headless record commands: ``import``, ``export``, ``backup``, ``restore``, ``audit verify``.
+"""Headless record commands: ``import``, ``export``, ``backup``, ``restore``, ``encrypt``,
+``rekey``, ``audit verify``.
 
 Each opens the database named by ``--db`` (or ``MESODESK_DB``, else the user data
 directory), with ``--passphrase-file`` (or ``MESODESK_PASSPHRASE``) for an encrypted one,
@@ -20,6 +21,7 @@ from mesodesk.commands.common import (
     service_errors,
 )
 from mesodesk.exit_codes import EXIT_FAILURE, EXIT_OK
+from mesodesk.i18n import _, ngettext
 from mesodesk.services import documents, records
 
 
@@ -76,6 +78,45 @@ def restore_command(args: argparse.Namespace) -> int:
     if result.upgrade_backup is not None:
         print(f"upgraded the restored database to the current schema (its previous "
               f"version is backed up at {result.upgrade_backup})")
+    return EXIT_OK
+
+
+def _where_the_key_is(change) -> str:
+    return (_("with a key kept in this computer's key store") if change.location.key_in_key_store
+            else _("with the passphrase given"))
+
+
+def encrypt_command(args: argparse.Namespace) -> int:
+    """The passphrase of ``--passphrase-file`` (or ``MESODESK_PASSPHRASE``) is the new
+    one; without it the key is kept in the key store."""
+    import os
+
+    passphrase = read_passphrase(args) or os.environ.get("MESODESK_PASSPHRASE") or None
+    with service_errors():
+        change = records.encrypt(getattr(args, "db", None), passphrase, actor=actor("encrypt"))
+    patients = change.tables.get("patients", 0)
+    print(_("encrypted {path} {where} ({patients}, verified); the plain file was removed").format(
+        path=change.location.path, where=_where_the_key_is(change),
+        patients=ngettext("{n} patient", "{n} patients", patients).format(n=patients)))
+    print(_("backups made before are not encrypted: make a new backup and delete the old ones"))
+    return EXIT_OK
+
+
+def rekey_command(args: argparse.Namespace) -> int:
+    from mesodesk.services.records import read_passphrase_file
+
+    new_passphrase = None
+    if args.new_passphrase_file:
+        with service_errors():
+            new_passphrase = read_passphrase_file(args.new_passphrase_file)
+    with service_errors():
+        change = records.rekey(getattr(args, "db", None), read_passphrase(args), new_passphrase,
+                               actor=actor("rekey"))
+    print(_("changed the key of {path}: it now opens {where}").format(
+        path=change.location.path, where=_where_the_key_is(change)))
+    print(_("backups made before keep the old key: make a new backup"))
+    if change.note:
+        print(_("note: {note}").format(note=change.note))
     return EXIT_OK
 
 

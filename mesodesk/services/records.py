@@ -12,6 +12,7 @@ from mesodesk.services.errors import InvalidInput, store_errors
 
 if TYPE_CHECKING:
     from mesodesk.store.backup import BackupSummary
+    from mesodesk.store.encryption import KeyChange
     from mesodesk.store.base import AuditReport
     from mesodesk.store.database import Database
 
@@ -50,17 +51,22 @@ def read_passphrase_file(path: str | os.PathLike[str]) -> str:
     if not passphrase:
         raise InvalidInput(f"{path}: the passphrase file is empty (the passphrase is its "
                            "first line)", field="--passphrase-file")
-    return passphrase
+    from mesodesk.store.keys import normalize_passphrase
+
+    return normalize_passphrase(passphrase)
 
 
 def open_records(location: str | os.PathLike[str] | None = None, passphrase: str | None = None,
-                 *, migrate: bool = True, actor: str = "") -> Database:
+                 *, migrate: bool = True, unencrypted: bool = False, actor: str = "") -> Database:
     """The database (a file, a ``postgresql://`` URL, or None for ``MESODESK_DB`` and then
-    the user data directory), its schema brought up to date unless ``migrate=False``."""
+    the user data directory), its schema brought up to date unless ``migrate=False``.
+    A new file is encrypted, its key kept in the key store, unless a passphrase is given
+    or ``unencrypted`` asks for a plain one."""
     from mesodesk.store import open_database
 
     with store_errors():
-        return open_database(location, passphrase, migrate=migrate, actor=actor)
+        return open_database(location, passphrase, migrate=migrate, unencrypted=unencrypted,
+                             actor=actor)
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,30 @@ def restore(location: str | os.PathLike[str] | None, passphrase: str | None,
             db.close()
     return RestoreOutcome(Path(result.summary.path), result.summary, Path(result.target),
                           result.kept_aside, upgraded)
+
+
+def encrypt(location: str | os.PathLike[str] | None, new_passphrase: str | None = None,
+            actor: str = "") -> KeyChange:
+    """Encrypt the plain database at ``location``: with ``new_passphrase``, or (None) with a
+    key kept in the key store. Verified before the plain file is removed; audited."""
+    from mesodesk.store.encryption import encrypt as encrypt_file
+    from mesodesk.store.engine import resolve_location
+
+    with store_errors():
+        return encrypt_file(resolve_location(location, unencrypted=True), new_passphrase,
+                            actor=actor)
+
+
+def rekey(location: str | os.PathLike[str] | None, passphrase: str | None,
+          new_passphrase: str | None = None, actor: str = "") -> KeyChange:
+    """Change the key of the encrypted database at ``location`` (opened with ``passphrase``,
+    else ``MESODESK_PASSPHRASE``, else the key store's key): to ``new_passphrase``, or (None)
+    to a new random key kept in the key store. Audited."""
+    from mesodesk.store.encryption import rekey as rekey_file
+    from mesodesk.store.engine import resolve_location
+
+    with store_errors():
+        return rekey_file(resolve_location(location, passphrase), new_passphrase, actor=actor)
 
 
 def verify(db: Database) -> AuditReport:

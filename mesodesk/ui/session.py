@@ -105,7 +105,11 @@ def open_session(options: StartOptions) -> Session:
 
         kb = default_knowledge()
         demo_dir = Path(tempfile.mkdtemp(prefix="mesodesk-demo-"))
-        db = open_database(str(demo_dir / "demo.db"), None)
+        from mesodesk.store.keys import new_raw_key
+
+        # Encrypted like a real one, with a key that lives as long as the demo: nothing of
+        # it goes into the key store.
+        db = open_database(str(demo_dir / "demo.db"), new_raw_key())
         fill_demo_database(db, kb)
     else:
         db = open_database(options.location, options.passphrase)
