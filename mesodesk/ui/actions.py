@@ -456,7 +456,7 @@ class MainActions(QObject):
         session = window.session
         dialog = self.settings_dialog = SettingsDialog(
             session.settings, str(getattr(session.db, "description", "")),
-            saved_database_location(), window)
+            saved_database_location(), window, window.encryption.state())
 
         def accepted() -> None:
             if dialog.database_location != saved_database_location():
@@ -465,6 +465,7 @@ class MainActions(QObject):
             def saved(settings: Any) -> None:
                 session.settings = settings
                 self._status(_("Settings saved."), 5000)
+                window.encryption.start(dialog.encryption_request)
 
             window.ops.change(_("Save the settings"), clinic.save_settings, session.db,
                               dialog.settings, session.actor,

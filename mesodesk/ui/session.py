@@ -24,11 +24,14 @@ if TYPE_CHECKING:
 
 class StartOptions:
     def __init__(self, location: str | None = None, passphrase: str | None = None,
-                 demo: bool = False, from_settings: bool = False):
+                 demo: bool = False, from_settings: bool = False, unencrypted: bool = False,
+                 explicit: bool = False):
         self.location = location      # a file, a URL, or None for MESODESK_DB / the default
         self.passphrase = passphrase
         self.demo = demo
         self.from_settings = from_settings  # the location came from the Settings dialog
+        self.unencrypted = unencrypted  # a new database is plain (--unencrypted)
+        self.explicit = explicit  # the location came from --db or MESODESK_DB
 
     def __repr__(self) -> str:  # the passphrase is never shown
         return f"StartOptions(location={self.location!r}, demo={self.demo})"
@@ -37,6 +40,7 @@ class StartOptions:
     def from_args(cls, args: Any) -> StartOptions:
         """From the command line; raises ValueError naming the option that is wrong."""
         location = getattr(args, "db", None) or os.environ.get("MESODESK_DB") or None
+        explicit = location is not None
         from_settings = False
         if location is None and not getattr(args, "demo", False):
             location = saved_database_location()
@@ -52,7 +56,8 @@ class StartOptions:
             except ServiceError as error:
                 raise ValueError(str(error)) from None
         return cls(location=location, passphrase=passphrase,
-                   demo=bool(getattr(args, "demo", False)), from_settings=from_settings)
+                   demo=bool(getattr(args, "demo", False)), from_settings=from_settings,
+                   unencrypted=bool(getattr(args, "unencrypted", False)), explicit=explicit)
 
     def lock_key(self) -> str:
         """The same database gives the same key (for the single-instance lock)."""
@@ -112,7 +117,8 @@ def open_session(options: StartOptions) -> Session:
         db = open_database(str(demo_dir / "demo.db"), new_raw_key())
         fill_demo_database(db, kb)
     else:
-        db = open_database(options.location, options.passphrase)
+        db = open_database(options.location, options.passphrase,
+                           unencrypted=options.unencrypted and options.passphrase is None)
     session = Session(db=db, kb=kb, demo_dir=demo_dir)
     backup = getattr(db, "upgrade_backup", None)
     if backup:
