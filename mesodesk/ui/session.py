@@ -71,6 +71,21 @@ class StartOptions:
         return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
+def needs_first_run(options: StartOptions) -> bool:
+    """No database yet where the app would open one: the first run sets up the clinic.
+    Not for the demo, a server, or a location given with --db or MESODESK_DB (scripts and
+    tests that create their database as they go)."""
+    from mesodesk.store.engine import default_database_path
+
+    if options.demo or options.explicit or (options.location and "://" in options.location):
+        return False
+    path = Path(options.location).expanduser() if options.location else default_database_path()
+    try:
+        return not (path.is_file() and path.stat().st_size > 0)
+    except OSError:
+        return False  # the open that follows names the problem
+
+
 class Session:
     """The open database and what the window needs from it. ``kb`` and ``settings`` arrive
     a moment after the database is open (the first rows do not wait for them)."""
