@@ -45,7 +45,7 @@ from mesodesk.store.base import (
     NotFound,
     StoreError,
 )
-from mesodesk.store.search import parse_query, phone_digits, search_key
+from mesodesk.store.search import latin_key, parse_query, phone_digits, search_key
 
 if TYPE_CHECKING:
     from mesodesk.store.handle import DatabaseHandle
@@ -73,6 +73,7 @@ def clean_patient(new: NewPatient, today: dt.date | None = None) -> dict[str, An
         raise InvalidRecord(str(error)) from None
     return {
         "name": valid.name, "search_key": search_key(valid.name),
+        "latin_key": latin_key(valid.name),
         "date_of_birth": valid.date_of_birth, "sex": valid.sex, "phone": valid.phone,
         "phone_digits": phone_digits(valid.phone), "email": valid.email, "notes": valid.notes,
     }
@@ -168,10 +169,10 @@ class Patients(_Repository):
         # Digits typed as a date or a phone number are not looked for in names.
         if query.words and (query.date_of_birth is None and not query.phone
                             or any(ch.isalpha() for word in query.words for ch in word)):
-            by_name = and_(*[t.patients.c.search_key.contains(word, autoescape=True)
+            by_name = and_(*[t.patients.c.latin_key.contains(word, autoescape=True)
                              for word in query.words])
             if query.date_of_birth is None and not query.phone:
-                return by_name  # scanned along the search-key index, in result order
+                return by_name  # scanned along the name-keys index, in result order
             conditions.append(by_name)
         if query.date_of_birth is not None:
             conditions.append(t.patients.c.date_of_birth == query.date_of_birth)
