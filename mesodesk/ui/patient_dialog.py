@@ -37,6 +37,7 @@ class PatientForm(QWidget):
         self.name = QLineEdit()
         self.name.setPlaceholderText(_("Full name, in any script"))
         self.born = DateField()
+        self.born.set_name(_("Date of birth"))
         self.sex = QComboBox()
         for value, text in SEX_CHOICES:
             self.sex.addItem(_(text), value)

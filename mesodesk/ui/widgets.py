@@ -199,6 +199,12 @@ class DateField(QWidget):
         layout.addWidget(self.edit, 0)
         layout.addWidget(self.button, 0)
         layout.addWidget(self.hint, 1)
+        self.setFocusProxy(self.edit)
+
+    def set_name(self, name: str) -> None:
+        """What a screen reader says for the date and for its calendar button."""
+        self.edit.setAccessibleName(name)
+        self.button.setAccessibleName(_("{field}: pick on a calendar").format(field=name))
         self.edit.setMinimumWidth(120)
         self.edit.setMaximumWidth(160)
         self.setFocusProxy(self.edit)

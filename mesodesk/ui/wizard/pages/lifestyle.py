@@ -37,6 +37,7 @@ class LifestylePage(Page):
             self.boxes[risk.id] = check
         layout.addWidget(box)
         self.advice = QTextBrowser()
+        self.advice.setAccessibleName(_("Advice the plan will give"))
         self.advice.setFixedHeight(150)
         advice_label = plain_label(_("Advice the plan will give:"))
         layout.addWidget(advice_label)
