@@ -115,6 +115,10 @@ class ConsultationRow(SQLModel, table=True):
     concerns: str = Field(sa_column=Column(String(400), nullable=False))
     status: str = Field(sa_column=Column(String(16), nullable=False))
     document: str = Field(sa_column=Column(Text, nullable=False))
+    # The version of the document format the document is written in (revision 0004); rows
+    # stored before it hold version 1, which is upgraded as it is read, never rewritten.
+    format: str = Field(default="mesodesk.consultation/2", sa_column=Column(
+        String(40), nullable=False, server_default="mesodesk.consultation/1"))
     fingerprint: str = Field(sa_column=Column(String(12), nullable=False))
     supersedes: int | None = Field(default=None, sa_column=Column(
         Integer, ForeignKey("consultations.id", name="fk_consultations_supersedes",

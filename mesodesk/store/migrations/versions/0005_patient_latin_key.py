@@ -2,7 +2,7 @@
 ELOT 743), so "Eleni" finds "Ελένη"; back-filled for every existing patient.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from mesodesk.store.search import latin_key
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
