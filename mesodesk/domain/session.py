@@ -437,3 +437,52 @@ def context_for(consultation_id: int, doc: Consultation, status: str, kb: Knowle
         consented=frozenset(s.id for s in result.selected),
         planned={course.concern: len(course.sessions) for course in result.courses},
         past=tuple(past), today=today or dt.date.today())
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A recorded session as the store keeps it."""
+
+    id: int
+    consultation_id: int
+    patient_id: int
+    session: TreatmentSession
+    recorded_at: dt.datetime
+    corrects: int | None = None
+    correction_reason: str = ""
+    corrected_by: int | None = None  # the correction that replaces this one, if any
+
+    @property
+    def in_force(self) -> bool:
+        return self.corrected_by is None
+
+
+@dataclass(frozen=True)
+class RecallHit:
+    """One use of a lot: who received it, when, and which product."""
+
+    patient_id: int
+    patient_name: str
+    date_of_birth: dt.date
+    phone: str | None
+    session_id: int
+    session_date: dt.date
+    consultation_id: int
+    substance: str
+    product: str
+    manufacturer: str
+    lot: str
+    expiry: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"patient": self.patient_id, "name": self.patient_name,
+                "date_of_birth": self.date_of_birth.isoformat(), "phone": self.phone,
+                "session": self.session_id, "session_date": self.session_date.isoformat(),
+                "consultation": self.consultation_id, "substance": self.substance,
+                "product": self.product, "manufacturer": self.manufacturer, "lot": self.lot,
+                "expiry": self.expiry}
+
+
+def lot_key(lot: str) -> str:
+    """How lots are compared for a recall: trimmed, case folded to upper case."""
+    return lot.strip().upper()
