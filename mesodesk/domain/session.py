@@ -217,20 +217,17 @@ class SessionCheck:
 
 def limit_override(doc: Consultation, substance: str, limit: str) -> str | None:
     """The reason the signed consent gives for exceeding a label limit of ``substance``
-    (``interval-min``, ``sessions-max``, ``volume-max``), or None.
-
-    Version 2 of the consultation document carries these (``overrides[].limit``); a
-    version-1 document has none, so every label limit holds for it.
-    """
+    (``interval-min``, ``sessions-max``, ``volume-max``: ``overrides[].limit`` of the
+    version-2 consultation), or None: then the label limit holds."""
     for override in doc.overrides:
-        if override.substance == substance and getattr(override, "limit", None) == limit:
+        if override.substance == substance and override.limit == limit:
             return override.reason
     return None
 
 
 def consultation_weight(doc: Consultation) -> float | None:
-    """The patient's weight recorded with the consultation (version 2), if any."""
-    return getattr(doc.patient, "weight_kg", None)
+    """The patient's weight recorded with the consultation, if any."""
+    return doc.patient.weight_kg
 
 
 def _figure(value: float) -> str:

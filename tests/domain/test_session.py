@@ -258,3 +258,41 @@ def test_the_check_reports_every_problem_at_once(kb):
     result = check_session(parse_session_structure(data), context(kb), kb)
     assert {i.path for i in result.invalid} == {"date"}
     assert {i.path for i in result.blocked} == {"products"}
+
+
+FAT_V2_OVERRIDES = {
+    **{k: v for k, v in FAT.items() if k != "format"}, "format": "mesodesk.consultation/2",
+    "history_reviewed": True,
+    "overrides": [
+        {"substance": "deoxycholic-acid", "limit": "volume-max", "reason": "Large submental area."},
+        {"substance": "deoxycholic-acid", "limit": "interval-min", "reason": "Patient travels."},
+        {"substance": "deoxycholic-acid", "limit": "sessions-max", "reason": "Partial response."},
+    ],
+}
+
+
+def test_the_signed_consents_overrides_lift_the_deoxycholic_acid_limits(kb):
+    start = dt.date(2026, 1, 10)
+    past = [_past(kb, dc_session(n, (start + dt.timedelta(days=21 * (n - 1))).isoformat()), n)
+            for n in range(1, 7)]
+    seventh = dc_session(7, (start + dt.timedelta(days=21 * 6)).isoformat(), volume=12)
+    ctx = context(kb, FAT_V2_OVERRIDES, past=past)
+    parse_session(seventh, ctx, kb)
+    # Each override lifts its own limit only.
+    for kept in ("volume-max", "interval-min", "sessions-max"):
+        one_less = dict(FAT_V2_OVERRIDES, overrides=[
+            o for o in FAT_V2_OVERRIDES["overrides"] if o["limit"] != kept])
+        _invalid, blocked = refused(kb, seventh, context(kb, one_less, past=past))
+        assert len(blocked) == 1, (kept, blocked)
+
+
+def test_the_weight_may_come_from_the_consultation(kb):
+    consultation = {**CELLULITE, "format": "mesodesk.consultation/2",
+                    "patient": {**CELLULITE["patient"], "weight_kg": 30}}
+    data = session()
+    del data["patient_weight_kg"]
+    data["products"][0]["volume_ml"] = 7.0  # 140 mg over 135 mg for 30 kg
+    _invalid, blocked = refused(kb, data, context(kb, consultation))
+    assert "135 mg" in blocked["products"] and "30 kg" in blocked["products"]
+    data["patient_weight_kg"] = 60  # the session's own weight comes first
+    parse_session(data, context(kb, consultation), kb)
