@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.engine import Connection
 
 from mesodesk.domain.document import DocumentError
@@ -23,7 +23,7 @@ from mesodesk.domain.session import (
 from mesodesk.store import audit
 from mesodesk.store import tables as t
 from mesodesk.store.base import ImmutableRecord, IntegrityFailure, InvalidRecord, NotFound
-from mesodesk.store.repositories import _Repository
+from mesodesk.store.repositories import Patients, _Repository
 
 S = t.sessions.c
 P = t.session_products.c
@@ -187,3 +187,29 @@ class Sessions(_Repository):
                               consultation_id=row.consultation_id, substance=row.substance,
                               product=row.product, manufacturer=row.manufacturer, lot=row.lot,
                               expiry=row.expiry) for row in connection.execute(query)]
+
+    def consultations_with_fingerprint(self, fingerprint: str) -> list[int]:
+        """The ids of the consultations whose record has this fingerprint."""
+        with self._db.reading() as connection:
+            return list(connection.execute(
+                select(t.consultations.c.id)
+                .where(t.consultations.c.fingerprint == fingerprint)
+                .order_by(t.consultations.c.id)).scalars())
+
+    def consultation_list(self, patient: str = "", limit: int = 10_000) -> list[dict[str, Any]]:
+        """Consultations with their patient, newest first; ``patient`` is a patient search
+        (as the patient list's: name words, a date of birth, phone digits)."""
+        c, p = t.consultations.c, t.patients.c
+        sessions = (select(func.count()).where(S.consultation_id == c.id, _in_force())
+                    .scalar_subquery())
+        query = (select(c.id, c.patient_id, p.name, p.date_of_birth, c.date, c.status,
+                        c.concerns, sessions.label("sessions"))
+                 .join(t.patients, p.id == c.patient_id)
+                 .where(Patients._matching(patient))
+                 .order_by(c.date.desc(), c.id.desc()).limit(max(0, int(limit))))
+        with self._db.reading() as connection:
+            return [{"id": row.id, "patient": row.patient_id, "name": row.name,
+                     "date_of_birth": row.date_of_birth.isoformat(),
+                     "date": row.date.isoformat(), "status": row.status,
+                     "concerns": row.concerns.split(), "sessions": row.sessions}
+                    for row in connection.execute(query)]
