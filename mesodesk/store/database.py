@@ -26,6 +26,7 @@ from mesodesk.store.engine import (
     with_new_key,
 )
 from mesodesk.store.keys import forget_key
+from mesodesk.store.sessions import Sessions
 from mesodesk.store.repositories import (
     AuditTrail,
     Consents,
@@ -48,6 +49,7 @@ class Database:
         self.consultations = Consultations(self)
         self.consents = Consents(self)
         self.settings = Settings(self)
+        self.sessions = Sessions(self)
         self.audit = AuditTrail(self)
         self.upgrade_backup: Path | None = None  # the backup made before a schema upgrade
 
