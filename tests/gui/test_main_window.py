@@ -339,7 +339,7 @@ def test_an_encrypted_database_asks_for_its_passphrase(qtbot, db_path):
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=TIMEOUT)
     assert not window.problem_banner.isVisible()
     assert window.db_label.text().endswith("(encrypted)")
-    assert window.db_icon.toolTip() == "The database is encrypted"
+    assert window.db_icon.toolTip() == "The database is encrypted with a passphrase"
     window.close()
 
 
