@@ -35,13 +35,21 @@ from mesodesk.i18n import _
 from mesodesk.ui.passphrase import MINIMUM_LENGTH, strength_hint
 from mesodesk.ui.session import StartOptions
 from mesodesk.ui.settings_dialog import MAX_ADDRESS, MAX_SHORT, logo_png_from_file
-from mesodesk.ui.widgets import FieldError, heading, hint_label, plain_label, show_field_error
+from mesodesk.ui.widgets import (
+    N_,
+    FieldError,
+    heading,
+    hint_label,
+    plain_label,
+    show_field_error,
+)
 
 EU_MEMBER_STATES = ("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR",
                     "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI",
                     "SK")
 LANGUAGES = (("en", "English"), ("el", "Ελληνικά"))  # each in its own language
-JURISDICTIONS = (("EU", "European Union"), ("UK", "United Kingdom"), ("US", "United States"))
+JURISDICTIONS = (("EU", N_("European Union")), ("UK", N_("United Kingdom")),
+                 ("US", N_("United States")))
 
 
 def country_names(language: str) -> dict[str, str]:
@@ -160,14 +168,12 @@ class FirstRunDialog(QDialog):
             self.jurisdiction.addItem(_(text), code)
         self.jurisdiction.currentIndexChanged.connect(self._jurisdiction_changed)
         self.member_state = QComboBox()
-        names = country_names("en")
-        for code in sorted(EU_MEMBER_STATES, key=lambda c: names[c]):
-            self.member_state.addItem(names[code], code)
-        self.member_state.setCurrentIndex(self.member_state.findData("GR"))
         self.member_state.setAccessibleName(_("EU member state"))
         self.language = QComboBox()
         for code, text in LANGUAGES:
             self.language.addItem(text, code)
+        self.language.currentIndexChanged.connect(self._name_member_states)
+        self._name_member_states()
         self.logo_preview = QLabel(_("No logo"))
         self.logo_preview.setFixedSize(160, 60)
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -202,6 +208,18 @@ class FirstRunDialog(QDialog):
         self.plain_warning.setVisible(not encrypted)
         self.encrypted_hint.setVisible(encrypted)
         self.passphrase_form.setVisible(encrypted and not self.key_store)
+
+    @Slot()
+    def _name_member_states(self) -> None:
+        """The member states named in the language chosen, in its alphabetical order."""
+        chosen = self.member_state.currentData() or "GR"
+        names = country_names(self.language.currentData())
+        self.member_state.blockSignals(True)
+        self.member_state.clear()
+        for code in sorted(EU_MEMBER_STATES, key=lambda c: names[c]):
+            self.member_state.addItem(names[code], code)
+        self.member_state.setCurrentIndex(self.member_state.findData(chosen))
+        self.member_state.blockSignals(False)
 
     @Slot()
     def _jurisdiction_changed(self) -> None:

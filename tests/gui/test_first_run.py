@@ -37,7 +37,10 @@ def _fill(qtbot, dialog: FirstRunDialog, tmp_path) -> None:
     dialog.address.setPlainText("Λεωφόρος Κηφισίας 12\n115 26 Αθήνα")
     type_text(qtbot, dialog.phone, "+30 210 000 0000")
     dialog.member_state.setCurrentIndex(dialog.member_state.findData("CY"))
+    assert dialog.member_state.currentText() == "Cyprus"
     dialog.language.setCurrentIndex(dialog.language.findData("el"))
+    assert dialog.member_state.currentText() == "Κύπρος"  # named in the language chosen
+    assert dialog.member_state.currentData() == "CY"
     logo = QImage(1200, 400, QImage.Format.Format_RGB32)
     logo.fill(QColor("#1565c0"))
     assert logo.save(str(tmp_path / "logo.png"))
