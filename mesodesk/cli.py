@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from mesodesk import __version__
-from mesodesk.exit_codes import EXIT_FAILURE, EXIT_OK
+from mesodesk.exit_codes import EXIT_FAILURE, EXIT_INVALID, EXIT_OK
 
 
 def _add_database_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
@@ -123,7 +123,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     from mesodesk.commands.common import CommandError
+    from mesodesk.commands.text_checks import output_problem, say, text_problem
 
+    problem = text_problem(sys.argv[1:] if argv is None else argv)
+    if problem is None and (handler is not None or args.smoke_test):
+        problem = output_problem()  # before anything is stored: the output comes after
+    if problem is not None:
+        say(f"mesodesk: {problem}")
+        return EXIT_INVALID
     try:
         if args.smoke_test:
             from mesodesk.commands.smoke import smoke_test
@@ -135,6 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"mesodesk: {error}", file=sys.stderr)
         return error.exit_code
+    except UnicodeEncodeError as error:
+        # Checked before the command ran; a value that slips through still gets a message.
+        say(f"mesodesk: text that cannot be written here: {error}")
+        return EXIT_INVALID
     except KeyboardInterrupt:
         return EXIT_FAILURE
     except BrokenPipeError:
