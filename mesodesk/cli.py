@@ -94,8 +94,16 @@ def _add_record_commands(commands: argparse._SubParsersAction) -> None:
     _add_database_options(backup)
     backup.set_defaults(handler=_lazy(records, "backup_command"))
 
-    restore = commands.add_parser("restore", help="replace the database with a verified backup")
-    restore.add_argument("file", metavar="FILE")
+    restore = commands.add_parser(
+        "restore", help="replace the database with a verified backup, after showing what it "
+                        "holds and asking")
+    restore.add_argument("file", metavar="FILE", nargs="?")
+    restore.add_argument("--yes", action="store_true",
+                         help="replace without asking (for scripts)")
+    restore.add_argument("--keep", type=int, default=None, metavar="N",
+                         help="copies of replaced databases to keep aside (default: 5)")
+    restore.add_argument("--list-kept", action="store_true",
+                         help="list the copies earlier restores kept aside, and exit")
     _add_database_options(restore)
     restore.set_defaults(handler=_lazy(records, "restore_command"))
 
