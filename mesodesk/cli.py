@@ -107,6 +107,23 @@ def _add_record_commands(commands: argparse._SubParsersAction) -> None:
     _add_database_options(restore)
     restore.set_defaults(handler=_lazy(records, "restore_command"))
 
+    patient = commands.add_parser("patient", help="keep the patient records clean")
+    patient_commands = patient.add_subparsers(dest="patient_command", metavar="ACTION",
+                                              required=True)
+    merge = patient_commands.add_parser(
+        "merge", help="merge two records of one person: REMOVED's consultations move to KEPT")
+    merge.add_argument("removed", metavar="REMOVED_ID")
+    merge.add_argument("kept", metavar="KEPT_ID")
+    merge.add_argument("--yes", action="store_true", help="merge without asking (for scripts)")
+    _add_database_options(merge)
+    merge.set_defaults(handler=_lazy("mesodesk.commands.patients", "merge_command"))
+    delete = patient_commands.add_parser(
+        "delete", help="delete a patient who has no consultation (made by mistake)")
+    delete.add_argument("patient", metavar="PATIENT_ID")
+    delete.add_argument("--yes", action="store_true", help="delete without asking")
+    _add_database_options(delete)
+    delete.set_defaults(handler=_lazy("mesodesk.commands.patients", "delete_command"))
+
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = audit_commands.add_parser("verify", help="check the hash chain of the audit trail")

@@ -15,6 +15,7 @@ from mesodesk.commands.clinical import knowledge, load_document
 from mesodesk.commands.common import (
     CommandError,
     actor,
+    confirm,
     consultation_id,
     open_store,
     read_passphrase,
@@ -81,8 +82,7 @@ def restore_command(args: argparse.Namespace) -> int:
     print(_("{file} is a whole mesodesk backup:").format(file=preview.summary.path))
     for line in preview.lines():
         print(f"  {line}")
-    if not args.yes:
-        _confirm_restore(preview)
+    _confirm_restore(preview, args.yes)
     with service_errors():
         result = records.restore(location, passphrase, args.file, actor=actor("restore"),
                                  keep=args.keep)
@@ -97,20 +97,11 @@ def restore_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _confirm_restore(preview: records.RestorePreview) -> None:
-    """Ask on the terminal; without one (a script, a pipe), refuse: --yes says it."""
-    if not sys.stdin.isatty():
-        raise CommandError(_("nothing was restored: the database is replaced only when you "
-                             "say so. Run it in a terminal to be asked, or add --yes."))
-    if preview.from_here is False:
+def _confirm_restore(preview: records.RestorePreview, yes: bool) -> None:
+    if preview.from_here is False and not yes:
         print(_("This backup was made by another installation of mesodesk."))
-    try:
-        answer = input(_("Replace {target} with this backup? [y/N] ").format(
-            target=preview.target))
-    except EOFError:
-        answer = ""
-    if answer.strip().lower() not in {"y", "yes", _("y"), _("yes")}:
-        raise CommandError(_("nothing was restored (not confirmed)"))
+    confirm(_("Replace {target} with this backup?").format(target=preview.target), yes,
+            _("nothing was restored"))
 
 
 def _list_kept(location: str | None, passphrase: str | None) -> int:
