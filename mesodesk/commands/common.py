@@ -61,21 +61,44 @@ def actor(command: str) -> str:
 @contextmanager
 def open_store(args: argparse.Namespace, command: str, *, migrate: bool = True) -> Iterator[Any]:
     """The database the options name, closed afterwards; errors become messages.
-    ``migrate=False`` opens an existing schema as it is (for commands that only read)."""
+    ``migrate=False`` opens an existing schema as it is (for commands that only read).
+    A command that wrote ends its session with a checkpoint of the audit chain's head."""
     from mesodesk.services.records import open_records
+    from mesodesk.services.verify import Session
 
     passphrase = read_passphrase(args)
     with service_errors():
         db = open_records(getattr(args, "db", None) or None, passphrase, migrate=migrate,
                           actor=actor(command))
     try:
+        session = Session(db)
         if getattr(db, "upgrade_backup", None) is not None:
             print(f"upgraded the database schema; the previous version is backed up at "
                   f"{db.upgrade_backup}", file=sys.stderr)
-        with service_errors():
-            yield db
+        try:
+            with service_errors():
+                yield db
+        finally:
+            end_session(session)
     finally:
         db.close()
+
+
+def end_session(session: Any) -> None:
+    """Checkpoint the audit chain; a checkpoint that cannot be written is said, not fatal
+    (what the command did is stored)."""
+    from mesodesk.i18n import _
+
+    try:
+        with service_errors():
+            written = session.end()
+    except CommandError as error:
+        written = None
+        print(_("the audit checkpoint was not updated: {reason}").format(reason=error),
+              file=sys.stderr)
+    if written is not None and not written.written:
+        print(_("the audit checkpoint was not updated: {reason}; run `mesodesk audit verify`")
+              .format(reason=written.reason), file=sys.stderr)
 
 
 def consultation_id(text: str, option: str = "") -> int:
@@ -99,5 +122,5 @@ def write_file(path: Path, data: bytes | str) -> None:
         raise CommandError(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE) from None
 
 
-__all__ = ["EXIT_FAILURE", "CommandError", "actor", "consultation_id", "open_store",
+__all__ = ["EXIT_FAILURE", "CommandError", "actor", "consultation_id", "end_session", "open_store",
            "read_passphrase", "service_errors", "write_file"]

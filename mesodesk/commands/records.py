@@ -20,6 +20,7 @@ from mesodesk.commands.common import (
     service_errors,
 )
 from mesodesk.exit_codes import EXIT_FAILURE, EXIT_OK
+from mesodesk.i18n import _
 from mesodesk.services import documents, records
 
 
@@ -80,11 +81,15 @@ def restore_command(args: argparse.Namespace) -> int:
 
 
 def audit_verify_command(args: argparse.Namespace) -> int:
+    from mesodesk.services import verify
+
     with open_store(args, "audit verify", migrate=False) as db:
-        report = records.verify(db)
+        report = verify.verify(db)
     print(report.message)
-    if report.ok:
-        return EXIT_OK
-    for problem in report.problems:
-        print(f"  {problem}")
-    return EXIT_FAILURE
+    for title, lines in ((_("checked"), report.checked), (_("problems"), report.problems),
+                         (_("not checked, or not vouched for"), report.notices)):
+        if lines:
+            print(f"{title}:")
+            for line in lines:
+                print(f"  {line}")
+    return EXIT_OK if report.ok else EXIT_FAILURE
