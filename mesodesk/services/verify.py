@@ -39,7 +39,7 @@ class VerifyReport:
 
 def verify(db: Database) -> VerifyReport:
     """Everything ``audit verify`` checks, on an open database."""
-    from mesodesk.store import audit, checkpoints, damage, keystore
+    from mesodesk.store import audit, checkpoints, damage
 
     with store_errors():
         with db.reading() as connection:
@@ -50,11 +50,12 @@ def verify(db: Database) -> VerifyReport:
             inside = _embedded(connection)
             stored = _stored(db)
             key = checkpoints.signing_key(create=False)
-            have_store = keystore.available()
+            have_store = checkpoints.key_store_answers()
+            # This computer's checkpoint, else the one the file carries (a backup's).
             anchors = [_against(connection, head, checkpoint, where, key, have_store)
-                       for checkpoint, where in ((stored, "this computer"),
-                                                 (inside, "the database file"))
-                       if checkpoint is not None and not isinstance(checkpoint, str)]
+                       for checkpoint, where in ((stored, _("this computer")),
+                                                 (inside, _("the database file")))
+                       if checkpoint is not None and not isinstance(checkpoint, str)][:1]
     checked: list[str] = []
     problems: list[str] = [str(item) for item in damaged]
     notices: list[str] = []
@@ -69,7 +70,7 @@ def verify(db: Database) -> VerifyReport:
     for checkpoint in (stored, inside):
         if isinstance(checkpoint, str):
             problems.append(checkpoint)
-    if stored is None:
+    if stored is None and inside is None:
         notices.append(_("no checkpoint of this database is kept on this computer (no session "
                          "here has ended with it yet, or it came from elsewhere): a cut tail or "
                          "a rebuilt chain cannot be told from here"))
@@ -176,12 +177,34 @@ def check_undamaged(db: Database, doing: str) -> None:
             "problem; nothing was written").format(doing=doing, which=damage.describe(found)))
 
 
+def after_restore(db: Database) -> Written:
+    """A restore replaced the database on purpose: the old checkpoint no longer applies.
+    The new one extends the checkpoint the backup carried when this installation signed
+    it (so the backup's events stay vouched for); otherwise it starts afresh, with the
+    restored events marked unconfirmed."""
+    from mesodesk.store import checkpoints
+
+    with store_errors():
+        with db.reading() as connection:
+            try:
+                carried = checkpoints.embedded(connection)
+            except ValueError:
+                carried = None
+            key = checkpoints.signing_key()
+            if carried is not None and checkpoints.signature_status(carried, key) != "valid":
+                carried = None
+            head = checkpoints.chain_head(connection)
+            return checkpoints.write(connection, db.location, opened_at=head.events - 1,
+                                     baseline=carried)
+
+
 class Session:
     """A command's or the app's time with the database: ``end`` checkpoints the head."""
 
     def __init__(self, db: Database):
         self.db = db
         self.opened_at = self._head_events()
+        db.session_start = self.opened_at
 
     def _head_events(self) -> int | None:
         from mesodesk.store import checkpoints

@@ -269,6 +269,18 @@ def signing_key(*, create: bool = True) -> Ed25519PrivateKey | None:
     return key
 
 
+def key_store_answers() -> bool:
+    """Is there a key store here that answers (keyring's fallbacks and a refusing or
+    locked store do not)?"""
+    from mesodesk.store import keystore
+
+    try:
+        keystore.get_secret(KEY_NAME)
+    except keystore.KeyStoreUnavailable:
+        return False
+    return True
+
+
 def _private_bytes(key: Ed25519PrivateKey) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
@@ -410,20 +422,14 @@ def write(connection: Connection, location: Location, *, opened_at: int | None,
         except ValueError as error:
             return Written(False, str(error))
     key = signing_key()
-    # Events before this session began are not its own (None: none are known to be).
-    start = head.events if opened_at is None else min(opened_at, head.events)
-    unconfirmed: tuple[tuple[int, int], ...] = ()
-    if previous is None:
-        if start > 1:  # a database no checkpoint of ours has vouched for (or it was deleted)
-            unconfirmed = ((1, start),)
-    else:
+    if previous is not None:
         refused = _untrusted_baseline(previous, key) or compare(connection, previous, head)
         if refused:
             return Written(False, refused[0])
-        unconfirmed = previous.unconfirmed
-        if start > previous.events:
-            unconfirmed += ((previous.events + 1, start),)
-    checkpoint = sign(new_checkpoint(location, head, unconfirmed), key)
+    # Events before this session began are not its own; with no checkpoint at all, nothing
+    # of ours has vouched for them (a database from before, or its checkpoint deleted).
+    checkpoint = sign(new_checkpoint(location, head, _unconfirmed(previous, head, opened_at)),
+                      key)
     path = checkpoint_path(location)
     from mesodesk.store.files import write_atomically
 
@@ -436,18 +442,31 @@ def write(connection: Connection, location: Location, *, opened_at: int | None,
 
 # -- the checkpoint inside a backup --------------------------------------------------------
 
-def embed(connection: Connection, location: Location) -> bool:
-    """Put a checkpoint of ``connection``'s chain (a backup copy being written) into it.
-    Signed only when the chain extends this database's last checkpoint; True if signed."""
+def _unconfirmed(previous: Checkpoint | None, head: ChainHead, opened_at: int | None
+                 ) -> tuple[tuple[int, int], ...]:
+    """The spans no signature vouches for once ``head`` is checkpointed by a session that
+    opened the database at event ``opened_at`` (None: not known)."""
+    start = head.events if opened_at is None else min(opened_at, head.events)
+    if previous is None:
+        return ((1, start),) if start > 1 else ()
+    if start > previous.events:
+        return (*previous.unconfirmed, (previous.events + 1, start))
+    return previous.unconfirmed
+
+
+def embed(connection: Connection, location: Location, opened_at: int | None = None) -> bool:
+    """Put a checkpoint of ``connection``'s chain (a backup copy being written) into it,
+    by a session that opened the database at event ``opened_at``. Signed only when the
+    chain extends this database's last checkpoint; True if signed."""
     head = chain_head(connection)
     try:
         previous = load(location)
     except ValueError:
         previous = None
     key = signing_key()
-    trusted = previous is None or not compare(connection, previous, head)
-    unconfirmed = uncovered(previous, head) if previous is not None else ()
-    checkpoint = sign(new_checkpoint(location, head, tuple(unconfirmed)),
+    trusted = previous is None or not (_untrusted_baseline(previous, key)
+                                       or compare(connection, previous, head))
+    checkpoint = sign(new_checkpoint(location, head, _unconfirmed(previous, head, opened_at)),
                       key if trusted else None)
     connection.execute(text(f"DROP TABLE IF EXISTS {EMBEDDED_TABLE}"))
     connection.execute(text(f"CREATE TABLE {EMBEDDED_TABLE} (checkpoint TEXT NOT NULL)"))
@@ -478,3 +497,21 @@ def adopt(checkpoint: Checkpoint, location: Location) -> Path:
     path = checkpoint_path(location)
     write_atomically(path, checkpoint.to_json())
     return path
+
+
+def embedded_problems(connection: Connection) -> list[str]:
+    """What contradicts the checkpoint a backup file carries: its chain cut or rebuilt since,
+    its schema changed, or its checkpoint altered after this installation signed it. (A
+    backup of another installation is signed with another key: that alone is no problem.)"""
+    try:
+        checkpoint = embedded(connection)
+    except ValueError as error:
+        return [str(error)]
+    if checkpoint is None:
+        return []
+    key = signing_key(create=False)
+    ours = key is not None and checkpoint.key == public_key_text(key)
+    if ours and signature_status(checkpoint, key) != "valid":
+        return ["the checkpoint inside the backup was altered after it was signed"]
+    return [f"against the checkpoint inside the backup: {problem}"
+            for problem in compare(connection, checkpoint, chain_head(connection))]

@@ -48,6 +48,9 @@ class Database:
         self.settings = Settings(self)
         self.audit = AuditTrail(self)
         self.upgrade_backup: Path | None = None  # the backup made before a schema upgrade
+        # The last audit event's id when the session began (services.verify.Session):
+        # later events are the session's own, for the checkpoint a backup carries.
+        self.session_start: int | None = None
 
     # -- what it is ----------------------------------------------------------------------
     @property
