@@ -128,6 +128,13 @@ def chain_head(connection: Connection) -> ChainHead:
                      schema=schema_objects(connection))
 
 
+def head_hash(connection: Connection) -> str:
+    """The last event's hash (the genesis hash of an empty trail)."""
+    events = t.audit_events.c
+    last = connection.execute(select(events.hash).order_by(events.id.desc()).limit(1)).scalar()
+    return last or GENESIS_HASH
+
+
 def missing_triggers(connection: Connection) -> list[str]:
     """The protective triggers that are not there (or, on PostgreSQL, switched off)."""
     objects = schema_objects(connection)
