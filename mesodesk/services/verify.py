@@ -169,7 +169,7 @@ def check_undamaged(db: Database, doing: str) -> None:
 
     with store_errors():
         with db.reading() as connection:
-            found = damage.scan(connection)
+            found = damage.scan(connection, structure=False)
     if found:
         raise ServiceError(_(
             "{doing} refused: the database holds damaged values ({which}). Restore the latest "
