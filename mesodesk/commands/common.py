@@ -59,17 +59,31 @@ def actor(command: str) -> str:
 
 
 @contextmanager
-def open_store(args: argparse.Namespace, command: str, *, migrate: bool = True) -> Iterator[Any]:
+def open_store(args: argparse.Namespace, command: str, *, migrate: bool = True,
+               read_only_ok: bool = False) -> Iterator[Any]:
     """The database the options name, closed afterwards; errors become messages.
     ``migrate=False`` opens an existing schema as it is (for commands that only read).
-    A command that wrote ends its session with a checkpoint of the audit chain's head."""
+    ``read_only_ok``: a database that cannot be written is opened read-only (verify,
+    export, backup). A command that wrote ends its session with a checkpoint of the audit
+    chain's head."""
     from mesodesk.services.records import open_records
-    from mesodesk.services.verify import Session
+    from mesodesk.services.verify import Session, open_readable
 
     passphrase = read_passphrase(args)
+    location = getattr(args, "db", None) or None
     with service_errors():
-        db = open_records(getattr(args, "db", None) or None, passphrase, migrate=migrate,
-                          actor=actor(command))
+        if read_only_ok:
+            db = open_readable(location, passphrase, migrate=migrate, actor=actor(command))
+        else:
+            db = open_records(location, passphrase, migrate=migrate, actor=actor(command))
+    if getattr(db, "read_only", False):
+        from mesodesk.i18n import _
+        from mesodesk.store.checkpoints import outside_path
+
+        print(_("{name} cannot be written: opened read-only; this command's audit events are "
+                "kept outside it, in {path}").format(name=db.location.name,
+                                                    path=outside_path(db.location)),
+              file=sys.stderr)
     try:
         session = Session(db)
         if getattr(db, "upgrade_backup", None) is not None:

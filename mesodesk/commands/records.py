@@ -47,7 +47,7 @@ def import_command(args: argparse.Namespace) -> int:
 def export_command(args: argparse.Namespace) -> int:
     wanted = consultation_id(args.consultation_id)
     out = None if args.out == "-" else args.out
-    with open_store(args, "export", migrate=False) as db:
+    with open_store(args, "export", migrate=False, read_only_ok=True) as db:
         result = documents.export_document(db, wanted, out, actor=actor("export"),
                                            write_stdout=sys.stdout.write)
     record = result.record
@@ -59,7 +59,7 @@ def export_command(args: argparse.Namespace) -> int:
 
 
 def backup_command(args: argparse.Namespace) -> int:
-    with open_store(args, "backup") as db:
+    with open_store(args, "backup", read_only_ok=True) as db:
         result = records.backup(db, args.out, actor=actor("backup"))
         print(f"backed up {db.description} to {result.path} ({result.summary.describe()})")
     return EXIT_OK
@@ -83,7 +83,7 @@ def restore_command(args: argparse.Namespace) -> int:
 def audit_verify_command(args: argparse.Namespace) -> int:
     from mesodesk.services import verify
 
-    with open_store(args, "audit verify", migrate=False) as db:
+    with open_store(args, "audit verify", migrate=False, read_only_ok=True) as db:
         report = verify.verify(db)
     print(report.message)
     for title, lines in ((_("checked"), report.checked), (_("problems"), report.problems),

@@ -78,6 +78,9 @@ def verify(db: Database) -> VerifyReport:
         checked.extend(anchor.checked)
         problems.extend(anchor.problems)
         notices.extend(anchor.notices)
+    outside_notices, outside_problems = _outside(db)
+    notices.extend(outside_notices)
+    problems.extend(outside_problems)
     if not have_store:
         notices.append(_("no key store on this machine: checkpoints are written unsigned and "
                          "their signatures cannot be checked, so they show a cut or rebuilt "
@@ -160,6 +163,42 @@ def _against(connection: Connection, head: ChainHead, checkpoint: Checkpoint, wh
                          "written by a session that is still open or did not end, or added "
                          "outside mesodesk").format(first=first, last=last))
     return _Anchor(checked, tuple(problems), tuple(notices))
+
+
+def open_readable(location, passphrase: str | None = None, *, migrate: bool = False,
+                  actor: str = "") -> Database:
+    """The database as ``records.open_records`` opens it, or, when the file or its folder
+    cannot be written, opened read-only (``db.read_only``): it can still be verified,
+    exported and backed up, and those events are kept outside it (signed)."""
+    from mesodesk.services.records import open_records
+    from mesodesk.store.base import ReadOnlyLocation
+    from mesodesk.store.readonly import open_read_only
+
+    try:
+        return open_records(location, passphrase, migrate=migrate, actor=actor)
+    except ServiceError as error:
+        if not isinstance(error.cause, ReadOnlyLocation):
+            raise
+    with store_errors():
+        return open_read_only(location, passphrase)
+
+
+def _outside(db: Database) -> tuple[list[str], list[str]]:
+    """Notices for the events kept outside the database while it was read-only, and the
+    problems of those whose signature fails."""
+    from mesodesk.store import checkpoints
+
+    entries, bad = checkpoints.events_outside(db.location)
+    notices = []
+    if entries:
+        actions = ", ".join(sorted({entry.get("action", "?") for entry in entries}))
+        notices.append(ngettext(
+            "{count} event of this database was recorded outside it while it could not be "
+            "written ({actions}), in {path}",
+            "{count} events of this database were recorded outside it while it could not be "
+            "written ({actions}), in {path}", len(entries)).format(
+            count=len(entries), actions=actions, path=checkpoints.outside_path(db.location)))
+    return notices, bad
 
 
 def check_undamaged(db: Database, doing: str) -> None:

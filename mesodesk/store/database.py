@@ -52,6 +52,7 @@ class Database:
         # The last audit event's id when the session began (services.verify.Session):
         # later events are the session's own, for the checkpoint a backup carries.
         self.session_start: int | None = None
+        self.read_only = False  # opened by store.readonly: events are kept outside it
 
     # -- what it is ----------------------------------------------------------------------
     @property

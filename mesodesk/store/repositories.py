@@ -762,6 +762,12 @@ class AuditTrail(_Repository):
         chain. For a record of an audited table, before and after are its current state."""
         if not action or len(action) > 40:
             raise InvalidRecord("action: must be 1 to 40 characters")
+        if getattr(self._db, "read_only", False):  # recorded outside, signed (see checkpoints)
+            from mesodesk.store.checkpoints import note_outside
+
+            return note_outside(self._db.location, action=action, table=table,
+                                record_id=record_id, details=details or {},
+                                actor=audit.actor_or_default(actor))
         with self._db.writing() as connection:
             state = None
             if record_id is not None and table in audit.AUDITED_TABLES:
