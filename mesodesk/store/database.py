@@ -25,6 +25,7 @@ from mesodesk.store.engine import (
     resolve_location,
     translating,
 )
+from mesodesk.store.sessions import Sessions
 from mesodesk.store.repositories import (
     AuditTrail,
     Consents,
@@ -47,6 +48,7 @@ class Database:
         self.consultations = Consultations(self)
         self.consents = Consents(self)
         self.settings = Settings(self)
+        self.sessions = Sessions(self)
         self.audit = AuditTrail(self)
         self.upgrade_backup: Path | None = None  # the backup made before a schema upgrade
         # The last audit event's id when the session began (services.verify.Session):
