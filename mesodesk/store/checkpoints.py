@@ -49,11 +49,15 @@ PUBLIC_KEY_FILE = "signing-key.pub"    # beside the checkpoints, for reading the
 EMBEDDED_TABLE = "mesodesk_checkpoint"  # the checkpoint inside a backup file
 FOLDER = "checkpoints"
 
-# The triggers migration 0001 creates; each must be there (and, on PostgreSQL, enabled).
+# The triggers migrations 0001 and 0006 create; each must be there (and, on PostgreSQL,
+# enabled). tests/store/test_tampering.py checks this list against a new database.
 SQLITE_TRIGGERS = (
     "audit_events_no_delete", "audit_events_no_update", "consultations_final_no_delete",
     "consultations_final_no_update", "signed_consents_final_only",
     "signed_consents_no_delete", "signed_consents_no_update",
+    "sessions_final_only", "sessions_no_update", "sessions_no_delete",
+    "session_products_while_recording", "session_products_no_update",
+    "session_products_no_delete",
 )
 POSTGRESQL_TRIGGERS = (*SQLITE_TRIGGERS, "consultations_no_truncate")
 

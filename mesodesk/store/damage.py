@@ -15,29 +15,23 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Table, select
+from sqlalchemy import Column, Date, DateTime, Table, select
 from sqlalchemy.engine import Connection
 
 from mesodesk.store import tables as t
 
-# The columns whose stored text is parsed when read (SQLite keeps dates and times as text).
+# Every table of the schema, and in each the columns whose stored text is parsed when
+# read: dates and times (SQLite keeps them as text), and the JSON documents.
+TABLES: dict[str, Table] = {table.name: table for table in t.metadata.sorted_tables}
 PARSED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "patients": ("date_of_birth", "created_at", "updated_at"),
-    "practitioners": ("created_at",),
-    "consultations": ("date", "created_at", "updated_at", "finalized_at"),
-    "signed_consents": ("signed_at", "recorded_at"),
-    "clinic_settings": ("updated_at",),
-    "audit_events": ("at",),
-}
+    name: tuple(column.name for column in table.c
+                if isinstance(column.type, (Date, DateTime, t.UTCDateTime)))
+    for name, table in TABLES.items()}
 JSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "consultations": ("document",),
+    "sessions": ("document",),
     "audit_events": ("details",),
 }
-TABLES: dict[str, Table] = {"patients": t.patients, "practitioners": t.practitioners,
-                            "consultations": t.consultations,
-                            "signed_consents": t.signed_consents,
-                            "clinic_settings": t.clinic_settings,
-                            "audit_events": t.audit_events}
 # Reading a value raises one of these when its stored text does not parse.
 READ_ERRORS = (ValueError, TypeError, OverflowError)
 

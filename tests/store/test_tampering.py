@@ -231,3 +231,13 @@ def test_an_altered_checkpoint_file_is_named(signed) -> None:
     data["events"] -= 1
     path.write_text(json.dumps(data), encoding="utf-8")
     assert "its signature does not verify" in _problems(signed)
+
+
+def test_the_triggers_verify_expects_are_those_of_a_new_database(backend, db) -> None:
+    with db.reading() as connection:
+        made = {name.split(" ", 1)[1] for name in checkpoints.schema_objects(connection)
+                if name.startswith("trigger ")}
+        assert checkpoints.missing_triggers(connection) == []
+    expected = (checkpoints.POSTGRESQL_TRIGGERS if backend.name == "postgresql"
+                else checkpoints.SQLITE_TRIGGERS)
+    assert made == set(expected)
