@@ -78,7 +78,7 @@ def open_store(args: argparse.Namespace, command: str, *, migrate: bool = True,
             db = open_records(location, passphrase, migrate=migrate, actor=actor(command))
     if getattr(db, "read_only", False):
         from mesodesk.i18n import _
-        from mesodesk.store.checkpoints import outside_path
+        from mesodesk.store.outside import outside_path
 
         print(_("{name} cannot be written: opened read-only; this command's audit events are "
                 "kept outside it, in {path}").format(name=db.location.name,

@@ -49,6 +49,9 @@ def verify(db: Database) -> VerifyReport:
             head = checkpoints.chain_head(connection)
             inside = _embedded(connection)
             stored = _stored(db)
+            memory = checkpoints.against_memory(
+                connection, stored if not isinstance(stored, str) else None, head,
+                checkpoints.remembered(db.location))
             key = checkpoints.signing_key(create=False)
             have_store = checkpoints.key_store_answers()
             # This computer's checkpoint, else the one the file carries (a backup's).
@@ -70,7 +73,8 @@ def verify(db: Database) -> VerifyReport:
     for checkpoint in (stored, inside):
         if isinstance(checkpoint, str):
             problems.append(checkpoint)
-    if stored is None and inside is None:
+    problems.extend(memory)
+    if stored is None and inside is None and not memory:
         notices.append(_("no checkpoint of this database is kept on this computer (no session "
                          "here has ended with it yet, or it came from elsewhere): a cut tail or "
                          "a rebuilt chain cannot be told from here"))
@@ -186,9 +190,9 @@ def open_readable(location, passphrase: str | None = None, *, migrate: bool = Fa
 def _outside(db: Database) -> tuple[list[str], list[str]]:
     """Notices for the events kept outside the database while it was read-only, and the
     problems of those whose signature fails."""
-    from mesodesk.store import checkpoints
+    from mesodesk.store import outside
 
-    entries, bad = checkpoints.events_outside(db.location)
+    entries, bad = outside.events_outside(db.location)
     notices = []
     if entries:
         actions = ", ".join(sorted({entry.get("action", "?") for entry in entries}))
@@ -197,7 +201,7 @@ def _outside(db: Database) -> tuple[list[str], list[str]]:
             "written ({actions}), in {path}",
             "{count} events of this database were recorded outside it while it could not be "
             "written ({actions}), in {path}", len(entries)).format(
-            count=len(entries), actions=actions, path=checkpoints.outside_path(db.location)))
+            count=len(entries), actions=actions, path=outside.outside_path(db.location)))
     return notices, bad
 
 

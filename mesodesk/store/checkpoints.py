@@ -40,7 +40,6 @@ from mesodesk.store.base import GENESIS_HASH, REVISIONS
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from mesodesk.domain.records import AuditEvent
     from mesodesk.store.engine import Location
 
 FORMAT = "mesodesk.checkpoint/1"
@@ -433,6 +432,9 @@ def write(connection: Connection, location: Location, *, opened_at: int | None,
             previous = load(location)
         except ValueError as error:
             return Written(False, str(error))
+        lost = against_memory(connection, previous, head, remembered(location))
+        if lost:
+            return Written(False, lost[0])
     key = signing_key()
     if previous is not None:
         refused = _untrusted_baseline(previous, key) or compare(connection, previous, head)
@@ -449,7 +451,56 @@ def write(connection: Connection, location: Location, *, opened_at: int | None,
         write_atomically(path, checkpoint.to_json())
     except OSError as error:
         return Written(False, f"cannot write {path}: {error.strerror or error}")
+    remember(location, checkpoint)
     return Written(True, signed=checkpoint.signature is not None, path=path)
+
+
+# -- the key store's memory of the last checkpoint -----------------------------------------
+# A signed checkpoint file can still be deleted, or replaced by an older one (signed too)
+# before the chain is cut back to it. The key store keeps the last one's event and hash.
+
+def _memory_name(location: Location) -> str:
+    return "audit-head-" + checkpoint_path(location).stem
+
+
+def remember(location: Location, checkpoint: Checkpoint) -> None:
+    from mesodesk.store import keystore
+
+    try:
+        keystore.set_secret(_memory_name(location), f"{checkpoint.events}:{checkpoint.head}")
+    except keystore.KeyStoreUnavailable:
+        pass  # no key store: the file alone anchors the chain (audit verify says so)
+
+
+def remembered(location: Location) -> tuple[int, str] | None:
+    from mesodesk.store import keystore
+
+    try:
+        value = keystore.get_secret(_memory_name(location))
+    except keystore.KeyStoreUnavailable:
+        return None
+    events, _, head = (value or "").partition(":")
+    return (int(events), head) if events.isdigit() and head else None
+
+
+def against_memory(connection: Connection, stored: Checkpoint | None, head: ChainHead,
+                   memory: tuple[int, str] | None) -> list[str]:
+    """What the key store's memory of the last checkpoint shows: the checkpoint file
+    deleted or replaced by an older one, and the chain cut or rewritten since."""
+    if memory is None or (stored is not None and stored.events >= memory[0]):
+        return []
+    events, last = memory
+    problems = [f"the checkpoint file of this database was deleted, though the key store "
+                f"remembers the last checkpoint (event {events})" if stored is None else
+                f"the checkpoint file is older than the last one written (it ends at event "
+                f"{stored.events}, the key store remembers event {events}): it was replaced"]
+    if head.events < events:
+        problems.append(f"the tail of the audit trail was cut: the last checkpoint counted "
+                        f"{events} events, the database ends at event {head.events}")
+    elif event_hash_at(connection, events) != last:
+        problems.append(f"the audit chain was rewritten or rebuilt: event {events} is not the "
+                        "event the last checkpoint recorded (its hash differs)")
+    return problems
 
 
 # -- the checkpoint inside a backup --------------------------------------------------------
@@ -527,65 +578,3 @@ def embedded_problems(connection: Connection) -> list[str]:
         return ["the checkpoint inside the backup was altered after it was signed"]
     return [f"against the checkpoint inside the backup: {problem}"
             for problem in compare(connection, checkpoint, chain_head(connection))]
-
-
-# -- events of a read-only database, kept outside it --------------------------------------
-
-def outside_path(location: Location) -> Path:
-    return checkpoint_path(location).with_suffix(".outside.jsonl")
-
-
-def note_outside(location: Location, *, action: str, table: str, record_id: int | None,
-                 details: dict[str, Any], actor: str) -> AuditEvent:
-    """Record an event (an export, a backup) of a database that cannot be written: one
-    signed line appended to a private file beside its checkpoint. ``OSError`` if it cannot
-    be written (then the disclosure does not happen)."""
-    from mesodesk.domain.records import AuditEvent
-    from mesodesk.store.audit import now
-    from mesodesk.store.files import create_private_file
-
-    at = now()
-    clean = {str(key): "" if value is None else str(value) for key, value in details.items()}
-    entry = {"format": FORMAT + "#outside", "database": database_identity(location),
-             "at": at.isoformat(), "actor": actor, "action": action, "table": table,
-             "record_id": record_id, "details": clean}
-    key = signing_key()
-    if key is not None:
-        entry["key"] = public_key_text(key)
-        entry["signature"] = base64.b64encode(key.sign(_canonical(entry).encode())).decode()
-    line = _canonical(entry)
-    path = outside_path(location)
-    create_private_file(path)
-    with open(path, "a", encoding="utf-8") as stream:
-        stream.write(line + "\n")
-        stream.flush()
-        os.fsync(stream.fileno())
-    return AuditEvent(id=0, at=at, actor=actor, action=action, table=table,
-                      record_id=record_id, before=None, after=None, previous_hash="",
-                      hash=_sha256(line), details=clean)
-
-
-def events_outside(location: Location) -> tuple[list[dict[str, Any]], list[str]]:
-    """The events kept outside the database, and the lines whose signature fails."""
-    from cryptography.exceptions import InvalidSignature
-
-    try:
-        lines = outside_path(location).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        return [], []
-    key = signing_key(create=False)
-    entries, bad = [], []
-    for number, line in enumerate(lines, start=1):
-        try:
-            entry = json.loads(line)
-            signature = entry.pop("signature", None)
-            if signature is not None and key is not None:
-                if entry.get("key") != public_key_text(key):
-                    raise InvalidSignature
-                key.public_key().verify(base64.b64decode(signature),
-                                        _canonical(entry).encode())
-            entries.append(entry)
-        except (ValueError, AttributeError, InvalidSignature):
-            bad.append(f"{outside_path(location)}, line {number}: altered (its signature does "
-                       "not verify, or it does not read)")
-    return entries, bad

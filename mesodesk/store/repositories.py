@@ -780,7 +780,7 @@ class AuditTrail(_Repository):
         if not action or len(action) > 40:
             raise InvalidRecord("action: must be 1 to 40 characters")
         if getattr(self._db, "read_only", False):  # recorded outside, signed (see checkpoints)
-            from mesodesk.store.checkpoints import note_outside
+            from mesodesk.store.outside import note_outside
 
             return note_outside(self._db.location, action=action, table=table,
                                 record_id=record_id, details=details or {},

@@ -183,14 +183,26 @@ def test_a_key_store_refusing_the_key_does_not_stop_the_session(monkeypatch, fil
     assert written.written and not written.signed
 
 
-def test_a_deleted_checkpoint_leaves_the_events_before_it_unconfirmed(file_backend) -> None:
+def test_a_deleted_checkpoint_is_named_and_not_replaced_by_the_next_session(
+        file_backend) -> None:
     with file_backend.open() as db:
         first = _session(db, "Ελένη", "Νίκος")
         first.path.unlink()
+        deleted = "the checkpoint file of this database was deleted"
+        assert deleted in verify(db).problems[0]
+        again = _session(db, "Μαρία")
+        assert not again.written and deleted in again.reason
+        assert deleted in verify(db).problems[0]
+
+
+def test_a_database_no_checkpoint_vouched_for_has_its_events_unconfirmed(file_backend) -> None:
+    """A database of before this version (or from elsewhere): no checkpoint, no memory."""
+    with file_backend.open() as db:
+        db.patients.create(NewPatient(name="Ελένη", date_of_birth=dt.date(1980, 1, 1)))
         assert any("no checkpoint of this database" in line for line in verify(db).notices)
         _session(db, "Μαρία")
         notices = verify(db).notices
-    assert any("events 1..3 are not covered by a signed checkpoint" in line for line in notices)
+    assert any("events 1..2 are not covered by a signed checkpoint" in line for line in notices)
 
 
 def test_an_unreadable_checkpoint_is_named_and_not_built_on(file_backend) -> None:
@@ -216,3 +228,34 @@ def test_a_damaged_database_is_refused_by_the_checks_that_guard_a_write(file_bac
         with pytest.raises(ServiceError, match=r"import refused: the database holds damaged "
                                                r"values \(patients row 1, column updated_at"):
             check_undamaged(db, "import")
+
+
+def test_a_deleted_checkpoint_file_and_a_cut_chain_are_named_from_the_key_store(
+        file_backend) -> None:
+    with file_backend.open() as db:
+        written = _session(db, "Ελένη", "Νίκος")
+        written.path.unlink()
+    _cut_tail(file_backend, 2)
+    file_backend.execute("DELETE FROM patients WHERE id = 2")
+    with file_backend.open() as db:
+        said = "\n".join(verify(db).problems)
+    assert "the checkpoint file of this database was deleted, though the key store " \
+           "remembers the last checkpoint (event 3)" in said
+    assert "the tail of the audit trail was cut: the last checkpoint counted 3 events, " \
+           "the database ends at event 2" in said
+
+
+def test_an_older_checkpoint_file_put_back_is_named(file_backend) -> None:
+    """Replace the checkpoint with an older one (validly signed), cut the chain back to it."""
+    with file_backend.open() as db:
+        first = _session(db, "Ελένη")
+        older = first.path.read_bytes()
+        _session(db, "Νίκος")
+    first.path.write_bytes(older)
+    _cut_tail(file_backend, 2)
+    file_backend.execute("DELETE FROM patients WHERE id = 2")
+    with file_backend.open() as db:
+        report = verify(db)
+    assert any("the checkpoint file is older than the last one written (it ends at event 2, "
+               "the key store remembers event 3): it was replaced" in line
+               for line in report.problems)

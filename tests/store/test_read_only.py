@@ -22,7 +22,7 @@ import pytest
 from mesodesk.cli import main
 from mesodesk.domain.records import NewPatient
 from mesodesk.services.verify import verify
-from mesodesk.store import ReadOnlyLocation, checkpoints
+from mesodesk.store import ReadOnlyLocation, outside
 from mesodesk.store.readonly import open_read_only, read_only_uri
 from tests.store.helpers import REPO
 
@@ -125,7 +125,7 @@ def test_a_read_only_database_is_verified_exported_and_backed_up(stored, tmp_pat
     assert sorted(p.name for p in stored.path.parent.iterdir()) == [stored.path.name]
     assert json.loads(out.read_text(encoding="utf-8"))["patient"]["name"] == "Ελένη Παπαδοπούλου"
     with stored.open(migrate=False) as db:
-        kept = checkpoints.outside_path(db.location)
+        kept = outside.outside_path(db.location)
     lines = [json.loads(line) for line in kept.read_text(encoding="utf-8").splitlines()]
     assert [line["action"] for line in lines] == ["export", "backup"]
     assert all(line["signature"] for line in lines)
@@ -137,7 +137,7 @@ def test_an_altered_event_kept_outside_is_named(stored, tmp_path) -> None:
     with unwritable(stored.path.parent):
         assert main(["export", "1", "--out", str(tmp_path / "e.json"), *options]) == 0
     with stored.open(migrate=False) as db:
-        kept = checkpoints.outside_path(db.location)
+        kept = outside.outside_path(db.location)
         entry = json.loads(kept.read_text(encoding="utf-8"))
         entry["details"]["to"] = "somewhere harmless"
         kept.write_text(json.dumps(entry) + "\n", encoding="utf-8")
