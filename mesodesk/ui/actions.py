@@ -282,7 +282,7 @@ class MainActions(QObject):
             # Rendered again: screened against today's knowledge base, so check first.
             if window.knowledge_mismatch(record, "print" if print_it else "show"):
                 return
-            window.work_runner.submit(plans.render, record.document, kb, settings,
+            window.work_runner.submit(plans.render_recorded, db, record.document, kb, settings,
                                       on_done=lambda data: self._show_pdf(
                                           data, name, record, False, print_it),
                                       on_error=self._failed)
