@@ -135,6 +135,7 @@ CONTRAINDICATED = "contraindicated"  # a history item, not overridden (or ruling
 REASON_REQUIRED = "reason-required"  # a substance whose choice needs a recorded reason has none
 NOTHING_TO_TREAT = "nothing-to-treat"  # no substance is selected at all
 LABEL_LIMIT = "label-limit"  # a course breaks a label limit without a recorded reason
+HISTORY_NOT_REVIEWED = "history-not-reviewed"  # a plan for signature, history not all answered
 
 
 @dataclass(frozen=True)
@@ -324,11 +325,6 @@ def _suggested(doc: Consultation, kb: KnowledgeBase) -> list[tuple[str, str, str
     return suggested
 
 
-def override_limit(override: Override) -> str | None:
-    """The label limit an override names (``overrides[].limit``), if any."""
-    return getattr(override, "limit", None)
-
-
 def _applicable_overrides(substance_id: str, reasons: tuple[Reason, ...],
                           overrides: tuple[Override, ...], kb: KnowledgeBase) -> tuple[Override, ...]:
     """The overrides that lift a specific contraindication, or record a required reason
@@ -336,12 +332,12 @@ def _applicable_overrides(substance_id: str, reasons: tuple[Reason, ...],
     specific = {r.history for r in reasons if r.effect == "contraindicated" and not r.general}
     if kb.substances[substance_id].requires_reason:
         specific.add(None)
-    return tuple(o for o in overrides if o.substance == substance_id and o.history in specific
-                 and override_limit(o) is None)
+    return tuple(o for o in overrides if o.substance == substance_id and o.limit is None
+                 and o.history in specific)
 
 
 def _uncleared(reasons: tuple[Reason, ...], overrides: tuple[Override, ...]) -> list[Reason]:
-    overridden = {o.history for o in overrides if override_limit(o) is None}
+    overridden = {o.history for o in overrides if o.limit is None}
     return [r for r in reasons
             if r.effect == "contraindicated" and not r.general and r.history not in overridden]
 
@@ -366,7 +362,7 @@ def _screen_substances(doc: Consultation, history: tuple[str, ...], kb: Knowledg
                     substance=kb.substance_name(substance_id), rule=r.text))
                 for r in uncleared]
             if kb.substances[substance_id].requires_reason and None not in {
-                    o.history for o in overrides if override_limit(o) is None}:
+                    o.history for o in overrides if o.limit is None}:
                 blocks.append(_reason_required(substance_id, kb))
         results.append(SubstanceResult(
             id=substance_id, name=kb.substance_name(substance_id), class_id=class_id,
@@ -429,7 +425,7 @@ def _override_warnings(doc: Consultation, applied: tuple[Override, ...], kb: Kno
         if id(override) in used:
             continue
         name = kb.substance_name(override.substance)
-        limit = override_limit(override)
+        limit = override.limit
         if limit is not None:
             text = _("The override for {name} (label limit {limit}) does not apply: the substance "
                      "is not chosen, or the plan stays within that limit. It is kept but not "
@@ -444,7 +440,7 @@ def _override_warnings(doc: Consultation, applied: tuple[Override, ...], kb: Kno
 
 def _limit_override(doc: Consultation, substance_id: str, kind: str) -> Override | None:
     return next((o for o in doc.overrides
-                 if o.substance == substance_id and override_limit(o) == kind), None)
+                 if o.substance == substance_id and o.limit == kind), None)
 
 
 def _course_breaks(limit: LabelLimit, course: PlannedCourse) -> str | None:
@@ -490,7 +486,7 @@ def _label_limits(doc: Consultation, substances: list[SubstanceResult],
 
 def _dose_ceilings(doc: Consultation, substances: list[SubstanceResult], kb: KnowledgeBase
                    ) -> list[DoseCeiling]:
-    weight = getattr(doc.patient, "weight_kg", None)
+    weight = doc.patient.weight_kg
     if weight is None:
         return []
     ceilings = []
@@ -535,13 +531,28 @@ def _advice(doc: Consultation, selected: set[str], kb: KnowledgeBase) -> list[Ad
     return advice
 
 
-def screen(doc: Consultation, kb: KnowledgeBase, today: dt.date | None = None) -> ScreeningResult:
+def history_review_blocks(doc: Consultation) -> list[Block]:
+    """A plan to be signed needs every history question answered (``history_reviewed``):
+    the consent says every question not declared was answered no. Only a plan asks for it
+    (``screen(..., for_plan=True)``); ``mesodesk screen`` does not."""
+    if doc.history_reviewed:
+        return []
+    return [Block(HISTORY_NOT_REVIEWED, None, _(
+        "The medical history has not been reviewed: answer every history question yes or no "
+        "before the plan is printed for signature."), code=HISTORY_NOT_REVIEWED)]
+
+
+def screen(doc: Consultation, kb: KnowledgeBase, today: dt.date | None = None, *,
+           for_plan: bool = False) -> ScreeningResult:
     """Screen a valid consultation (see ``parse_consultation``) against the knowledge base.
-    ``today`` (default: the real date) only decides whether planned sessions are past."""
+    ``today`` (default: the real date) only decides whether planned sessions are past;
+    ``for_plan`` adds what a plan for signature needs (``history_review_blocks``)."""
     history = effective_history(doc, kb)
     substances, substance_blocks = _screen_substances(doc, history, kb)
     general_blocks = _general_blocks(history, kb)
     blocks = general_blocks + substance_blocks
+    if for_plan:
+        blocks += history_review_blocks(doc)
     selected = {s.id for s in substances if s.selected}
     treated = _treated_concerns(doc, substances, kb)
     if not selected and not general_blocks:
