@@ -63,8 +63,8 @@ def test_knowledge_check_names_file_entry_and_field_of_a_dangling_id(kb_copy, ca
     ("substances.toml", 'sources = ["levothyroxine-label"]\n\n[[substance]]\nid = "rutin"',
      'sources = []\n\n[[substance]]\nid = "rutin"',
      "substances.toml: substance 'levothyroxine': field 'sources': needs at least one source"),
-    ("lifestyle.toml", 'advice = "A balanced diet', 'advice = "  "\nx = "',
-     "lifestyle.toml: risk 'diet': field 'advice': must not be empty"),
+    ("lifestyle.toml", 'advice.en = "A balanced diet', 'advice.en = "  "\nx = "',
+     "lifestyle.toml: risk 'diet': field 'advice.en': must not be empty"),
     ("interactions.toml", 'sources = ["jayasinghe-2013"]', 'sources = ["jayasinghe-2031"]',
      "interactions.toml: interaction 'lidocaine-inhibits-lipolysis': field 'sources': 'jayasinghe-2031' is not a known id"),
 ])
