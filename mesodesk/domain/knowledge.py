@@ -18,19 +18,29 @@ names itself. A base without them fails to load, naming the file, the entry and 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+)
 
-from mesodesk.i18n import _
+from mesodesk.domain.translated import SOURCE_LANGUAGE, TranslatedText
+from mesodesk.i18n import LANGUAGES, _
 
 ALL = "*"  # a rule or advice that applies to all mesotherapy / all concerns
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Words = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 SourceIds = Annotated[list[Id], Field(min_length=1)]
 
 
@@ -38,9 +48,35 @@ class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _Translations(_Entry):
+    """A text as written in the file: one key per language, side by side.
+
+    English (the source language) is required; a missing translation is not an error
+    of the file's form but a gap ``translation_gaps`` reports (``knowledge check``
+    fails on it), so a text can be added in English and translated next."""
+
+    en: Words
+    el: Words | None = None
+
+
+def _bare_string_is_english(value: Any) -> Any:
+    """A bare string (an overlay written before texts were bilingual) is the English."""
+    return {SOURCE_LANGUAGE: value} if isinstance(value, str) else value
+
+
+def _to_text(written: _Translations) -> TranslatedText:
+    return TranslatedText({k: v for k, v in written.model_dump().items() if v is not None})
+
+
+# A text a person reads, in every language of the clinic (``name.en``, ``name.el``).
+Text = Annotated[_Translations, BeforeValidator(_bare_string_is_english), AfterValidator(_to_text)]
+# An optional text: empty in every language unless given.
+NO_TEXT = TranslatedText(dict.fromkeys(LANGUAGES, ""))
+
+
 class Source(_Entry):
     id: Id
-    citation: Text
+    citation: Words  # as published: not translated
     url: str = ""
 
 
@@ -98,15 +134,15 @@ class Substance(_Entry):
     status: dict[Jurisdiction, Text] = {}
     # Its own (systemic) risks, named in the consent when it is chosen (domain.md,
     # "Systemic effects"); risks of one area only are adverse effects with ``areas``.
-    risks: str = ""
+    risks: Text = NO_TEXT
     evidence: Text
     requires_reason: bool = False
-    reason_prompt: str = ""
+    reason_prompt: Text = NO_TEXT
     sources: SourceIds
 
     def status_for(self, jurisdiction: str) -> str:
         """What the consent says of its approval where the clinic practises."""
-        return self.status.get(jurisdiction, self.regulatory_patient)  # type: ignore[call-overload]
+        return self.status.get(jurisdiction, self.regulatory_patient)  # type: ignore[call-overload,no-any-return]
 
 
 class Rule(_Entry):
@@ -236,8 +272,8 @@ class Aftercare(_Entry):
     id: Id
     when: Literal["before", "after"]
     text: Text
-    default: Text = "—"
-    range: str = ""
+    default: Text = TranslatedText(dict.fromkeys(LANGUAGES, "—"))
+    range: Text = NO_TEXT
     applies_to: list[str] = Field(min_length=1)
     sources: SourceIds
 
@@ -350,6 +386,9 @@ class KnowledgeBase:
     """The validated knowledge base, with look-ups by id. Read-only once built."""
 
     def __init__(self, entries: dict[str, list[_Located]], general: General):
+        # Texts without a version in every language the clinic offers (``knowledge check``
+        # fails on them; a paper in the missing language cannot be printed).
+        self.translation_gaps: list[KnowledgeIssue] = _translation_gaps(entries, general)
         self.general = general
         self.policy: Policy = general.policy
         self.sources: dict[str, Source] = _index(entries["sources.toml"])
@@ -374,7 +413,8 @@ class KnowledgeBase:
         or None for free text."""
         wanted = typed.strip().casefold()
         for area in self.areas.values():
-            if wanted in (area.id, area.name.casefold()):
+            names = {area.id, *(name.casefold() for name in area.name.translations.values())}
+            if wanted in names:
                 return area.id
         return None
 
@@ -410,6 +450,36 @@ class KnowledgeBase:
 
     def is_under_age(self, age: int) -> bool:
         return age < self.policy.minimum_age
+
+
+def _missing_languages(value: Any, field: str) -> Iterator[tuple[str, list[str]]]:
+    """(field, languages) for every text within ``value`` that lacks a language."""
+    if isinstance(value, TranslatedText):
+        missing = value.missing(LANGUAGES)
+        if missing:
+            yield field, missing
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _missing_languages(getattr(value, name), f"{field}.{name}" if field else name)
+    elif isinstance(value, (list, tuple)):
+        for number, item in enumerate(value):
+            yield from _missing_languages(item, f"{field}.{number}")
+    elif isinstance(value, dict):  # texts by key (a substance's status by jurisdiction)
+        for key, item in value.items():
+            yield from _missing_languages(item, f"{field}.{key}")
+
+
+def _translation_gaps(entries: dict[str, list[_Located]], general: General) -> list[KnowledgeIssue]:
+    located = [(item.file, f"{FILES[name][0]} '{getattr(item.entry, FILES[name][2])}'", item.entry)
+               for name, items in entries.items() for item in items]
+    gaps = []
+    for file, entry, value in [(GENERAL_FILE, "", general), *located]:
+        for field, languages in _missing_languages(value, ""):
+            for language in languages:
+                gaps.append(KnowledgeIssue(file, entry, field, _(
+                    "has no '{language}' text: write it beside the '{source}' one"
+                ).format(language=language, source=SOURCE_LANGUAGE)))
+    return gaps
 
 
 def _index(located: list[_Located], key: str = "id") -> dict[str, Any]:

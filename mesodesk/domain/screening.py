@@ -44,6 +44,7 @@ from typing import Any, Literal
 from mesodesk.domain.courses import PlannedCourse, plan_courses
 from mesodesk.domain.document import Consultation, Override
 from mesodesk.domain.findings import Warning
+from mesodesk.domain.translated import TranslatedText
 from mesodesk.domain.knowledge import (
     ALL,
     COURSE_LIMITS,
@@ -527,8 +528,20 @@ def _advice(doc: Consultation, selected: set[str], kb: KnowledgeBase) -> list[Ad
         risk = kb.lifestyle[risk_id]
         if ALL in risk.concerns or set(risk.concerns) & set(doc.concerns):
             extra = [e.advice for e in risk.when_chosen if selected & set(e.substances)]
-            advice.append(Advice(risk_id, risk.name, " ".join([risk.advice, *extra])))
+            advice.append(Advice(risk_id, risk.name, _joined([risk.advice, *extra])))
     return advice
+
+
+def _joined(texts: list[str]) -> str:
+    """Sentences of the knowledge base as one text, in every language all of them have."""
+    if len(texts) == 1:
+        return texts[0]
+    if not all(isinstance(text, TranslatedText) for text in texts):
+        return " ".join(texts)
+    languages = set.intersection(*(set(text.translations) for text in texts))  # type: ignore[attr-defined]
+    return TranslatedText({language: " ".join(text.translations[language]  # type: ignore[attr-defined]
+                                              for text in texts)
+                           for language in languages})
 
 
 def history_review_blocks(doc: Consultation) -> list[Block]:
