@@ -19,7 +19,7 @@ TODAY = dt.date(2026, 11, 26)
 
 def document(**changes) -> dict:
     data = {
-        "format": "mesodesk.consultation/1", "date": "2026-11-20",
+        "format": "mesodesk.consultation/2", "date": "2026-11-20", "history_reviewed": True,
         "patient": {"name": "Ana", "date_of_birth": "1990-05-05"},
         "concerns": ["localized-fat"], "areas": ["submental"],
         "substances": ["deoxycholic-acid"],
@@ -64,6 +64,60 @@ def test_every_14_days_and_8_sessions_are_two_causes(kb):
     assert kinds == ["interval-min", "sessions-max"]
     assert len(label_blocks(result)) == 2
     assert {"interval-min", "sessions-max"} == {d["limit"] for d in result.to_dict()["label_limits"]}
+
+
+def limit_override(kind: str, reason: str = "Slow responder; agreed with the patient.") -> dict:
+    return {"substance": "deoxycholic-acid", "limit": kind, "reason": reason}
+
+
+@pytest.mark.parametrize("sessions, interval, kinds", [
+    (4, 14, ["interval-min"]), (8, 28, ["sessions-max"]), (8, 14, ["interval-min", "sessions-max"]),
+])
+def test_a_written_reason_for_each_limit_lets_the_plan_go_ahead(kb, sessions, interval, kinds):
+    result = screened(kb, courses=course(sessions, interval),
+                      overrides=[limit_override(kind) for kind in kinds])
+    assert not result.blocked, result.blocked_by
+    assert sorted(f.limit.kind for f in result.limits_exceeded) == kinds
+    assert all(f.override is not None for f in result.limits_exceeded)
+    assert [o.limit for o in result.applied_overrides] == kinds
+
+
+def test_a_reason_for_one_limit_does_not_lift_the_other(kb):
+    result = screened(kb, courses=course(8, 14), overrides=[limit_override("interval-min")])
+    [block] = label_blocks(result)
+    assert "6 sessions" in block.text
+
+
+def test_a_reason_for_a_limit_the_plan_keeps_is_not_printed(kb):
+    result = screened(kb, courses=course(4, 28), overrides=[limit_override("sessions-max")])
+    assert not result.applied_overrides
+    assert any(w.code == "override-not-needed" for w in result.warnings)
+
+
+def test_more_than_10_ml_is_recorded_with_its_reason(kb):
+    result = screened(kb, overrides=[limit_override("volume-max", "Large area, agreed.")])
+    [finding] = result.limits_exceeded
+    assert finding.limit.kind == "volume-max" and "10 mL" in finding.found
+    assert not result.blocked
+
+
+@pytest.mark.parametrize("weight, ceiling", [(50, 225), (66.7, 300), (80, 300), (20, 90)])
+def test_the_lidocaine_ceiling_in_mg_from_the_weight(kb, weight, ceiling):
+    # domain.md: 4.5 mg/kg, at most 300 mg, all areas together.
+    result = screened(kb, concerns=["cellulite"], areas=["thighs"], courses=[],
+                      substances=["lidocaine", "caffeine"],
+                      patient={"name": "Ana", "date_of_birth": "1990-05-05", "weight_kg": weight})
+    [dose] = result.dose_ceilings
+    assert dose.substance == "lidocaine" and dose.unit == "mg"
+    assert dose.amount == pytest.approx(min(4.5 * weight, 300), abs=0.1)
+    assert dose.amount == pytest.approx(ceiling, abs=0.2)
+
+
+def test_no_ceiling_without_the_weight_or_without_lidocaine(kb):
+    assert not screened(kb, concerns=["cellulite"], areas=["thighs"], courses=[],
+                        substances=["lidocaine"]).dose_ceilings
+    assert not screened(kb, patient={"name": "Ana", "date_of_birth": "1990-05-05",
+                                     "weight_kg": 70}).dose_ceilings
 
 
 def test_a_single_session_has_no_interval_to_break(kb):
