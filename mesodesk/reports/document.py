@@ -17,7 +17,7 @@ from mesodesk.domain.document import Consultation
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.records import ClinicSettings
 from mesodesk.domain.screening import ScreeningResult
-from mesodesk.i18n import _
+from mesodesk.reports.translate import _
 from mesodesk.reports.blocks import glue
 from mesodesk.reports.consent import consent_story
 from mesodesk.reports.context import Context
@@ -37,6 +37,14 @@ from mesodesk.reports.layout import (
 from mesodesk.reports.plan import plan_story
 from mesodesk.reports.styles import BODY_SIZE, make_styles
 from mesodesk.reports.text import clean
+
+
+def _clinic_details(ctx: Context) -> str:
+    """The clinic's address on one line and its phone, for the running header."""
+    lines = [clean(line).strip() for line in ctx.clinic.address.splitlines() if line.strip()]
+    if ctx.clinic.phone.strip():
+        lines.append(_("Phone: {phone}").format(phone=clean(ctx.clinic.phone).strip()))
+    return " · ".join(lines)
 
 
 def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
@@ -61,6 +69,7 @@ def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
     decor = PageDecor(
         date=ctx.date, fingerprint=doc.fingerprint(), patient=patient,
         clinic=ctx.clinic_name_raw or ctx.practitioner_name_raw,
+        clinic_details=_clinic_details(ctx),
         part_titles={"plan": _("Treatment plan"), "consent": _("Consent summary")},
     )
     buffer = io.BytesIO()

@@ -17,7 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from mesodesk.i18n import _
+from mesodesk.reports.translate import _
 from mesodesk.reports.errors import ReportError
 from mesodesk.reports.fonts import REGULAR
 from mesodesk.reports.styles import MUTED, RULE
@@ -26,12 +26,13 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
 
 SAFE_MARGIN = 12 * mm  # nothing at all is drawn closer than this to an edge
 LEFT_MARGIN = RIGHT_MARGIN = 20 * mm
-TOP_MARGIN = 23 * mm  # the running header sits above the text frame
+TOP_MARGIN = 24 * mm  # the running header sits above the text frame
 FIRST_TOP_MARGIN = 15 * mm  # the first page of each part has no running header
 BOTTOM_MARGIN = 24 * mm  # the footer sits below it
 
 HEADER_BASELINE = 16 * mm  # from the top edge
-HEADER_RULE = 18.2 * mm
+HEADER_DETAILS_BASELINE = 19.2 * mm  # the clinic's address and phone, under its name
+HEADER_RULE = 20.6 * mm
 FOOTER_BASELINE = 14 * mm  # from the bottom edge
 FOOTER_RULE = 18 * mm
 DECOR_SIZE = 7.8
@@ -54,6 +55,7 @@ class PageDecor:
     patient: str
     clinic: str
     part_titles: dict[str, str]
+    clinic_details: str = ""  # the address on one line, and the phone
 
 
 def fit(text: str, width: float, font: str = REGULAR, size: float = DECOR_SIZE) -> str:
@@ -147,6 +149,11 @@ class NumberedCanvas(Canvas):
         self.drawString(LEFT_MARGIN, y, left)
         if right:
             self.drawRightString(self.page_width - RIGHT_MARGIN, y, right)
+        if decor.clinic_details:
+            # How to reach the clinic, on every page: a page alone still says who to call.
+            self.drawRightString(self.page_width - RIGHT_MARGIN,
+                                 self.page_height - HEADER_DETAILS_BASELINE,
+                                 fit(decor.clinic_details, inner))
         self.line(LEFT_MARGIN, self.page_height - HEADER_RULE,
                   self.page_width - RIGHT_MARGIN, self.page_height - HEADER_RULE)
         self.restoreState()

@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from mesodesk.domain.courses import PlannedCourse
-from mesodesk.i18n import _, ngettext
+from mesodesk.reports.translate import _, ngettext
 from mesodesk.reports.blocks import (
     StoryItem,
     Together,
@@ -32,7 +32,7 @@ def header(ctx: Context, title: str, subtitle: str) -> list[StoryItem]:
     styles = ctx.styles
     name = esc(ctx.clinic_name_raw)
     practitioner = ctx.practitioner_line
-    flowables: list[StoryItem] = [*clinic_header(name, ctx.clinic_address_lines, practitioner,
+    flowables: list[StoryItem] = [*clinic_header(name, ctx.clinic_details, practitioner,
                                                  ctx.logo, ctx.width, styles)]
     flowables += [Paragraph(title, styles.title), Paragraph(subtitle, styles.subtitle)]
     return flowables
@@ -175,8 +175,14 @@ def _what_you_can_do(ctx: Context) -> list[StoryItem]:
 
 
 def _care(ctx: Context) -> list[StoryItem]:
+    return heading(_("Before and after each session"), ctx.styles) + care_story(ctx)
+
+
+def care_story(ctx: Context) -> list[StoryItem]:
+    """The before- and after-care for what is chosen: in the plan, and in the consent
+    (the paper the patient signs and keeps)."""
     styles = ctx.styles
-    story = heading(_("Before and after each session"), styles)
+    story: list[StoryItem] = []
     before = ctx.aftercare("before")
     if before:
         story.append(Paragraph(_("Before each session"), styles.h3))
@@ -193,9 +199,10 @@ def _care(ctx: Context) -> list[StoryItem]:
                              [ctx.width - 45 * mm, 45 * mm], styles), Spacer(1, 3 * mm)]
     if untimed:
         block += bullets([esc(a.text) for a in untimed], styles)
-    block.append(Paragraph(_("If anything worries you after a session, contact us. The risks, "
-                             "including what to watch for in the weeks after a session, are "
-                             "listed in your consent summary."), styles.body))
+    block.append(Paragraph(ctx.contact_us(_(
+        "If anything worries you after a session, contact us{contact}. The risks, including "
+        "what to watch for in the weeks after a session, are listed in your consent summary.")),
+        styles.body))
     # The after-care is read as one piece: it moves to the next page whole rather than
     # leaving its last line alone there.
     story.append(Together(block))

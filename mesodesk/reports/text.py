@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from xml.sax.saxutils import escape
 
-from mesodesk.i18n import _
+from mesodesk.reports.translate import _
 
 # C0 and C1 control characters other than tab and newline have no glyph and no
 # meaning on paper; a stray one would print as an empty box or break the line.

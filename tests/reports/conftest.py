@@ -22,7 +22,8 @@ BLOCKED = ["pregnant.json", "minor-16.json"]
 TODAY = dt.date(2026, 11, 26)  # the examples are dated up to this day
 
 CLINIC = ClinicSettings(name="Clinique Lumière", address="12 Odos Ermou\n105 63 Athens",
-                        practitioner_name="Dr Maria Ioannou", practitioner_registration="12345")
+                        phone="+30 210 123 4567", practitioner_name="Dr Maria Ioannou",
+                        practitioner_registration="12345", jurisdiction="EU", member_state="GR")
 
 
 class Rendered:
