@@ -37,10 +37,10 @@ SYSTEMIC = {
                                     "heart's rhythm", "skin reaction to ethylenediamine"]),
     "levothyroxine": ("cellulite", ["palpitations", "irregular heartbeat", "sweating", "anxiety",
                                     "trouble sleeping", "too much thyroid hormone",
-                                    "boxed warning", "life-threatening",
+                                    "boxed warning", "serious harm, or even death",  # life-threatening
                                     "sympathomimetic amines"]),
-    "caffeine": ("cellulite", ["palpitations", "restlessness", "trouble sleeping",
-                               "sensitive to caffeine"]),
+    "caffeine": ("cellulite", ["palpitations", "restless", "sleep badly",
+                               "if caffeine affects you a lot"]),  # people sensitive to it
     "pentoxifylline": ("cellulite", ["nausea", "dizziness", "headache", "flushing",
                                      "more bleeding if you take a blood thinner"]),
     "lidocaine": ("cellulite", ["rarely, an allergy", "high doses", "numb lips or tongue",
@@ -119,7 +119,7 @@ def test_the_plans_interaction_cautions_are_named_in_the_consent(render):
     ("EU", "GR", "EOF, the National Organisation for Medicines"),
     ("EU", "", "European Medicines Agency (EMA)"),
     ("US", "", "Food and Drug Administration (FDA)"),
-    ("UK", "", "Medicines and Healthcare products Regulatory Agency (MHRA)"),
+    ("UK", "", "MHRA (the Medicines and Healthcare products Regulatory Agency)"),
 ])
 def test_the_status_is_the_clinics_jurisdictions(render, kb, jurisdiction, member_state, named):
     clinic = ClinicSettings(name="Clinic", jurisdiction=jurisdiction, member_state=member_state)
