@@ -32,10 +32,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from mesodesk.i18n import _
 from mesodesk.reports.errors import ReportError
 from mesodesk.reports.fonts import BOLD, REGULAR
 from mesodesk.reports.styles import ACCENT, INK, RULE, TINT, WARN_RULE, WARN_TINT, Styles
+from mesodesk.reports.words import _
 
 LIST_END_SPACE = 4  # points between a bulleted list and what follows it
 
@@ -396,7 +396,7 @@ def signature_block(fields: Sequence[SignatureField], width: float, styles: Styl
             [_cell(field.role, styles.cell_head, column)],
             [signature],
             [_cell(field.name or "&nbsp;", styles.cell, column)],
-            [_cell(f"{_('Date:')} {date}", styles.cell, column)],
+            [_cell(_("Date: {date}").format(date=date), styles.cell, column)],
         ]
         cell = Table(rows, colWidths=[column], rowHeights=[None, sign_height, None, None])
         cell.setStyle(TableStyle([

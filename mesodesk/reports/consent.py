@@ -17,7 +17,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from mesodesk.domain.knowledge import DELAYED_INFECTION, PLACED_CONSENT_SECTIONS, ConsentSection
-from mesodesk.i18n import _
 from mesodesk.reports.blocks import (
     SignatureField,
     StoryItem,
@@ -32,7 +31,8 @@ from mesodesk.reports.blocks import (
 )
 from mesodesk.reports.context import Context
 from mesodesk.reports.plan import course_title, header
-from mesodesk.reports.text import esc, esc_lines, join_words, long_date, paragraphs, sentence
+from mesodesk.reports.text import esc, esc_lines, paragraphs, sentence
+from mesodesk.reports.words import _, join_words, long_date
 
 # The fixed sections of consent.toml this module places itself (any other section a
 # clinic adds is printed before the signatures), and the adverse effect printed as a

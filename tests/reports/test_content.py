@@ -11,7 +11,7 @@ from mesodesk.domain.document import parse_consultation
 from mesodesk.domain.records import ClinicSettings
 from mesodesk.domain.screening import screen
 from mesodesk.reports import ReportError, render_plan
-from mesodesk.reports.text import long_date
+from mesodesk.reports.words import long_date
 from tests.reports.conftest import CLINIC, PRINTABLE, TODAY
 from tests.reports.pdfcheck import (
     body_text,
