@@ -37,7 +37,5 @@ def render_plan(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
     unknown, or an image (clinic logo, signature) cannot be read.
     """
     from mesodesk.reports.document import build_pdf
-    from mesodesk.reports.translate import in_language
 
-    with in_language(doc.language):  # the documents catalogue of the patient's language
-        return build_pdf(doc, result, kb, clinic, paper)
+    return build_pdf(doc, result, kb, clinic, paper)

@@ -17,7 +17,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from mesodesk.domain.knowledge import DELAYED_INFECTION, PLACED_CONSENT_SECTIONS, ConsentSection
-from mesodesk.reports.translate import _
 from mesodesk.reports.blocks import (
     SignatureField,
     StoryItem,
@@ -32,7 +31,8 @@ from mesodesk.reports.blocks import (
 )
 from mesodesk.reports.context import Context
 from mesodesk.reports.plan import care_story, course_title, header
-from mesodesk.reports.text import esc, esc_lines, join_words, long_date, paragraphs, sentence
+from mesodesk.reports.text import esc, esc_lines, paragraphs, sentence
+from mesodesk.reports.words import _, join_words, long_date, number
 
 # The fixed sections of consent.toml this module places itself (any other section a
 # clinic adds is printed before the signatures), and the adverse effect printed as a
@@ -164,8 +164,8 @@ def _practitioner_doses(ctx: Context) -> list[StoryItem]:
             "{substance}: at most {amount} {unit} in one session for {weight} kg of body weight, "
             "all areas together.").format(
                 substance=esc(ctx.kb.substance_name(ceiling.substance)),
-                amount=f"{ceiling.amount:g}", unit=esc(ceiling.unit),
-                weight=f"{ceiling.weight_kg:g}"), styles.callout))
+                amount=number(ceiling.amount), unit=esc(ceiling.unit),
+                weight=number(ceiling.weight_kg)), styles.callout))
     if not lines:
         return []
     return [Together([callout([Paragraph(_("For the practitioner: dose ceiling"),

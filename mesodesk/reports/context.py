@@ -12,10 +12,11 @@ from mesodesk.domain.document import Consultation
 from mesodesk.domain.knowledge import ALL, AdverseEffect, Aftercare, KnowledgeBase
 from mesodesk.domain.records import ClinicSettings
 from mesodesk.domain.screening import Reason, ScreeningResult, SubstanceResult
-from mesodesk.reports.translate import _
+from mesodesk import i18n
 from mesodesk.reports.blocks import PngImage, read_png, read_png_base64
 from mesodesk.reports.styles import Styles
-from mesodesk.reports.text import esc, join_words, long_date
+from mesodesk.reports.text import esc
+from mesodesk.reports.words import _, join_words, long_date
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Context:
     def create(cls, doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
                clinic: ClinicSettings | None, styles: Styles, width: float) -> Context:
         clinic = clinic or ClinicSettings()
-        logo = read_png(clinic.logo_png, _("The clinic logo")) if clinic.logo_png else None
+        logo = read_png(clinic.logo_png, i18n._("The clinic logo")) if clinic.logo_png else None
         signatures = doc.signatures
         patient = practitioner = None
         if signatures is not None and signatures.patient:

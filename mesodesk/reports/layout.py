@@ -17,10 +17,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from mesodesk.reports.translate import _
 from mesodesk.reports.errors import ReportError
 from mesodesk.reports.fonts import REGULAR
 from mesodesk.reports.styles import MUTED, RULE
+from mesodesk.reports.words import _, number
 
 PAGE_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
 
@@ -123,9 +123,9 @@ class NumberedCanvas(Canvas):
 
     def save(self) -> None:
         total = self.pages_closed
-        for number in range(1, total + 1):
-            self.beginForm(footer_form(number))
-            self.draw_footer(number, total)
+        for page in range(1, total + 1):
+            self.beginForm(footer_form(page))
+            self.draw_footer(page, total)
             self.endForm()
         super().save()
 
@@ -158,12 +158,12 @@ class NumberedCanvas(Canvas):
                   self.page_width - RIGHT_MARGIN, self.page_height - HEADER_RULE)
         self.restoreState()
 
-    def draw_footer(self, number: int, total: int) -> None:
+    def draw_footer(self, page: int, total: int) -> None:
         decor = self.decor
         inner = self.page_width - LEFT_MARGIN - RIGHT_MARGIN
         self._decor_pen()
         self.line(LEFT_MARGIN, FOOTER_RULE, self.page_width - RIGHT_MARGIN, FOOTER_RULE)
         footer = _("Page {page} of {pages} · {date} · {fingerprint}").format(
-            page=number, pages=total, date=decor.date, fingerprint=decor.fingerprint)
+            page=number(page), pages=number(total), date=decor.date, fingerprint=decor.fingerprint)
         self.drawCentredString(self.page_width / 2, FOOTER_BASELINE, fit(footer, inner))
         self.restoreState()

@@ -11,7 +11,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from mesodesk.domain.courses import PlannedCourse
-from mesodesk.reports.translate import _, ngettext
 from mesodesk.reports.blocks import (
     StoryItem,
     Together,
@@ -24,7 +23,8 @@ from mesodesk.reports.blocks import (
     plain_table,
 )
 from mesodesk.reports.context import Context
-from mesodesk.reports.text import esc, long_date, paragraphs, sentence, weekday
+from mesodesk.reports.text import esc, paragraphs, sentence
+from mesodesk.reports.words import _, long_date, ngettext, number, weekday
 
 
 def header(ctx: Context, title: str, subtitle: str) -> list[StoryItem]:
@@ -130,12 +130,12 @@ def _not_used(ctx: Context) -> list[StoryItem]:
 
 def course_title(ctx: Context, course: PlannedCourse) -> str:
     count = len(course.sessions)
-    sessions = ngettext("{n} session", "{n} sessions", count).format(n=count)
+    sessions = ngettext("{n} session", "{n} sessions", count).format(n=number(count))
     if count == 1:
         return _("{concern}: {sessions}").format(
             concern=esc(ctx.kb.concerns[course.concern].name), sessions=sessions)
     every = ngettext("one every day", "one every {n} days", course.interval_days).format(
-        n=course.interval_days)
+        n=number(course.interval_days))
     return _("{concern}: {sessions}, {every}").format(
         concern=esc(ctx.kb.concerns[course.concern].name), sessions=sessions, every=every)
 
@@ -147,7 +147,7 @@ def _courses(ctx: Context) -> list[StoryItem]:
                              "be moved if you need to; tell us as early as you can."), styles.intro))
     widths = [24 * mm, 58 * mm, 40 * mm]
     for course in ctx.result.courses:
-        rows = [[str(s.number), long_date(s.date), weekday(s.date)] for s in course.sessions]
+        rows = [[number(s.number), long_date(s.date), weekday(s.date)] for s in course.sessions]
         table = plain_table([_("Session"), _("Date"), _("Day")], rows, widths, styles)
         afterwards = Paragraph(_("<b>Afterwards:</b> {maintenance}").format(
             maintenance=esc(course.maintenance)), styles.body)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from mesodesk.cli import main
 from mesodesk.domain.knowledge import KnowledgeError, load_knowledge
 from mesodesk.domain.translated import MissingTranslation, TranslatedText
 from mesodesk.paths import knowledge_dir
@@ -54,27 +55,26 @@ def test_copies_and_pickles_keep_every_language():
 
 
 def test_a_text_is_read_with_its_languages_side_by_side(kb_copy):
-    edit(kb_copy / "concerns.toml", 'name.en = "Cellulite"\n',
-         'name.en = "Cellulite"\nname.el = "Κυτταρίτιδα <b>&"\n')
+    edit(kb_copy / "concerns.toml", 'name.el = "Κυτταρίτιδα"', 'name.el = "Κυτταρίτιδα <b>&"')
     kb = load_knowledge(kb_copy)
     name = kb.concerns["cellulite"].name
     assert name == "Cellulite" and name.in_language("el") == "Κυτταρίτιδα <b>&"
 
 
 def test_a_list_of_texts_is_bilingual_too(kb_copy):
-    edit(kb_copy / "concerns.toml", '[[concern.advice]]\nen = "Results are better',
-         '[[concern.advice]]\nel = "Τα αποτελέσματα 🙂"\nen = "Results are better')
+    edit(kb_copy / "concerns.toml", 'el = "Τα αποτελέσματα είναι καλύτερα',
+         'el = "🙂 Τα αποτελέσματα είναι καλύτερα')
     advice = load_knowledge(kb_copy).concerns["cellulite"].advice
-    assert advice[0].in_language("el") == "Τα αποτελέσματα 🙂"
+    assert advice[0].in_language("el").startswith("🙂 Τα αποτελέσματα")
     assert advice[0].startswith("Results are better")
 
 
 @pytest.mark.parametrize("old, new, expected", [
     ('name.en = "Cellulite"\n', 'name.en = "Cellulite"\nname.fr = "Cellulite"\n',
      "concerns.toml: concern 'cellulite': field 'name.fr': unknown key"),
-    ('name.en = "Cellulite"\n', 'name.el = "Κυτταρίτιδα"\n',
+    ('name.en = "Cellulite"\n', '',
      "concerns.toml: concern 'cellulite': field 'name.en': is required"),
-    ('name.en = "Cellulite"\n', 'name.en = "Cellulite"\nname.el = "   "\n',
+    ('name.el = "Κυτταρίτιδα"\n', 'name.el = "   "\n',
      "concerns.toml: concern 'cellulite': field 'name.el': must not be empty"),
 ])
 def test_a_wrong_language_key_is_named(kb_copy, old, new, expected):
@@ -85,16 +85,43 @@ def test_a_wrong_language_key_is_named(kb_copy, old, new, expected):
 
 def test_a_bare_string_is_read_as_the_english(kb_copy):
     """An overlay written before the texts were bilingual still loads."""
-    edit(kb_copy / "concerns.toml", 'name.en = "Cellulite"', 'name = "Cellulite"')
+    edit(kb_copy / "concerns.toml", 'name.en = "Cellulite"\nname.el = "Κυτταρίτιδα"', 'name = "Cellulite"')
     assert load_knowledge(kb_copy).concerns["cellulite"].name.in_language("en") == "Cellulite"
 
 
-def test_a_text_without_greek_is_a_gap_naming_file_entry_and_field(kb_copy):
-    edit(kb_copy / "history.toml", '[[history.rules]]\neffect = "contraindicated"\napplies_to = ["*"]\n'
-         'text.en = "Pregnancy', '[[history.rules]]\neffect = "contraindicated"\napplies_to = ["*"]\n'
-         'text.en = "Pregnancy')
-    kb = load_knowledge(kb_copy)
-    gaps = [str(gap) for gap in kb.translation_gaps]
+def test_the_shipped_base_has_every_text_in_english_and_greek(kb):
+    assert kb.translation_gaps == []
+    assert kb.concerns["cellulite"].name.in_language("el") == "Κυτταρίτιδα"
+    # κυτταρίτιδα is also the Greek word for the infection: say at once that it is not one
+    assert "όχι λοίμωξη" in kb.concerns["cellulite"].patient_text.in_language("el")
+
+
+def drop_greek(path: Path, english: str) -> None:
+    """Remove the Greek line that follows ``english``'s line."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if line.startswith(english))
+    assert ".el = " in lines[at + 1] or lines[at + 1].startswith("el = ")
+    del lines[at + 1]
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_knowledge_check_fails_naming_file_entry_and_field_of_a_text_without_greek(kb_copy, capsys):
+    drop_greek(kb_copy / "history.toml", 'text.en = "Pregnancy: no mesotherapy')
+    drop_greek(kb_copy / "general.toml", "depth_note.en = ")
+    drop_greek(kb_copy / "concerns.toml", 'en = "Hair grows slowly')
+    assert main(["knowledge", "check", str(kb_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "the knowledge base has 3 error(s)" in err
     assert ("history.toml: history 'pregnancy': field 'rules.0.text': has no 'el' text: "
-            "write it beside the 'en' one") in gaps
-    assert "general.toml: field 'depth_note': has no 'el' text: write it beside the 'en' one" in gaps
+            "write it beside the 'en' one") in err
+    assert "general.toml: field 'depth_note': has no 'el' text" in err
+    assert "concerns.toml: concern 'hair-loss': field 'advice.0': has no 'el' text" in err
+
+
+def test_a_base_with_a_gap_still_loads_for_the_language_it_has(kb_copy):
+    """The app keeps working in English while a translation is being written."""
+    drop_greek(kb_copy / "general.toml", "depth_note.en = ")
+    kb = load_knowledge(kb_copy)
+    assert kb.general.depth_note.in_language("en").startswith("How deep")
+    with pytest.raises(MissingTranslation):
+        kb.general.depth_note.in_language("el")

@@ -232,7 +232,7 @@ def test_the_papers_words_come_from_the_documents_catalogue_of_its_language(kb, 
 
     from mesodesk.domain.document import parse_consultation
     from mesodesk.domain.screening import screen
-    from mesodesk.reports import render_plan, translate
+    from mesodesk.reports import render_plan, words
 
     asked = set()
 
@@ -244,7 +244,7 @@ def test_the_papers_words_come_from_the_documents_catalogue_of_its_language(kb, 
         asked.add(code)
         return Marked()
 
-    monkeypatch.setattr(translate, "documents", documents)
+    monkeypatch.setattr(words, "documents", documents)
     doc = parse_consultation({**DOCUMENTS["hair-loss"], "language": language}, kb)
     pdf = render_plan(doc, screen(doc, kb), kb, CLINIC)
     assert asked == {language}

@@ -11,7 +11,7 @@ from mesodesk.domain.document import parse_consultation
 from mesodesk.domain.records import ClinicSettings
 from mesodesk.domain.screening import screen
 from mesodesk.reports import ReportError, render_plan
-from mesodesk.reports.text import long_date
+from mesodesk.reports.words import long_date
 from tests.reports.conftest import CLINIC, PRINTABLE, TODAY
 from tests.reports.pdfcheck import (
     body_text,
@@ -37,7 +37,7 @@ CONSENT_SECTIONS = [
     "What will be injected, and its approval status", "Your medical history",
     "Decisions to use a substance despite a reason not to", "Risks and side effects",
     "Rare but serious", "Important: painful lumps weeks later", "Photographs (optional)",
-    "Your decision", "Agreement", "Patient", "Practitioner",
+    "Your decision", "Agreement", "Patient's signature", "Practitioner's signature",
 ]
 
 
@@ -199,7 +199,7 @@ def test_risks_are_those_that_apply(render, kb, name):
 def test_the_delayed_infection_warning_is_always_there(render, name):
     text = one_line(full_text(render(name).pdf))
     assert "Important: painful lumps weeks later" in text
-    assert "1 to 12 weeks after a session as painful lumps or abscesses" in text
+    assert "1 to 12 weeks after a session, as painful lumps or abscesses" in text
     assert "see a doctor" in text
 
 
