@@ -74,7 +74,7 @@ def parse_session_text(text: str | bytes, source: str = "the session") -> Treatm
 
 
 def read_session_file(path: str | os.PathLike[str]) -> TreatmentSession:
-    from mesodesk.services.documents import read_text
+    from mesodesk.services.inputs import read_text
 
     path = Path(path)
     return parse_session_text(read_text(path, "session document"), str(path))
