@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from mesodesk import __version__
-from mesodesk.exit_codes import EXIT_FAILURE, EXIT_OK
+from mesodesk.exit_codes import EXIT_FAILURE, EXIT_INVALID, EXIT_OK
 
 
 def _add_database_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
@@ -99,8 +99,16 @@ def _add_record_commands(commands: argparse._SubParsersAction) -> None:
     _add_database_options(backup)
     backup.set_defaults(handler=_lazy(records, "backup_command"))
 
-    restore = commands.add_parser("restore", help="replace the database with a verified backup")
-    restore.add_argument("file", metavar="FILE")
+    restore = commands.add_parser(
+        "restore", help="replace the database with a verified backup, after showing what it "
+                        "holds and asking")
+    restore.add_argument("file", metavar="FILE", nargs="?")
+    restore.add_argument("--yes", action="store_true",
+                         help="replace without asking (for scripts)")
+    restore.add_argument("--keep", type=int, default=None, metavar="N",
+                         help="copies of replaced databases to keep aside (default: 5)")
+    restore.add_argument("--list-kept", action="store_true",
+                         help="list the copies earlier restores kept aside, and exit")
     _add_database_options(restore)
     restore.set_defaults(handler=_lazy(records, "restore_command"))
 
@@ -118,6 +126,23 @@ def _add_record_commands(commands: argparse._SubParsersAction) -> None:
                          help="a new random key, kept in the operating system's key store")
     _add_database_options(rekey)
     rekey.set_defaults(handler=_lazy(records, "rekey_command"))
+
+    patient = commands.add_parser("patient", help="keep the patient records clean")
+    patient_commands = patient.add_subparsers(dest="patient_command", metavar="ACTION",
+                                              required=True)
+    merge = patient_commands.add_parser(
+        "merge", help="merge two records of one person: REMOVED's consultations move to KEPT")
+    merge.add_argument("removed", metavar="REMOVED_ID")
+    merge.add_argument("kept", metavar="KEPT_ID")
+    merge.add_argument("--yes", action="store_true", help="merge without asking (for scripts)")
+    _add_database_options(merge)
+    merge.set_defaults(handler=_lazy("mesodesk.commands.patients", "merge_command"))
+    delete = patient_commands.add_parser(
+        "delete", help="delete a patient who has no consultation (made by mistake)")
+    delete.add_argument("patient", metavar="PATIENT_ID")
+    delete.add_argument("--yes", action="store_true", help="delete without asking")
+    _add_database_options(delete)
+    delete.set_defaults(handler=_lazy("mesodesk.commands.patients", "delete_command"))
 
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
@@ -183,7 +208,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     from mesodesk.commands.common import CommandError
+    from mesodesk.commands.text_checks import output_problem, say, text_problem
 
+    problem = text_problem(sys.argv[1:] if argv is None else argv)
+    if problem is None and (handler is not None or args.smoke_test):
+        problem = output_problem()  # before anything is stored: the output comes after
+    if problem is not None:
+        say(f"mesodesk: {problem}")
+        return EXIT_INVALID
     try:
         if args.smoke_test:
             from mesodesk.commands.smoke import smoke_test
@@ -195,6 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"mesodesk: {error}", file=sys.stderr)
         return error.exit_code
+    except UnicodeEncodeError as error:
+        # Checked before the command ran; a value that slips through still gets a message.
+        say(f"mesodesk: text that cannot be written here: {error}")
+        return EXIT_INVALID
     except KeyboardInterrupt:
         return EXIT_FAILURE
     except BrokenPipeError:
