@@ -111,7 +111,7 @@ def test_unencrypted_on_the_command_line(tmp_path, capsys) -> None:
     key = tmp_path / "key.txt"
     key.write_text("words\n", encoding="utf-8")
     capsys.readouterr()
-    assert main(["audit", "verify", "--db", str(tmp_path / "c.db"), "--unencrypted",
+    assert main(["import", str(EXAMPLE), "--db", str(tmp_path / "c.db"), "--unencrypted",
                  "--passphrase-file", str(key)]) == 2
     assert "contradict" in capsys.readouterr().err
 
