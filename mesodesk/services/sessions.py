@@ -149,6 +149,26 @@ def course_state(db: Database, kb: KnowledgeBase, consultation: str | int,
     return CourseState(record, tuple(rows), tuple(history))
 
 
+@dataclass(frozen=True)
+class RecordingStart:
+    """What the Record session dialog starts from."""
+
+    state: CourseState
+    consented: tuple[str, ...]          # the substances the signed consent covers
+    last: TreatmentSession | None       # the course's last session in force
+
+
+def recording_start(db: Database, kb: KnowledgeBase, consultation_id: int) -> RecordingStart:
+    from mesodesk.domain.screening import screen
+
+    state = course_state(db, kb, consultation_id)
+    doc = state.record.document
+    consented = tuple(s.id for s in screen(doc, kb, today=doc.date).selected)
+    done = [s for s in state.history if s.in_force]
+    last = max(done, key=lambda s: (s.session.date, s.id)).session if done else None
+    return RecordingStart(state, consented, last)
+
+
 # -- recall ----------------------------------------------------------------------------
 
 def recall(db: Database, lot: str) -> list[RecallHit]:

@@ -147,6 +147,8 @@ class MainActions(QObject):
         detail.delete_button.clicked.connect(self.delete_draft)
         detail.consultationActivated.connect(self.open_selected_consultation)
         detail.selectionChanged.connect(self.update)
+        from mesodesk.ui.session_actions import SessionActions
+        self.sessions = SessionActions(self.window, detail)
 
     def set_session_open(self, open_: bool) -> None:
         for action in (self.new_patient_action, self.import_action, self.backup_action,
