@@ -34,6 +34,28 @@ def session_add_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def session_summary_command(args: argparse.Namespace) -> int:
+    text = args.session_id.strip()
+    if not text.isdigit() or int(text) <= 0:
+        raise CommandError(_("'{text}': not a session id (a whole number above 0)").format(
+            text=args.session_id))
+    out = Path(args.out)
+    if out.is_dir():
+        raise CommandError(_("--out {path}: is a directory; give a file name such as "
+                             "summary.pdf").format(path=args.out))
+    kb = knowledge()
+    with open_store(args, "session summary", migrate=False) as db:
+        with service_errors():
+            pdf = service.session_summary(db, kb, int(text))
+            record = db.consultations.get(db.sessions.get(int(text)).consultation_id)
+        write_file(out, pdf)
+        with service_errors():
+            documents.record_disclosure(db, "session-summary", record, str(out.absolute()),
+                                        actor("session summary"), written=out)
+    print(_("wrote {path}").format(path=out))
+    return EXIT_OK
+
+
 def sessions_command(args: argparse.Namespace) -> int:
     kb = knowledge()
     with open_store(args, "sessions", migrate=False) as db:

@@ -266,3 +266,20 @@ __all__ = ["CourseSession", "CourseState", "RECALL_COLUMNS", "calendar_ics", "ch
            "course_state", "find_consultation", "list_consultations", "parse_session_text",
            "read_session_file", "recall", "recall_csv", "record_recall_disclosure",
            "record_session"]
+
+
+def session_summary(db: Database, kb: KnowledgeBase, session_id: int,
+                    paper: str | None = None) -> bytes:
+    """The one-page summary of a recorded session for the patient (PDF bytes)."""
+    from mesodesk.reports.session_summary import render_session_summary
+
+    with store_errors():
+        record = db.sessions.get(session_id)
+        consultation = db.consultations.get(record.consultation_id)
+        clinic = db.settings.get()
+    state = course_state(db, kb, consultation.id)
+    later = [s.planned for s in state.sessions if s.done is None and s.planned is not None
+             and s.planned > record.session.date]
+    return render_session_summary(record.session, consultation.document, kb, clinic,
+                                  min(later) if later else None,
+                                  paper or clinic.default_paper)

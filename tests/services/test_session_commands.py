@@ -237,3 +237,27 @@ def test_demo_db_writes_signed_consultations_with_sessions_and_lots(tmp_path, ca
         db.close()
     assert main(["demo-db", "--out", str(target)]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+def test_session_summary_writes_the_patients_page(cli, tmp_path, clinic):
+    from tests.reports.pdfcheck import full_text, one_line, reader
+
+    cli("session", "add", session_file(tmp_path))
+    target = tmp_path / "summary.pdf"
+    code, out, err = cli("session", "summary", "1", "--out", str(target))
+    assert code == 0, err
+    pdf = target.read_bytes()
+    assert len(reader(pdf).pages) == 1
+    text = one_line(full_text(pdf))
+    assert "LD2291" in text and "10558 Athens" in text
+    assert f"Planned for {(START + dt.timedelta(days=7)).isoformat()}" in text
+    db = open_records(clinic, migrate=False)
+    try:
+        [event] = db.audit.events(1)
+        assert event.action == "session-summary" and event.details["to"] == str(target.absolute())
+    finally:
+        db.close()
+    code, _out, err = cli("session", "summary", "99", "--out", str(target))
+    assert code == 2 and "there is no session 99" in err
+    code, _out, err = cli("session", "summary", "x", "--out", str(target))
+    assert code == 2 and "not a session id" in err
