@@ -56,7 +56,9 @@ class PatientRow(SQLModel, table=True):
     __tablename__ = "patients"
     __table_args__ = (
         CheckConstraint("sex IN ('female', 'male', 'other', 'unspecified')", name="ck_patients_sex"),
-        Index("ix_patients_search_key", "search_key"),
+        # Walked in name order with the Latin key beside it, so a search reads only the
+        # index (the search matches the Latin key, the list is ordered by the name's key).
+        Index("ix_patients_name_keys", "search_key", "latin_key"),
         Index("ix_patients_date_of_birth", "date_of_birth"),
         Index("ix_patients_phone_digits", "phone_digits"),
         {"sqlite_autoincrement": True},  # ids are never reused: the audit trail names them
@@ -65,6 +67,7 @@ class PatientRow(SQLModel, table=True):
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     name: str = Field(sa_column=Column(Text, nullable=False))
     search_key: str = Field(sa_column=Column(Text, nullable=False))
+    latin_key: str = Field(sa_column=Column(Text, nullable=False))
     date_of_birth: dt.date = Field(sa_column=Column(Date, nullable=False))
     sex: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
     phone: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
@@ -113,6 +116,10 @@ class ConsultationRow(SQLModel, table=True):
     concerns: str = Field(sa_column=Column(String(400), nullable=False))
     status: str = Field(sa_column=Column(String(16), nullable=False))
     document: str = Field(sa_column=Column(Text, nullable=False))
+    # The version of the document format the document is written in (revision 0004); rows
+    # stored before it hold version 1, which is upgraded as it is read, never rewritten.
+    format: str = Field(default="mesodesk.consultation/2", sa_column=Column(
+        String(40), nullable=False, server_default="mesodesk.consultation/1"))
     fingerprint: str = Field(sa_column=Column(String(12), nullable=False))
     supersedes: int | None = Field(default=None, sa_column=Column(
         Integer, ForeignKey("consultations.id", name="fk_consultations_supersedes",

@@ -3,7 +3,7 @@ recall. A recorded session never changes: triggers refuse an update or a delete,
 for a consultation that is not finalized, and a product added to a session already recorded.
 
 Revision ID: 0006
-Revises: 0003 (to be rechained onto 0004 when the version-2 consultation lands)
+Revises: 0005
 Create Date: 2026-12-01
 
 Migrations are frozen in time: SQL and plain SQLAlchemy types here.
@@ -12,7 +12,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
