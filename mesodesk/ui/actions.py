@@ -342,9 +342,8 @@ class MainActions(QObject):
         record = window.selected_consultation()
         if record is None or window.session is None or record.status != "draft":
             return
-        answer = QMessageBox.question(
-            window, _("Delete draft"),
-            _("Delete the unfinished consultation of {date}? This cannot be undone.").format(
+        answer = QMessageBox.question(window, _("Delete draft"), _(
+            "Delete the unfinished consultation of {date}? This cannot be undone.").format(
                 date=record.date.isoformat()))
         if answer != QMessageBox.StandardButton.Yes:
             return
