@@ -283,3 +283,49 @@ def session_summary(db: Database, kb: KnowledgeBase, session_id: int,
     return render_session_summary(record.session, consultation.document, kb, clinic,
                                   min(later) if later else None,
                                   paper or clinic.default_paper)
+
+
+# -- files for the patient and the authorities (the GUI and the CLI alike) -------------
+
+def _write(path: Path, data: bytes | str, option: str) -> None:
+    from mesodesk.services.errors import ServiceError
+    from mesodesk.store.files import write_atomically
+
+    if path.is_dir():
+        raise InvalidInput(_("{path}: is a folder; give a file name").format(path=path),
+                           field=option)
+    if not path.absolute().parent.is_dir():
+        raise InvalidInput(_("{path}: the folder {folder} does not exist").format(
+            path=path, folder=path.absolute().parent), field=option)
+    try:
+        write_atomically(path, data)
+    except OSError as error:
+        raise ServiceError(_("cannot write {path}: {reason}").format(
+            path=path, reason=error.strerror or error), field=str(path)) from None
+
+
+def write_recall_csv(db: Database, lot: str, out: str | os.PathLike[str], actor: str = ""
+                     ) -> list[RecallHit]:
+    """The recall of ``lot`` as CSV at ``out``; the audit trail records where the patients'
+    details went first, and nothing is written if it cannot."""
+    hits = recall(db, lot)
+    path = Path(out)
+    record_recall_disclosure(db, lot.strip(), str(path.absolute()),
+                             len({h.patient_id for h in hits}), actor)
+    _write(path, recall_csv(hits), "--csv")
+    return hits
+
+
+def write_calendar(db: Database, kb: KnowledgeBase, consultation: str | int,
+                   out: str | os.PathLike[str], actor: str = "",
+                   field: str = "consultation") -> int:
+    """The sessions still to come as an .ics file at ``out`` (an audited disclosure);
+    returns how many events it holds."""
+    from mesodesk.services.documents import record_disclosure
+
+    data, count = calendar_ics(db, kb, consultation, field=field)
+    record = find_consultation(db, str(consultation), field)
+    path = Path(out)
+    _write(path, data, "--out")
+    record_disclosure(db, "calendar", record, str(path.absolute()), actor, written=path)
+    return count

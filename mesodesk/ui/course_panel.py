@@ -42,7 +42,12 @@ class CoursePanel(QGroupBox):
         buttons = QHBoxLayout()
         self.record_button = QPushButton(_("Record session…"))
         self.record_button.setEnabled(False)
+        self.calendar_button = QPushButton(_("Calendar…"))
+        self.calendar_button.setToolTip(_("The sessions still to come, as a calendar file the "
+                                          "patient's phone opens"))
+        self.calendar_button.setEnabled(False)
         buttons.addWidget(self.record_button)
+        buttons.addWidget(self.calendar_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.state: CourseState | None = None
@@ -67,6 +72,7 @@ class CoursePanel(QGroupBox):
         self.table.resizeColumnsToContents()
         final = state is not None and str(state.record.status) == "final"
         self.record_button.setEnabled(final)
+        self.calendar_button.setEnabled(final)
         if state is None:
             self.summary.setText(_("Select a consultation to see its course."))
         elif not final:

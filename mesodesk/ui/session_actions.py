@@ -7,10 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog
 
 from mesodesk.i18n import _
 from mesodesk.services import sessions
 from mesodesk.ui.operations import RecordsChange
+from mesodesk.ui.recall_dialog import RecallDialog
 from mesodesk.ui.session_dialog import RecordSessionDialog
 
 if TYPE_CHECKING:
@@ -24,9 +27,28 @@ class SessionActions(QObject):
         self.window = window
         self.panel = detail.course
         self.dialog: RecordSessionDialog | None = None
+        self.recall_dialog: RecallDialog | None = None
         self._generation = 0
         detail.selectionChanged.connect(self.refresh)
         self.panel.record_button.clicked.connect(self.record_session)
+        self.panel.calendar_button.clicked.connect(self.save_calendar)
+        self._build_menu()
+
+    def _build_menu(self) -> None:
+        """A Sessions menu before Help: record, recall, calendar."""
+        bar = self.window.menuBar()
+        self.record_action = QAction(_("&Record session…"), self.window)
+        self.record_action.triggered.connect(self.record_session)
+        self.recall_action = QAction(_("Re&call a lot…"), self.window)
+        self.recall_action.triggered.connect(self.recall)
+        self.calendar_action = QAction(_("Save the course's &calendar…"), self.window)
+        self.calendar_action.triggered.connect(self.save_calendar)
+        menu = self.menu = bar.addMenu(_("&Sessions"))
+        for action in (self.record_action, self.calendar_action, None, self.recall_action):
+            menu.addSeparator() if action is None else menu.addAction(action)
+        existing = [a for a in bar.actions() if a.menu() is not menu]
+        if existing:  # Help stays last
+            bar.insertMenu(existing[-1], menu)
 
     def _selected(self) -> Any:
         window = self.window
@@ -103,6 +125,56 @@ class SessionActions(QObject):
         self.window.ops.change(_("Record the session"), record, session.db, session.kb,
                                touched=RecordsChange(patient_id=dialog.state.record.patient_id),
                                on_done=recorded, on_error=dialog.show_issues)
+
+
+    # -- recall ----------------------------------------------------------------------------
+    def recall(self) -> None:
+        if not self.window.usable:
+            return
+        dialog = self.recall_dialog = RecallDialog(self.window)
+        dialog.searchRequested.connect(self._find_lot)
+        dialog.csvRequested.connect(self._save_recall)
+        dialog.open()
+
+    def _find_lot(self, lot: str) -> None:
+        dialog, session = self.recall_dialog, self.window.session
+        self.window.ops.query(_("Recall a lot"), sessions.recall, session.db, lot,
+                              on_done=lambda hits: dialog.show_hits(lot, hits),
+                              on_error=dialog.show_error)
+
+    def _save_recall(self, lot: str) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self.recall_dialog, _("Save the recall"), f"recall-{lot}.csv", _("CSV (*.csv)"))
+        if path:
+            self.save_recall_to(lot, path)
+
+    def save_recall_to(self, lot: str, path: str) -> None:
+        dialog, session = self.recall_dialog, self.window.session
+        self.window.ops.query(
+            _("Save the recall"), sessions.write_recall_csv, session.db, lot, path,
+            session.actor, on_error=dialog.show_error,
+            on_done=lambda _hits: dialog.message.setText(_("Saved to {path}").format(path=path)))
+
+    # -- calendar --------------------------------------------------------------------------
+    def save_calendar(self) -> None:
+        record = self._selected()
+        if record is None or record.status != "final":
+            return
+        path, _filter = QFileDialog.getSaveFileName(
+            self.window, _("Save the calendar"), f"sessions-{record.id}.ics",
+            _("Calendar (*.ics)"))
+        if path:
+            self.save_calendar_to(record.id, path)
+
+    def save_calendar_to(self, consultation_id: int, path: str) -> None:
+        session = self.window.session
+        self.window.ops.query(
+            _("Save the calendar"), sessions.write_calendar, session.db, session.kb,
+            consultation_id, path, session.actor,
+            on_error=lambda error: self.window.show_problem(str(error)),
+            on_done=lambda count: self.window.statusBar().showMessage(
+                _("Saved {count} sessions to come to {path}").format(count=count, path=path),
+                8000))
 
 
 class _Unsigned:

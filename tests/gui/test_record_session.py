@@ -137,3 +137,46 @@ def test_a_refused_session_says_why_and_keeps_what_was_typed(qtbot, open_window,
     qtbot.keyClick(dialog.scan, Qt.Key.Key_Return)
     assert "could not be read" in dialog.messages.text()
     dialog.reject()
+
+
+def test_recall_from_the_menu_finds_the_patients_and_saves_the_csv(qtbot, open_window,
+                                                                    db_path, tmp_path):
+    import csv
+
+    clinic_with_a_course(db_path)
+    window = open_window(db_path)
+    actions = window.main_actions.sessions
+    assert actions.menu.title() == "&Sessions"
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles.index("&Sessions") == len(titles) - 2  # before Help
+    actions.recall_action.trigger()
+    dialog = actions.recall_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=TIMEOUT)
+    qtbot.keyClicks(dialog.lot, "cf0042")
+    qtbot.keyClick(dialog.lot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=TIMEOUT)
+    assert dialog.table.item(0, 1).text() == "Ελένη Παπαδοπούλου"
+    assert "1 uses by 1 patients" in dialog.message.text()
+    screenshot(dialog, "recall")
+    target = tmp_path / "recall.csv"
+    actions.save_recall_to(dialog.shown_lot, str(target))
+    qtbot.waitUntil(lambda: "Saved to" in dialog.message.text(), timeout=TIMEOUT)
+    with target.open(newline="", encoding="utf-8") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert row["lot"] == "CF0042" and row["name"] == "Ελένη Παπαδοπούλου"
+    dialog.reject()
+
+
+def test_the_calendar_is_saved_from_the_course(qtbot, open_window, db_path, tmp_path):
+    import icalendar
+
+    clinic_with_a_course(db_path)
+    window = open_window(db_path)
+    panel = open_course(qtbot, window)
+    assert panel.calendar_button.isEnabled()
+    target = tmp_path / "course.ics"
+    window.main_actions.sessions.save_calendar_to(1, str(target))
+    settle(qtbot, window)
+    events = icalendar.Calendar.from_ical(target.read_bytes()).walk("VEVENT")
+    assert [e.decoded("dtstart") for e in events] == [
+        START + dt.timedelta(days=7 * n) for n in range(6) if START + dt.timedelta(days=7 * n) >= TODAY]
