@@ -214,7 +214,17 @@ class RecordSessionDialog(QDialog):
             events.addWidget(widget)
         form.addRow(_("Adverse event:"), events)
         self.severe_hint = hint_label()
-        form.addRow("", self.severe_hint)
+        self.follow_up = QDateEdit()
+        self.follow_up.setDisplayFormat("yyyy-MM-dd")
+        self.follow_up.setCalendarPopup(True)
+        self.follow_up.setAccessibleName(_("Follow-up date"))
+        self.follow_up.setDate(QDate(self.today.year, self.today.month, self.today.day)
+                               .addDays(2))
+        self.follow_up.hide()
+        severe = QHBoxLayout()
+        severe.addWidget(self.severe_hint, 1)
+        severe.addWidget(self.follow_up)
+        form.addRow("", severe)
         self.event_severity.currentTextChanged.connect(self._severity_changed)
         form.addRow(_("Notes:"), self.notes)
         return form
@@ -309,15 +319,29 @@ class RecordSessionDialog(QDialog):
             data["adverse_events"] = [{"kind": self.event_kind.text().strip(),
                                        "severity": self.event_severity.currentText(),
                                        "note": self.event_note.text().strip()}]
-        if self.notes.toPlainText().strip():
-            data["notes"] = self.notes.toPlainText()
+        notes = self.notes.toPlainText()
+        if self.follow_up.isVisible() or self._severe():
+            day = self.follow_up.date()
+            line = _("Follow-up planned for {date}.").format(
+                date=dt.date(day.year(), day.month(), day.day()).isoformat())
+            notes = f"{notes.rstrip()}\n{line}" if notes.strip() else line
+        if notes.strip():
+            data["notes"] = notes
         if self.weight.value() > 0:
             data["patient_weight_kg"] = round(self.weight.value(), 1)
         return data
 
+    def _severe(self) -> bool:
+        return bool(self.event_kind.text().strip()) and \
+            self.event_severity.currentText() == "severe"
+
     def _severity_changed(self, severity: str) -> None:
-        self.severe_hint.setText(_("A severe adverse event: write what was done, and plan a "
-                                   "follow-up.") if severity == "severe" else "")
+        """A severe adverse event asks what was done and offers a follow-up date (kept in
+        the session's notes)."""
+        severe = severity == "severe"
+        self.severe_hint.setText(_("A severe adverse event: write what was done; a follow-up "
+                                   "on:") if severe else "")
+        self.follow_up.setVisible(severe)
 
     def _record(self) -> None:
         if self.severe_without_action():
@@ -328,9 +352,7 @@ class RecordSessionDialog(QDialog):
         self.recordRequested.emit(self.data())
 
     def severe_without_action(self) -> bool:
-        return (bool(self.event_kind.text().strip())
-                and self.event_severity.currentText() == "severe"
-                and not self.event_note.text().strip())
+        return self._severe() and not self.event_note.text().strip()
 
     # -- answers ---------------------------------------------------------------------------
     def schedule_check(self) -> None:

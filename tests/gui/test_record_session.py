@@ -180,3 +180,24 @@ def test_the_calendar_is_saved_from_the_course(qtbot, open_window, db_path, tmp_
     events = icalendar.Calendar.from_ical(target.read_bytes()).walk("VEVENT")
     assert [e.decoded("dtstart") for e in events] == [
         START + dt.timedelta(days=7 * n) for n in range(6) if START + dt.timedelta(days=7 * n) >= TODAY]
+
+
+def test_a_severe_adverse_event_asks_what_was_done_and_keeps_a_follow_up(qtbot, open_window,
+                                                                       db_path):
+    clinic_with_a_course(db_path)
+    window = open_window(db_path)
+    dialog = open_dialog(qtbot, window, open_course(qtbot, window))
+    qtbot.keyClicks(dialog.event_kind, "bruising")
+    dialog.event_severity.setCurrentText("severe")
+    assert dialog.follow_up.isVisible() and "what was done" in dialog.severe_hint.text()
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    assert "needs what was done" in dialog.messages.text() and dialog.isVisible()
+    qtbot.keyClicks(dialog.event_note, "Cold pack, pressure 10 min")
+    follow_up = (TODAY + dt.timedelta(days=2)).isoformat()
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
+    settle(qtbot, window)
+    recorded = window.session.db.sessions.for_patient(1)[-1].session
+    assert recorded.adverse_events[0].severity == "severe"
+    assert recorded.adverse_events[0].note == "Cold pack, pressure 10 min"
+    assert f"Follow-up planned for {follow_up}." in recorded.notes
