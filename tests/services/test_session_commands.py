@@ -261,3 +261,19 @@ def test_session_summary_writes_the_patients_page(cli, tmp_path, clinic):
     assert code == 2 and "there is no session 99" in err
     code, _out, err = cli("session", "summary", "x", "--out", str(target))
     assert code == 2 and "not a session id" in err
+
+
+def test_the_consultation_may_be_named_by_its_fingerprint(cli, tmp_path, clinic):
+    db = open_records(clinic, migrate=False)
+    try:
+        fingerprint = db.consultations.get(1).document.fingerprint()
+        stored = db.sessions.consultations_with_fingerprint(fingerprint)
+    finally:
+        db.close()
+    assert stored == [1]
+    code, out, err = cli("session", "add", session_file(tmp_path, consultation=fingerprint))
+    assert code == 0, err
+    code, out, _ = cli("sessions", fingerprint)
+    assert code == 0 and "(session 1)" in out
+    code, _out, err = cli("sessions", "abcdefabcdef")
+    assert code == 2 and "no consultation has the fingerprint abcdefabcdef" in err
