@@ -35,7 +35,7 @@ def _applies(applies_to: list[str], concern: str) -> bool:
 def render_session_summary(session: TreatmentSession, doc: Consultation, kb: KnowledgeBase,
                            clinic: ClinicSettings | None, next_date: dt.date | None,
                            paper: str = "a4") -> bytes:
-    tr = documents(doc.language).gettext
+    _ = documents(doc.language).gettext  # the patient's language, not the app's
     register_fonts()
     styles = make_styles()
     size = page_size(paper)
@@ -48,22 +48,22 @@ def render_session_summary(session: TreatmentSession, doc: Consultation, kb: Kno
         if details:
             story.append(Paragraph(esc(" · ".join(details)), styles.clinic_detail))
         story.append(Spacer(1, 4 * mm))
-    story.append(Paragraph(esc(tr("Your treatment session")), styles.title))
+    story.append(Paragraph(esc(_("Your treatment session")), styles.title))
     concern = kb.concerns[session.concern].name if session.concern in kb.concerns \
         else session.concern
-    story.append(Paragraph(esc(tr("{patient} · {concern}, session {number} · {date}").format(
+    story.append(Paragraph(esc(_("{patient} · {concern}, session {number} · {date}").format(
         patient=doc.patient.name, concern=concern, number=session.number,
         date=session.date.isoformat())), styles.subtitle))
 
-    story.append(Paragraph(esc(tr("What was given")), styles.h2))
-    head = [tr("Product"), tr("Substance"), tr("Lot"), tr("Expiry"), tr("Volume")]
+    story.append(Paragraph(esc(_("What was given")), styles.h2))
+    head = [_("Product"), _("Substance"), _("Lot"), _("Expiry"), _("Volume")]
     rows = [[Paragraph(esc(text), styles.cell_head) for text in head]]
     for product in session.products:
         name = kb.substances[product.substance].name if product.substance in kb.substances \
             else product.substance
         rows.append([Paragraph(esc(text), styles.cell) for text in (
             product.product or name, name, product.lot, product.expiry,
-            tr("{volume} mL").format(volume=f"{product.volume_ml:g}"))])
+            _("{volume} mL").format(volume=f"{product.volume_ml:g}"))])
     table = Table(rows, colWidths=[width * f for f in (0.34, 0.24, 0.16, 0.13, 0.13)],
                   repeatRows=1)
     table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), TINT),
@@ -72,45 +72,45 @@ def render_session_summary(session: TreatmentSession, doc: Consultation, kb: Kno
     story.append(table)
     if session.areas:
         story.append(Spacer(1, 2 * mm))
-        story.append(Paragraph(esc(tr("Areas treated: {areas}").format(
+        story.append(Paragraph(esc(_("Areas treated: {areas}").format(
             areas=", ".join(session.areas))), styles.body))
     if session.adverse_events:
-        story.append(Paragraph(esc(tr("Noted during the session")), styles.h3))
-        severity = {"mild": tr("mild"), "moderate": tr("moderate"), "severe": tr("severe")}
+        story.append(Paragraph(esc(_("Noted during the session")), styles.h3))
+        severity = {"mild": _("mild"), "moderate": _("moderate"), "severe": _("severe")}
         for event in session.adverse_events:
             text = (f"{event.kind.replace('-', ' ')} ({severity[event.severity]})"
                     + (f": {event.note}" if event.note else ""))
             story.append(Paragraph(esc(text), styles.bullet))
 
-    story.append(Paragraph(esc(tr("What to watch for")), styles.h2))
+    story.append(Paragraph(esc(_("What to watch for")), styles.h2))
     serious = [e for e in kb.adverse_effects if e.id == DELAYED_INFECTION]
-    story.append(Paragraph(esc(tr("Redness, small bumps, bruising and some swelling are "
+    story.append(Paragraph(esc(_("Redness, small bumps, bruising and some swelling are "
                                   "common and settle within days.")), styles.bullet))
     for effect in serious:
         story.append(Paragraph(esc(effect.text), styles.bullet))
-    story.append(Paragraph(esc(tr("Call the clinic if you have fever, spreading redness, "
+    story.append(Paragraph(esc(_("Call the clinic if you have fever, spreading redness, "
                                   "severe pain or anything that worries you.")), styles.bullet))
 
     aftercare = [a for a in kb.aftercare if a.when == "after"
                  and _applies(a.applies_to, session.concern)][:MAX_AFTERCARE]
     if aftercare:
-        story.append(Paragraph(esc(tr("After the session")), styles.h2))
+        story.append(Paragraph(esc(_("After the session")), styles.h2))
         for advice in aftercare:
             suffix = f" ({advice.default})" if advice.default and advice.default != "—" else ""
             story.append(Paragraph(esc(advice.text + suffix), styles.bullet))
 
-    story.append(Paragraph(esc(tr("Your next session")), styles.h2))
-    story.append(Paragraph(esc(tr("Planned for {date}.").format(date=next_date.isoformat())
-                               if next_date else tr("No further session is planned.")),
+    story.append(Paragraph(esc(_("Your next session")), styles.h2))
+    story.append(Paragraph(esc(_("Planned for {date}.").format(date=next_date.isoformat())
+                               if next_date else _("No further session is planned.")),
                            styles.body))
     if session.notes.strip():
-        story.append(Paragraph(esc(tr("Notes")), styles.h3))
+        story.append(Paragraph(esc(_("Notes")), styles.h3))
         story.append(Paragraph(esc_lines(session.notes), styles.body))
 
     buffer = io.BytesIO()
     template = SimpleDocTemplate(
         buffer, pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=margin,
-        bottomMargin=margin, title=tr("Treatment session {date}").format(
+        bottomMargin=margin, title=_("Treatment session {date}").format(
             date=session.date.isoformat()),
         author=(clinic.name if clinic is not None else "") or "mesodesk",
         creator=f"mesodesk {__version__}", lang=doc.language, invariant=1,
