@@ -3,7 +3,7 @@
 The consultations are the bundled examples (``resources/examples/*.json``) given to
 patients with names in several scripts; the clinically blocked ones are stored as not
 treated, some of the others are finalized with a signed consent (the real PDF), the rest
-stay as history. The finalized ones get the first sessions of their course that are due by today,
+stay as history. The signed ones get the first sessions of their course that are due by today,
 with products and lots (a few lots shared, so a recall finds several patients). Everything
 goes through the real repositories and the session checks. ``mesodesk --demo`` shows it;
 ``mesodesk demo-db`` writes it to a file. No Qt: the signatures are drawn with Pillow.
@@ -148,9 +148,7 @@ def fill_demo_database(db: Any, kb: KnowledgeBase, today: dt.date | None = None,
                                                        doc.signatures.signed_at)
                 record_demo_sessions(db, kb, record.id, today)
             else:
-                final = db.consultations.finalize(record.id, doc)
-                if number % 2 == 0:
-                    record_demo_sessions(db, kb, final.id, today)
+                db.consultations.finalize(record.id, doc)
             stored += 1
     return stored
 
