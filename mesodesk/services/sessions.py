@@ -34,16 +34,18 @@ def find_consultation(db: Database, reference: str, field: str = "consultation"
     """A consultation named by its id or by its record fingerprint (12 hex digits)."""
     text = (reference or "").strip()
     with store_errors(f"{field}: "):
+        # A fingerprint may be all digits: twelve hex digits are looked up as one first.
+        found = (db.sessions.consultations_with_fingerprint(text.lower())
+                 if _FINGERPRINT.match(text.lower()) else [])
+        if len(found) == 1:
+            return db.consultations.get(found[0])
+        if len(found) > 1:
+            raise InvalidInput(_("{field}: the fingerprint {fingerprint} names several "
+                                 "consultations ({ids}); give the id").format(
+                field=field, fingerprint=text, ids=", ".join(map(str, found))), field=field)
         if text.isdigit() and int(text) > 0:
             return db.consultations.get(int(text))
         if _FINGERPRINT.match(text.lower()):
-            found = db.sessions.consultations_with_fingerprint(text.lower())
-            if len(found) == 1:
-                return db.consultations.get(found[0])
-            if len(found) > 1:
-                raise InvalidInput(_("{field}: the fingerprint {fingerprint} names several "
-                                     "consultations ({ids}); give the id").format(
-                    field=field, fingerprint=text, ids=", ".join(map(str, found))), field=field)
             raise InvalidInput(_("{field}: no consultation has the fingerprint {fingerprint}")
                                .format(field=field, fingerprint=text), field=field)
     raise InvalidInput(_("{field}: '{text}' is neither a consultation id (a whole number) nor "
