@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from mesodesk import __version__
 from mesodesk.exit_codes import EXIT_FAILURE, EXIT_OK
+from mesodesk.i18n import _, preferred_language, set_language
 
 
 def _add_database_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
@@ -21,11 +22,11 @@ def _add_database_options(parser: argparse.ArgumentParser, *, top_level: bool = 
     # same option given before the subcommand (an argparse quirk).
     default = None if top_level else argparse.SUPPRESS
     parser.add_argument("--db", metavar="PATH_OR_URL", default=default,
-                        help="database file or postgresql:// URL (default: MESODESK_DB, "
-                             "else the user data directory)")
+                        help=_("database file or postgresql:// URL (default: MESODESK_DB, "
+                             "else the user data directory)"))
     parser.add_argument("--passphrase-file", metavar="FILE", default=default,
-                        help="open an encrypted (SQLCipher) database with the passphrase in FILE "
-                             "(or set MESODESK_PASSPHRASE)")
+                        help=_("open an encrypted (SQLCipher) database with the passphrase in FILE "
+                             "(or set MESODESK_PASSPHRASE)"))
 
 
 def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
@@ -39,37 +40,37 @@ def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mesodesk",
-        description="Consultation assistant for mesotherapy practitioners. "
-                    "Without a command, starts the desktop app.")
+        description=_("Consultation assistant for mesotherapy practitioners. "
+                    "Without a command, starts the desktop app."))
     parser.add_argument("--version", action="version", version=f"mesodesk {__version__}")
     parser.add_argument("--demo", action="store_true",
-                        help="start the app on a temporary database filled with example patients")
+                        help=_("start the app on a temporary database filled with example patients"))
     parser.add_argument("--no-crash-dialog", action="store_true",
-                        help="log uncaught errors and exit instead of showing a dialog (for tests)")
+                        help=_("log uncaught errors and exit instead of showing a dialog (for tests)"))
     parser.add_argument("--smoke-test", action="store_true",
-                        help="check that this installation works end to end, then exit")
+                        help=_("check that this installation works end to end, then exit"))
     _add_database_options(parser, top_level=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    screen = commands.add_parser("screen", help="screen a consultation document for contraindications")
+    screen = commands.add_parser("screen", help=_("screen a consultation document for contraindications"))
     screen.add_argument("file", metavar="FILE.json")
-    screen.add_argument("--json", action="store_true", help="print the mesodesk.screening/1 result")
+    screen.add_argument("--json", action="store_true", help=_("print the mesodesk.screening/1 result"))
     screen.set_defaults(handler=_lazy("mesodesk.commands.clinical", "screen_command"))
 
-    plan = commands.add_parser("plan", help="write the treatment plan and consent summary as a PDF")
+    plan = commands.add_parser("plan", help=_("write the treatment plan and consent summary as a PDF"))
     plan.add_argument("file", metavar="FILE.json", nargs="?")
-    plan.add_argument("--consultation", metavar="ID", help="a stored consultation instead of a file")
+    plan.add_argument("--consultation", metavar="ID", help=_("a stored consultation instead of a file"))
     plan.add_argument("--out", required=True, metavar="PLAN.pdf")
     plan.add_argument("--paper", choices=["a4", "letter"])
     _add_database_options(plan)
     plan.set_defaults(handler=_lazy("mesodesk.commands.report", "plan_command"))
 
-    knowledge = commands.add_parser("knowledge", help="work with the knowledge base")
+    knowledge = commands.add_parser("knowledge", help=_("work with the knowledge base"))
     knowledge_commands = knowledge.add_subparsers(dest="knowledge_command", metavar="ACTION",
                                                   required=True)
-    check = knowledge_commands.add_parser("check", help="validate a knowledge-base directory")
+    check = knowledge_commands.add_parser("check", help=_("validate a knowledge-base directory"))
     check.add_argument("directory", metavar="DIR", nargs="?",
-                       help="directory to check (default: the shipped base and your overlay)")
+                       help=_("directory to check (default: the shipped base and your overlay)"))
     check.set_defaults(handler=_lazy("mesodesk.commands.clinical", "knowledge_check_command"))
 
     _add_record_commands(commands)
@@ -78,30 +79,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_record_commands(commands: argparse._SubParsersAction) -> None:
     records = "mesodesk.commands.records"
-    imp = commands.add_parser("import", help="store a consultation document; prints its id last")
+    imp = commands.add_parser("import", help=_("store a consultation document; prints its id last"))
     imp.add_argument("file", metavar="FILE.json")
     _add_database_options(imp)
     imp.set_defaults(handler=_lazy(records, "import_command"))
 
-    exp = commands.add_parser("export", help="write a stored consultation as a document")
+    exp = commands.add_parser("export", help=_("write a stored consultation as a document"))
     exp.add_argument("consultation_id", metavar="CONSULTATION_ID")
     exp.add_argument("--out", required=True, metavar="FILE.json")
     _add_database_options(exp)
     exp.set_defaults(handler=_lazy(records, "export_command"))
 
-    backup = commands.add_parser("backup", help="copy the database consistently, even while in use")
+    backup = commands.add_parser("backup", help=_("copy the database consistently, even while in use"))
     backup.add_argument("--out", required=True, metavar="FILE")
     _add_database_options(backup)
     backup.set_defaults(handler=_lazy(records, "backup_command"))
 
-    restore = commands.add_parser("restore", help="replace the database with a verified backup")
+    restore = commands.add_parser("restore", help=_("replace the database with a verified backup"))
     restore.add_argument("file", metavar="FILE")
     _add_database_options(restore)
     restore.set_defaults(handler=_lazy(records, "restore_command"))
 
-    audit = commands.add_parser("audit", help="the audit trail")
+    audit = commands.add_parser("audit", help=_("the audit trail"))
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    verify = audit_commands.add_parser("verify", help="check the hash chain of the audit trail")
+    verify = audit_commands.add_parser("verify", help=_("check the hash chain of the audit trail"))
     _add_database_options(verify)
     verify.set_defaults(handler=_lazy(records, "audit_verify_command"))
 
@@ -119,6 +120,7 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    set_language(preferred_language())  # the help and the messages in the app's language
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
