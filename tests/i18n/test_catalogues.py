@@ -138,3 +138,20 @@ def test_a_lost_keyboard_letter_is_reported():
     catalogue.add("&Save", "Αποθήκευση")
     catalogue.add("Tom && Jerry", "Τομ && Τζέρι")
     assert accelerator_mismatches(catalogue) == ["'&Save' -> 'Αποθήκευση'"]
+
+
+def test_no_translated_call_hides_inside_an_f_string():
+    """Babel reads an f-string as one token on Python 3.11: a _() inside it is never
+    extracted, so its text would stay English for good."""
+    import ast
+
+    from tests.i18n.catalogues import ROOT
+
+    hidden = []
+    for path in sorted((ROOT / "mesodesk").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                hidden += [f"{path.relative_to(ROOT)}:{call.lineno}" for call in ast.walk(node)
+                           if isinstance(call, ast.Call) and getattr(call.func, "id", "")
+                           in ("_", "ngettext", "N_") and isinstance(call.args[0], ast.Constant)]
+    assert not hidden, "translate outside the f-string: " + ", ".join(hidden)

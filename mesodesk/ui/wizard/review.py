@@ -59,7 +59,8 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
 
     if result.blocked:
         causes = "".join(f"<li>{e(block.text)}</li>" for block in result.blocked_by)
-        parts.append(f"<p style='color:#c62828;'><b>{e(_('Blocked:'))}</b></p><ul>{causes}</ul>")
+        blocked = e(_("Blocked:"))  # _() outside the f-string, where Babel finds it
+        parts.append(f"<p style='color:#c62828;'><b>{blocked}</b></p><ul>{causes}</ul>")
 
     parts.append(_section(_("Concerns and areas")))
     concerns = ", ".join(kb.concerns[c].name for c in doc.concerns)
