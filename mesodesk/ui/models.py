@@ -305,5 +305,6 @@ def set_patient_columns(table: QTableView, row_height: int, phone_width: int) ->
     for column, width in ((PatientTableModel.BORN, 100), (PatientTableModel.AGE, 48),
                           (PatientTableModel.PHONE, phone_width)):
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(column, width)
+        # never narrower than its title (Greek titles are longer than the English ones)
+        header.resizeSection(column, max(width, header.sectionSizeFromContents(column).width()))
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
