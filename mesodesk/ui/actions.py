@@ -174,11 +174,12 @@ class MainActions(QObject):
         window.detail.update_buttons(record, can_version=self.new_version_action.isEnabled(),
                                      can_delete=self.delete_draft_action.isEnabled())
 
-    def _status(self, text: str, timeout: int = 0) -> None:
+    def _status(self, text: str, timeout: int) -> None:  # every message goes away by itself
         self.window.statusBar().showMessage(text, timeout)
 
     def _failed(self, error: BaseException) -> None:
         """A workflow's error is shown as a problem; a bug goes to the crash handler."""
+        self.window.statusBar().clearMessage()  # "Backing up…" must not outlive the failure
         if isinstance(error, ServiceError):
             self.window.show_problem(str(error))
         else:

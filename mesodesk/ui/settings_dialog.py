@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from mesodesk.i18n import LANGUAGES, _, current_language, preferred_language
+from mesodesk.ui import colours
 from mesodesk.ui.widgets import N_, FieldError, hint_label, plain_label, show_field_error
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ class SettingsDialog(QDialog):
         language = self._language_box()
 
         self.error = plain_label()
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(f"color: {colours.css('error', self.palette())};")
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)

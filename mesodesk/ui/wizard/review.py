@@ -14,6 +14,7 @@ from mesodesk.domain.document import Consultation
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.screening import ScreeningResult
 from mesodesk.i18n import _
+from mesodesk.ui import colours
 from mesodesk.ui.labels import SCREENING_COLOURS, SEX, local
 
 
@@ -23,7 +24,8 @@ def long_date(day) -> str:
 
 
 def _section(title: str) -> str:
-    return (f'<h3 style="margin-top:14px; margin-bottom:4px; color:#00695c;">{escape(title)}</h3>')
+    return (f'<h3 style="margin-top:14px; margin-bottom:4px; color:{colours.css("accent")};">'
+            f'{escape(title)}</h3>')
 
 
 def _list(items: list[str]) -> str:
@@ -60,7 +62,7 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
     if result.blocked:
         causes = "".join(f"<li>{e(local(block.text))}</li>" for block in result.blocked_by)
         blocked = e(_("Blocked:"))  # _() outside the f-string, where Babel finds it
-        parts.append(f"<p style='color:#c62828;'><b>{blocked}</b></p><ul>{causes}</ul>")
+        parts.append(f"<p style='color:{colours.css('error')};'><b>{blocked}</b></p><ul>{causes}</ul>")
 
     parts.append(_section(_("Concerns and areas")))
     concerns = ", ".join(local(kb.concerns[c].name) for c in doc.concerns)
@@ -79,13 +81,13 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
     for item in result.selected:
         status = {"ok": _("no concern found"), "caution": _("caution"),
                   "contraindicated": _("contraindicated, chosen with override")}[item.status]
-        line = (f"<b>{e(local(item.name))}</b> <span style='color:#607d8b;'>"
+        line = (f"<b>{e(local(item.name))}</b> <span style='color:{colours.muted()};'>"
                 f"({e(local(kb.classes[item.class_id].name))})</span> "
-                f"<span style='color:{SCREENING_COLOURS[item.status]};'>{e(status)}</span>")
+                f"<span style='color:{colours.css(SCREENING_COLOURS[item.status])};'>{e(status)}</span>")
         notes = [e(local(reason.text)) for reason in item.reasons]
         notes += [e(_("Override: {reason}").format(reason=o.reason)) for o in item.overrides]
         notes.append(e(local(kb.substances[item.id].regulatory)))
-        line += "<br><span style='color:#455a64;'>" + "<br>".join(notes) + "</span>"
+        line += f"<br><span style='color:{colours.muted()};'>" + "<br>".join(notes) + "</span>"
         chosen.append(line)
     parts.append(_list(chosen) if chosen else _para(e(_("No substance chosen."))))
     if result.excluded:
@@ -95,7 +97,7 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
 
     if result.warnings:
         parts.append(_section(_("Warnings")))
-        parts.append(_list([f"<span style='color:#b26a00;'>{e(local(w.text))}</span>"
+        parts.append(_list([f"<span style='color:{colours.css('caution')};'>{e(local(w.text))}</span>"
                             for w in result.warnings]))
 
     parts.append(_section(_("Lifestyle")))
@@ -112,7 +114,8 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
             f"<b>{e(name)}</b>: "
             + e(_("{count} sessions, every {days} days").format(count=len(course.sessions),
                                                                 days=course.interval_days))
-            + f"<br>{e(dates)}<br><span style='color:#455a64;'>{e(local(course.maintenance))}</span>"))
+            + f"<br>{e(dates)}<br><span style='color:{colours.muted()};'>"
+            + e(local(course.maintenance)) + "</span>"))
 
     if doc.notes.strip():
         parts.append(_section(_("Notes for the patient's plan (printed)")))
