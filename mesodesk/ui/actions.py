@@ -20,8 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu, QMe
 
 from mesodesk.i18n import _
 from mesodesk.services import ServiceError, clinic, consultations, documents, patients, plans, records
-from mesodesk.ui.config import (save_database_location, save_interface_language,
-                                saved_database_location)
+from mesodesk.ui.config import save_database_location, saved_database_location
 from mesodesk.ui.duplicates import ask_about_duplicates
 from mesodesk.ui.help import HelpDialog, open_log_folder, show_about
 from mesodesk.ui.icons import icon
@@ -461,7 +460,6 @@ class MainActions(QObject):
             saved_database_location(), window)
 
         def accepted() -> None:
-            save_interface_language(dialog.language)  # from the next start, as the dialog says
             if dialog.database_location != saved_database_location():
                 save_database_location(dialog.database_location)
 

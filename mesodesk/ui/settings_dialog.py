@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from mesodesk.i18n import LANGUAGES, _, current_language, preferred_language
 from mesodesk.ui import colours
+from mesodesk.ui.config import save_interface_language
 from mesodesk.ui.widgets import N_, FieldError, hint_label, plain_label, show_field_error
 
 if TYPE_CHECKING:
@@ -248,4 +249,5 @@ class SettingsDialog(QDialog):
         except FieldError as error:
             self.show_error(error)
             return
+        save_interface_language(self.language)  # this computer's, from the next start
         super().accept()

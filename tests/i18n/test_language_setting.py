@@ -68,7 +68,6 @@ def test_greek_catalogue_is_used_after_set_language():
 
 def test_settings_dialog_saves_the_language_for_the_next_start(qtbot, no_override):
     from mesodesk.domain.records import ClinicSettings
-    from mesodesk.ui.config import save_interface_language
     from mesodesk.ui.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(ClinicSettings(), "clinic.db", None)
@@ -79,6 +78,7 @@ def test_settings_dialog_saves_the_language_for_the_next_start(qtbot, no_overrid
     assert dialog.language_choice.currentText() == "Ελληνικά"
     assert dialog.language_note.isVisible()  # "... the next time mesodesk starts"
     assert i18n.current_language() == "en"  # nothing changes in the open windows
-    save_interface_language(dialog.language)
-    assert preferred_language() == "el"
+    assert saved_language() is None  # nothing is saved before Save
+    dialog.accept()
+    assert preferred_language() == "el" and i18n.current_language() == "en"
 
