@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from tests.i18n.catalogues import load_catalogue, po_path
 
 LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
+IDENTIFIER = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+:?")
 # Names and words that stay as they are in a Greek text.
 KEPT = {"mesodesk", "Ctrl", "Shift", "Email", "email", "Letter", "JSON", "Unicode", "SQLCipher"}
 
@@ -75,7 +76,9 @@ def english_left(root: QWidget, allowed: set[str] = frozenset()) -> list[str]:
     problems = []
     for what, text in visible_texts(root):
         plain = re.sub(r"<[^>]+>", " ", text).replace("&", "")
-        plain = " ".join(word for word in plain.split() if "/" not in word)  # paths, URLs
+        # paths and URLs, and the knowledge base's identifiers (history-not-reviewed:)
+        plain = " ".join(word for word in plain.split()
+                         if "/" not in word and not IDENTIFIER.fullmatch(word))
         words = [w for w in LATIN_WORD.findall(plain) if w not in KEPT
                  and not any(w in kept for kept in allowed)]
         if plain in _english_sources() or words:
