@@ -22,7 +22,15 @@ from tests.i18n.catalogues import (
     untranslated,
 )
 
-CASES = [(language, domain) for language in TRANSLATED_LANGUAGES for domain in DOMAINS]
+# The boundary of this branch: the papers' Greek catalogue (documents.po) and the papers'
+# move to the documents domain come with the i18n-docs work. Until that file exists these
+# cases must fail (strict xfail: an unexpected pass is an error too); once it exists they
+# are ordinary tests of the documents domain, as strict as the app's.
+DOCUMENTS_PENDING = pytest.mark.xfail(
+    not po_path("el", "documents").exists(), strict=True,
+    reason="resources/i18n/el/LC_MESSAGES/documents.po arrives with the papers' translation")
+CASES = [pytest.param(language, domain, marks=DOCUMENTS_PENDING if domain == "documents" else ())
+         for language in TRANSLATED_LANGUAGES for domain in DOMAINS]
 
 
 @pytest.fixture(scope="module", params=DOMAINS)
@@ -140,18 +148,27 @@ def test_a_lost_keyboard_letter_is_reported():
     assert accelerator_mismatches(catalogue) == ["'&Save' -> 'Αποθήκευση'"]
 
 
-def test_no_translated_call_hides_inside_an_f_string():
-    """Babel reads an f-string as one token on Python 3.11: a _() inside it is never
-    extracted, so its text would stay English for good."""
+def _hidden_in_f_strings(papers: bool) -> list[str]:
     import ast
 
     from tests.i18n.catalogues import ROOT
 
     hidden = []
     for path in sorted((ROOT / "mesodesk").rglob("*.py")):
+        if ("reports" in path.relative_to(ROOT).parts) != papers:
+            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.JoinedStr):
                 hidden += [f"{path.relative_to(ROOT)}:{call.lineno}" for call in ast.walk(node)
                            if isinstance(call, ast.Call) and getattr(call.func, "id", "")
                            in ("_", "ngettext", "N_") and isinstance(call.args[0], ast.Constant)]
+    return hidden
+
+
+@pytest.mark.parametrize("papers", [False, pytest.param(True, marks=DOCUMENTS_PENDING)],
+                         ids=["app", "papers"])
+def test_no_translated_call_hides_inside_an_f_string(papers):
+    """Babel reads an f-string as one token on Python 3.11: a _() inside it is never
+    extracted, so its text would stay English for good."""
+    hidden = _hidden_in_f_strings(papers)
     assert not hidden, "translate outside the f-string: " + ", ".join(hidden)
