@@ -158,3 +158,22 @@ def test_the_screen_checks_find_what_they_look_for(greek, qtbot):
     assert [p for p in clipped(root) if "Ημερομηνία" in p]
     assert english_left(root, {"Maria Ioannou"}) == ["QPushButton: 'Settings'"]
     assert len(english_left(root)) == 2  # an English name is English unless it was typed
+
+
+def test_qt_file_dialog_and_message_box_in_greek(greek, qtbot, tmp_path):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Question, "mesodesk", "Να κλείσει η επίσκεψη;",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+                      | QMessageBox.StandardButton.Discard)
+    qtbot.addWidget(box)
+    box.show()
+    assert {b.text().replace("&", "") for b in box.buttons()} == {"Ναι", "Όχι", "Απόρριψη"}
+    dialog = QFileDialog(None, "Αποθήκευση του PDF", str(tmp_path), "Έγγραφα PDF (*.pdf)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # Qt's own, as on a bare desktop
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    qtbot.addWidget(dialog)
+    dialog.resize(800, 500)
+    dialog.show()
+    screenshot(dialog, "el-qt-file-dialog")
+    assert not english_left(dialog, {"mesodesk"}), english_left(dialog)
