@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from mesodesk import __version__
 from mesodesk.exit_codes import EXIT_FAILURE, EXIT_INVALID, EXIT_OK
+from mesodesk.i18n import _, preferred_language, set_language
 
 
 def _add_database_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
@@ -21,15 +22,15 @@ def _add_database_options(parser: argparse.ArgumentParser, *, top_level: bool = 
     # same option given before the subcommand (an argparse quirk).
     default = None if top_level else argparse.SUPPRESS
     parser.add_argument("--db", metavar="PATH_OR_URL", default=default,
-                        help="database file or postgresql:// URL (default: MESODESK_DB, "
-                             "else the user data directory)")
+                        help=_("database file or postgresql:// URL (default: MESODESK_DB, "
+                             "else the user data directory)"))
     parser.add_argument("--passphrase-file", metavar="FILE", default=default,
-                        help="open an encrypted (SQLCipher) database with the passphrase in FILE "
+                        help=_("open an encrypted (SQLCipher) database with the passphrase in FILE "
                              "(or set MESODESK_PASSPHRASE); a new database is encrypted with a "
-                             "key kept in the operating system's key store without one")
+                             "key kept in the operating system's key store without one"))
     parser.add_argument("--unencrypted", action="store_true", default=default,
-                        help="create a new database as a plain, unencrypted SQLite file "
-                             "(anyone with the file can read it)")
+                        help=_("create a new database as a plain, unencrypted SQLite file "
+                             "(anyone with the file can read it)"))
 
 
 def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
@@ -43,26 +44,26 @@ def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mesodesk",
-        description="Consultation assistant for mesotherapy practitioners. "
-                    "Without a command, starts the desktop app.")
+        description=_("Consultation assistant for mesotherapy practitioners. "
+                    "Without a command, starts the desktop app."))
     parser.add_argument("--version", action="version", version=f"mesodesk {__version__}")
     parser.add_argument("--demo", action="store_true",
-                        help="start the app on a temporary database filled with example patients")
+                        help=_("start the app on a temporary database filled with example patients"))
     parser.add_argument("--no-crash-dialog", action="store_true",
-                        help="log uncaught errors and exit instead of showing a dialog (for tests)")
+                        help=_("log uncaught errors and exit instead of showing a dialog (for tests)"))
     parser.add_argument("--smoke-test", action="store_true",
-                        help="check that this installation works end to end, then exit")
+                        help=_("check that this installation works end to end, then exit"))
     _add_database_options(parser, top_level=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    screen = commands.add_parser("screen", help="screen a consultation document for contraindications")
+    screen = commands.add_parser("screen", help=_("screen a consultation document for contraindications"))
     screen.add_argument("file", metavar="FILE.json")
-    screen.add_argument("--json", action="store_true", help="print the mesodesk.screening/1 result")
+    screen.add_argument("--json", action="store_true", help=_("print the mesodesk.screening/1 result"))
     screen.set_defaults(handler=_lazy("mesodesk.commands.clinical", "screen_command"))
 
-    plan = commands.add_parser("plan", help="write the treatment plan and consent summary as a PDF")
+    plan = commands.add_parser("plan", help=_("write the treatment plan and consent summary as a PDF"))
     plan.add_argument("file", metavar="FILE.json", nargs="?")
-    plan.add_argument("--consultation", metavar="ID", help="a stored consultation instead of a file")
+    plan.add_argument("--consultation", metavar="ID", help=_("a stored consultation instead of a file"))
     plan.add_argument("--out", required=True, metavar="PLAN.pdf")
     plan.add_argument("--paper", choices=["a4", "letter"])
     plan.add_argument("--clinic-file", metavar="CLINIC.json",
@@ -71,12 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_database_options(plan)
     plan.set_defaults(handler=_lazy("mesodesk.commands.report", "plan_command"))
 
-    knowledge = commands.add_parser("knowledge", help="work with the knowledge base")
+    knowledge = commands.add_parser("knowledge", help=_("work with the knowledge base"))
     knowledge_commands = knowledge.add_subparsers(dest="knowledge_command", metavar="ACTION",
                                                   required=True)
-    check = knowledge_commands.add_parser("check", help="validate a knowledge-base directory")
+    check = knowledge_commands.add_parser("check", help=_("validate a knowledge-base directory"))
     check.add_argument("directory", metavar="DIR", nargs="?",
-                       help="directory to check (default: the shipped base and your overlay)")
+                       help=_("directory to check (default: the shipped base and your overlay)"))
     check.set_defaults(handler=_lazy("mesodesk.commands.clinical", "knowledge_check_command"))
 
     _add_record_commands(commands)
@@ -86,81 +87,81 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_record_commands(commands: argparse._SubParsersAction) -> None:
     records = "mesodesk.commands.records"
-    imp = commands.add_parser("import", help="store a consultation document; prints its id last")
+    imp = commands.add_parser("import", help=_("store a consultation document; prints its id last"))
     imp.add_argument("file", metavar="FILE.json")
     _add_database_options(imp)
     imp.set_defaults(handler=_lazy(records, "import_command"))
 
-    exp = commands.add_parser("export", help="write a stored consultation as a document")
+    exp = commands.add_parser("export", help=_("write a stored consultation as a document"))
     exp.add_argument("consultation_id", metavar="CONSULTATION_ID")
     exp.add_argument("--out", required=True, metavar="FILE.json")
     _add_database_options(exp)
     exp.set_defaults(handler=_lazy(records, "export_command"))
 
-    backup = commands.add_parser("backup", help="copy the database consistently, even while in use")
+    backup = commands.add_parser("backup", help=_("copy the database consistently, even while in use"))
     backup.add_argument("--out", required=True, metavar="FILE")
     _add_database_options(backup)
     backup.set_defaults(handler=_lazy(records, "backup_command"))
 
     restore = commands.add_parser(
-        "restore", help="replace the database with a verified backup, after showing what it "
-                        "holds and asking")
+        "restore", help=_("replace the database with a verified backup, after showing what it "
+                        "holds and asking"))
     restore.add_argument("file", metavar="FILE", nargs="?")
     restore.add_argument("--yes", action="store_true",
-                         help="replace without asking (for scripts)")
+                         help=_("replace without asking (for scripts)"))
     restore.add_argument("--keep", type=int, default=None, metavar="N",
-                         help="copies of replaced databases to keep aside (default: 5)")
+                         help=_("copies of replaced databases to keep aside (default: 5)"))
     restore.add_argument("--list-kept", action="store_true",
-                         help="list the copies earlier restores kept aside, and exit")
+                         help=_("list the copies earlier restores kept aside, and exit"))
     _add_database_options(restore)
     restore.set_defaults(handler=_lazy(records, "restore_command"))
 
     encrypt = commands.add_parser(
-        "encrypt", help="encrypt a plain database (its key kept in the key store, or the "
-                        "passphrase of --passphrase-file or MESODESK_PASSPHRASE)")
+        "encrypt", help=_("encrypt a plain database (its key kept in the key store, or the "
+                        "passphrase of --passphrase-file or MESODESK_PASSPHRASE)"))
     _add_database_options(encrypt)
     encrypt.set_defaults(handler=_lazy(records, "encrypt_command"))
 
-    rekey = commands.add_parser("rekey", help="change the key of an encrypted database")
+    rekey = commands.add_parser("rekey", help=_("change the key of an encrypted database"))
     new_key = rekey.add_mutually_exclusive_group(required=True)
     new_key.add_argument("--new-passphrase-file", metavar="FILE",
-                         help="the new passphrase, on the first line of FILE")
+                         help=_("the new passphrase, on the first line of FILE"))
     new_key.add_argument("--key-store", action="store_true",
-                         help="a new random key, kept in the operating system's key store")
+                         help=_("a new random key, kept in the operating system's key store"))
     _add_database_options(rekey)
     rekey.set_defaults(handler=_lazy(records, "rekey_command"))
 
-    patient = commands.add_parser("patient", help="keep the patient records clean")
+    patient = commands.add_parser("patient", help=_("keep the patient records clean"))
     patient_commands = patient.add_subparsers(dest="patient_command", metavar="ACTION",
                                               required=True)
     merge = patient_commands.add_parser(
-        "merge", help="merge two records of one person: REMOVED's consultations move to KEPT")
+        "merge", help=_("merge two records of one person: REMOVED's consultations move to KEPT"))
     merge.add_argument("removed", metavar="REMOVED_ID")
     merge.add_argument("kept", metavar="KEPT_ID")
-    merge.add_argument("--yes", action="store_true", help="merge without asking (for scripts)")
+    merge.add_argument("--yes", action="store_true", help=_("merge without asking (for scripts)"))
     _add_database_options(merge)
     merge.set_defaults(handler=_lazy("mesodesk.commands.patients", "merge_command"))
     delete = patient_commands.add_parser(
-        "delete", help="delete a patient who has no consultation (made by mistake)")
+        "delete", help=_("delete a patient who has no consultation (made by mistake)"))
     delete.add_argument("patient", metavar="PATIENT_ID")
-    delete.add_argument("--yes", action="store_true", help="delete without asking")
+    delete.add_argument("--yes", action="store_true", help=_("delete without asking"))
     _add_database_options(delete)
     delete.set_defaults(handler=_lazy("mesodesk.commands.patients", "delete_command"))
 
-    audit = commands.add_parser("audit", help="the audit trail")
+    audit = commands.add_parser("audit", help=_("the audit trail"))
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    verify = audit_commands.add_parser("verify", help="check the hash chain of the audit trail")
+    verify = audit_commands.add_parser("verify", help=_("check the hash chain of the audit trail"))
     _add_database_options(verify)
     verify.set_defaults(handler=_lazy(records, "audit_verify_command"))
 
 
 def _add_session_commands(commands: argparse._SubParsersAction) -> None:
     module = "mesodesk.commands.sessions"
-    session = commands.add_parser("session", help="treatment sessions")
+    session = commands.add_parser("session", help=_("treatment sessions"))
     session_commands = session.add_subparsers(dest="session_command", metavar="ACTION",
                                               required=True)
-    add = session_commands.add_parser("add", help="record a session (mesodesk.session/1); "
-                                                  "prints its id last")
+    add = session_commands.add_parser("add", help=_("record a session (mesodesk.session/1); "
+                                                  "prints its id last"))
     add.add_argument("file", metavar="FILE.json")
     _add_database_options(add)
     add.set_defaults(handler=_lazy(module, "session_add_command"))
@@ -171,31 +172,31 @@ def _add_session_commands(commands: argparse._SubParsersAction) -> None:
     _add_database_options(summary)
     summary.set_defaults(handler=_lazy(module, "session_summary_command"))
 
-    course = commands.add_parser("sessions", help="a consultation's course: planned and done")
+    course = commands.add_parser("sessions", help=_("a consultation's course: planned and done"))
     course.add_argument("consultation", metavar="CONSULTATION")
     _add_database_options(course)
     course.set_defaults(handler=_lazy(module, "sessions_command"))
 
-    recall = commands.add_parser("recall", help="every session that used a lot")
+    recall = commands.add_parser("recall", help=_("every session that used a lot"))
     recall.add_argument("lot", metavar="LOT")
-    recall.add_argument("--json", action="store_true", help="print the uses as JSON")
-    recall.add_argument("--csv", metavar="FILE", help="also write them as CSV for the authorities")
+    recall.add_argument("--json", action="store_true", help=_("print the uses as JSON"))
+    recall.add_argument("--csv", metavar="FILE", help=_("also write them as CSV for the authorities"))
     _add_database_options(recall)
     recall.set_defaults(handler=_lazy(module, "recall_command"))
 
-    calendar = commands.add_parser("calendar", help="the sessions still to come, as iCalendar")
+    calendar = commands.add_parser("calendar", help=_("the sessions still to come, as iCalendar"))
     calendar.add_argument("consultation", metavar="CONSULTATION")
     calendar.add_argument("--out", required=True, metavar="FILE.ics")
     _add_database_options(calendar)
     calendar.set_defaults(handler=_lazy(module, "calendar_command"))
 
-    listing = commands.add_parser("consultations", help="list stored consultations")
-    listing.add_argument("--patient", metavar="TEXT", help="only this patient's (a search)")
+    listing = commands.add_parser("consultations", help=_("list stored consultations"))
+    listing.add_argument("--patient", metavar="TEXT", help=_("only this patient's (a search)"))
     listing.add_argument("--json", action="store_true")
     _add_database_options(listing)
     listing.set_defaults(handler=_lazy(module, "consultations_command"))
 
-    demo = commands.add_parser("demo-db", help="write the demo clinic to a new database file")
+    demo = commands.add_parser("demo-db", help=_("write the demo clinic to a new database file"))
     demo.add_argument("--out", required=True, metavar="PATH")
     demo.set_defaults(handler=_lazy(module, "demo_db_command"))
 
@@ -213,6 +214,7 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    set_language(preferred_language())  # the help and the messages in the app's language
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)

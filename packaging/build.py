@@ -109,14 +109,41 @@ def prune_unreferenced_libraries(root: Path) -> list[str]:
             path.unlink()
 
 
+def compile_catalogues() -> list[Path]:
+    """Every committed .po compiled to the .mo the bundle carries (as `make` does)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    compiled = []
+    for po in sorted((ROOT / "resources" / "i18n").glob("*/LC_MESSAGES/*.po")):
+        with po.open("rb") as source:
+            catalogue = read_po(source, abort_invalid=True)
+        with po.with_suffix(".mo").open("wb") as target:
+            write_mo(target, catalogue)  # fuzzy entries left out, as pybabel compile does
+        compiled.append(po.with_suffix(".mo"))
+    return compiled
+
+
+def bundled_catalogues(root: Path, compiled: list[Path]) -> list[str]:
+    """The compiled catalogues missing from the bundle (the app would be English)."""
+    i18n = ROOT / "resources" / "i18n"
+    return [str(mo.relative_to(i18n)) for mo in compiled
+            if not (root / "_internal" / "resources" / "i18n" / mo.relative_to(i18n)).is_file()]
+
+
 def main() -> int:
     started = time.monotonic()
+    compiled = compile_catalogues()
     command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level=WARN",
                "--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build"),
                str(ROOT / "packaging" / "mesodesk.spec")]
     result = subprocess.run(command, cwd=ROOT)
     if result.returncode != 0:
         return result.returncode
+    missing = bundled_catalogues(DIST, compiled) if sys.platform.startswith("linux") else []
+    if missing:
+        print(f"bundle: translations missing from the bundle: {', '.join(missing)}", file=sys.stderr)
+        return 1
     if sys.platform.startswith("linux"):
         prune(DIST)
         removed = prune_unreferenced_libraries(DIST)

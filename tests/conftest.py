@@ -23,6 +23,7 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("MESODESK_HOME", str(home))
     monkeypatch.delenv("MESODESK_DB", raising=False)
     monkeypatch.delenv("MESODESK_PASSPHRASE", raising=False)
+    monkeypatch.setenv("MESODESK_LANGUAGE", "en")  # whatever the machine's locale; tests of Greek set "el"
     _isolated_key_store(home, monkeypatch)
     return home
 

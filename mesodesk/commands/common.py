@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mesodesk.exit_codes import EXIT_FAILURE, EXIT_INVALID
+from mesodesk.i18n import _
 from mesodesk.services.errors import ServiceError, store_errors
 
 
@@ -90,8 +91,8 @@ def open_store(args: argparse.Namespace, command: str, *, migrate: bool = True,
     try:
         session = Session(db)
         if getattr(db, "upgrade_backup", None) is not None:
-            print(f"upgraded the database schema; the previous version is backed up at "
-                  f"{db.upgrade_backup}", file=sys.stderr)
+            print(_("upgraded the database schema; the previous version is backed up at "
+                    "{path}").format(path=db.upgrade_backup), file=sys.stderr)
         try:
             with service_errors():
                 yield db
@@ -151,8 +152,8 @@ def consultation_id(text: str, option: str = "") -> int:
     value = int(text) if text.strip().isdigit() else 0
     if value <= 0:
         where = f"{option} {text}" if option else f"'{text}'"
-        raise CommandError(f"{where}: not a consultation id (it must be a whole number above 0)",
-                           EXIT_INVALID)
+        raise CommandError(where + ": " + _("not a consultation id (it must be a whole number "
+                                            "above 0)"), EXIT_INVALID)
     return value
 
 
@@ -164,7 +165,8 @@ def write_file(path: Path, data: bytes | str) -> None:
     try:
         write_atomically(path, data)
     except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE) from None
+        raise CommandError(_("cannot write {path}: {reason}").format(
+            path=path, reason=error.strerror or error), EXIT_FAILURE) from None
 
 
 __all__ = ["EXIT_FAILURE", "CommandError", "actor", "confirm", "consultation_id", "end_session",

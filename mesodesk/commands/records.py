@@ -34,15 +34,19 @@ def import_command(args: argparse.Namespace) -> int:
         result = documents.import_document(db, doc, actor=actor("import"))
     record, patient = result.record, result.patient
     if not result.added:
-        print(f"{args.file} is already stored as consultation {record.id} "
-              f"({record.status}) of patient {patient.id}, {patient.name}; nothing was added")
+        print(_("{file} is already stored as consultation {id} ({status}) of patient "
+                "{patient}, {name}; nothing was added").format(
+            file=args.file, id=record.id, status=record.status, patient=patient.id,
+            name=patient.name))
     else:
-        print(f"stored {args.file} as draft consultation {record.id} of "
-              f"{'new' if result.new_patient else 'existing'} patient {patient.id}, "
-              f"{patient.name}")
+        stored = (_("stored {file} as draft consultation {id} of new patient {patient}, {name}")
+                  if result.new_patient else
+                  _("stored {file} as draft consultation {id} of existing patient {patient}, "
+                    "{name}"))
+        print(stored.format(file=args.file, id=record.id, patient=patient.id, name=patient.name))
         if doc.signatures is not None:
-            print("the signatures were not carried over: the draft is signed again when it "
-                  "is finished")
+            print(_("the signatures were not carried over: the draft is signed again when it "
+                    "is finished"))
     print(record.id)
     return EXIT_OK
 
@@ -54,9 +58,9 @@ def export_command(args: argparse.Namespace) -> int:
         result = documents.export_document(db, wanted, out, actor=actor("export"),
                                            write_stdout=sys.stdout.write)
     record = result.record
-    where = "standard output" if out is None else str(out)
-    print(f"wrote consultation {wanted} ({record.status}, fingerprint "
-          f"{record.document.fingerprint()}) to {where}",
+    where = _("standard output") if out is None else str(out)
+    print(_("wrote consultation {id} ({status}, fingerprint {fingerprint}) to {where}").format(
+        id=wanted, status=record.status, fingerprint=record.document.fingerprint(), where=where),
           file=sys.stderr if out is None else sys.stdout)
     return EXIT_OK
 
@@ -64,7 +68,8 @@ def export_command(args: argparse.Namespace) -> int:
 def backup_command(args: argparse.Namespace) -> int:
     with open_store(args, "backup", read_only_ok=True) as db:
         result = records.backup(db, args.out, actor=actor("backup"))
-        print(f"backed up {db.description} to {result.path} ({result.summary.describe()})")
+        print(_("backed up {database} to {path} ({summary})").format(
+            database=db.description, path=result.path, summary=result.summary.describe()))
     return EXIT_OK
 
 
@@ -87,14 +92,14 @@ def restore_command(args: argparse.Namespace) -> int:
     with service_errors():
         result = records.restore(location, passphrase, args.file, actor=actor("restore"),
                                  keep=args.keep)
-    print(f"restored it into {result.target}")
+    print(_("restored it into {target}").format(target=result.target))
     if result.kept_aside is not None:
-        print(f"the database it replaced is kept at {result.kept_aside}")
+        print(_("the database it replaced is kept at {path}").format(path=result.kept_aside))
     for removed in result.removed:
         print(_("removed the oldest copy kept aside: {path}").format(path=removed))
     if result.upgrade_backup is not None:
-        print(f"upgraded the restored database to the current schema (its previous "
-              f"version is backed up at {result.upgrade_backup})")
+        print(_("upgraded the restored database to the current schema (its previous version "
+                "is backed up at {path})").format(path=result.upgrade_backup))
     return EXIT_OK
 
 

@@ -16,20 +16,24 @@ def _substance_lines(result: ScreeningResult, kb: KnowledgeBase) -> list[str]:
         box = "[x]" if item.selected else "[ ]"
         lines.append(f"  {box} {item.name} ({kb.classes[item.class_id].name}): {_MARK[item.status]}")
         lines += [f"        - {reason.history}: {reason.text}" for reason in item.reasons]
-        lines += [f"        override ({o.history or _('reason')}): {o.reason}" for o in item.overrides]
+        lines += ["        " + _("override ({why}): {reason}").format(why=o.history or _("reason"),
+                                                             reason=o.reason)
+                  for o in item.overrides]
     return lines
 
 
 def format_summary(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -> str:
     concerns = ", ".join(kb.concerns[c].name for c in doc.concerns)
     lines = [
-        f"{doc.patient.name}, {doc.age} {_('years')}, {_('consultation of')} {doc.date.isoformat()}",
-        f"{_('Concerns')}: {concerns}",
-        f"{_('History')}: {', '.join(result.history) or _('nothing declared')}",
+        _("{name}, {age} years, consultation of {date}").format(
+            name=doc.patient.name, age=doc.age, date=doc.date.isoformat()),
+        _("Concerns: {concerns}").format(concerns=concerns),
+        _("History: {items}").format(items=", ".join(result.history) or _("nothing declared")),
         "",
-        f"{_('Status')}: {result.status.upper()}",
+        _("Status: {status}").format(status=result.status.upper()),
     ]
-    lines += [f"  {_('blocked by')} {b.history}: {b.text}" for b in result.blocked_by]
+    lines += ["  " + _("blocked by {item}: {text}").format(item=b.history, text=b.text)
+              for b in result.blocked_by]
     lines += ["", _("Substances:")] + _substance_lines(result, kb)
     if result.warnings:
         lines += ["", _("Warnings:")] + [f"  ! {w.text}" for w in result.warnings]
@@ -48,7 +52,8 @@ def format_summary(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase
     lines += ["", _("Courses:")]
     for course in result.courses:
         dates = ", ".join(s.date.isoformat() for s in course.sessions)
-        lines.append(f"  {kb.concerns[course.concern].name}: {len(course.sessions)} "
-                     f"{_('sessions every')} {course.interval_days} {_('days')}: {dates}")
+        lines.append("  " + _("{concern}: {count} sessions every {days} days: {dates}").format(
+            concern=kb.concerns[course.concern].name, count=len(course.sessions),
+            days=course.interval_days, dates=dates))
         lines.append(f"    {course.maintenance}")
     return "\n".join(lines)

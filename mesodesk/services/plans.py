@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from mesodesk.i18n import _
 from mesodesk.services.errors import Blocked, InvalidInput, ServiceError, store_errors
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def screen_checked(doc: Consultation, kb: KnowledgeBase, *, for_plan: bool = Fal
 
     result = screen(doc, kb, for_plan=for_plan)
     if result.blocked:
-        raise Blocked("clinically blocked", issues=blocked_causes(result))
+        raise Blocked(_("clinically blocked"), issues=blocked_causes(result))
     return result
 
 

@@ -46,7 +46,7 @@ from mesodesk.store.base import (
     NotFound,
     StoreError,
 )
-from mesodesk.store.search import latin_key, parse_query, phone_digits, search_key
+from mesodesk.store.search import key_segments, latin_key, parse_query, phone_digits, search_key
 
 if TYPE_CHECKING:
     from mesodesk.store.handle import DatabaseHandle
@@ -210,17 +210,36 @@ class Patients(_Repository):
         return t.patients.c.id.in_(union(*[select(t.patients.c.id).where(condition)
                                           for condition in conditions]))
 
-    def search(self, text: str = "", *, limit: int = 100, offset: int = 0) -> list[PatientRecord]:
+    def search(self, text: str = "", *, limit: int = 100, offset: int = 0,
+               language: str = "en") -> list[PatientRecord]:
         """Patients whose name contains every word typed (accents, case and script folded),
-        or born on the date typed, or whose phone contains the digits typed; by name."""
+        or born on the date typed, or whose phone contains the digits typed; by name, in the
+        order a reader of ``language`` expects (Greek: Greek names first, then Latin)."""
         limit = max(0, min(int(limit), MAX_SEARCH_LIMIT))
         offset = max(0, int(offset))
+        matching, key = self._matching(text), t.patients.c.search_key
+        segments = key_segments(language)
+        found: list[PatientRecord] = []
         with self._db.reading() as connection:
-            # A value that no longer parses leaves its patient marked, not the list empty.
-            rows = damage.read_rows(connection, t.patients, where=self._matching(text),
-                                    order_by=[t.patients.c.search_key, t.patients.c.id],
-                                    limit=limit, offset=offset)
-            return [_listed_patient(row) for row in rows]
+            # Each range of keys is read along the search-key index, as one range was; a
+            # value that no longer parses leaves its patient marked, not the list empty.
+            for low, high in segments:
+                condition = and_(matching, *([key >= low] if low else []),
+                                 *([key < high] if high else []))
+                if offset and len(segments) > 1:  # skip whole ranges before the page
+                    size = connection.execute(select(func.count()).select_from(t.patients)
+                                              .where(condition)).scalar_one()
+                    if offset >= size:
+                        offset -= size
+                        continue
+                rows = damage.read_rows(connection, t.patients, where=condition,
+                                        order_by=[key, t.patients.c.id],
+                                        limit=limit - len(found), offset=offset)
+                found += [_listed_patient(row) for row in rows]
+                offset = 0
+                if len(found) >= limit:
+                    break
+        return found
 
     def count(self, text: str = "") -> int:
         with self._db.reading() as connection:

@@ -94,6 +94,22 @@ def latin_key(text: str) -> str:
     return search_key(transliterate(text))
 
 
+# The order a reader of each language expects a list of names in (CLDR's collation, as
+# ICU and QCollator apply it): within a script, a search key's code-point order is already
+# the alphabet's (accents and case are folded away, ς is σ); across scripts, English puts
+# Latin before Greek before Cyrillic (code-point order too), and Greek puts Greek first.
+# So a list in Greek is the Greek range of keys, then the keys below it, then those above.
+GREEK_KEYS = ("\u0370", "\u0400")  # the Greek block, which every folded Greek letter is in
+
+
+def key_segments(language: str) -> list[tuple[str | None, str | None]]:
+    """Ranges of search keys [low, high), in the order a list in ``language`` shows them."""
+    if language == "el":
+        low, high = GREEK_KEYS
+        return [(low, high), (None, low), (high, None)]
+    return [(None, None)]
+
+
 def phone_digits(phone: str | None) -> str:
     """The digits of a phone number, in any script (Arabic-Indic digits become 0-9)."""
     if not phone:

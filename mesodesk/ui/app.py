@@ -19,7 +19,7 @@ import sys
 from typing import Any
 
 from mesodesk.exit_codes import EXIT_FAILURE, EXIT_INVALID, EXIT_OK
-from mesodesk.i18n import _
+from mesodesk.i18n import _, preferred_language, set_language
 
 
 
@@ -82,6 +82,7 @@ def _refuse(message: str) -> None:
 
 
 def run_app(args: Any) -> int:
+    set_language(preferred_language())  # before the first string is shown
     from mesodesk.ui.platform_check import display_problem
 
     problem = display_problem()
@@ -105,6 +106,7 @@ def run_app(args: Any) -> int:
     from mesodesk.ui.crash import CrashHandler, setup_logging
     from mesodesk.ui.icons import icon
     from mesodesk.ui.main_window import MainWindow
+    from mesodesk.ui.qt_translations import install_qt_translators
     from mesodesk.ui.workers import Runner
 
     remove_viewer_copies(at_start=True)  # the PDFs a crashed run left for the viewer
@@ -114,6 +116,7 @@ def run_app(args: Any) -> int:
     app.setOrganizationName("mesodesk")
     app.setDesktopFileName("mesodesk")
     app.setWindowIcon(icon("mesodesk"))
+    install_qt_translators(app)  # Qt's own buttons and dialogs in the app's language
     lock = None
     if not options.demo:
         lock, refusal = acquire_instance_lock(options)

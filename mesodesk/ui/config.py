@@ -10,6 +10,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSplitter, QWidget
 
+from mesodesk.i18n import LANGUAGE_KEY, LANGUAGE_SECTION
 from mesodesk.paths import user_config_dir
 
 DATABASE_LOCATION = "database/location"
@@ -32,6 +33,13 @@ def save_database_location(location: str | None) -> None:
         settings.setValue(DATABASE_LOCATION, location)
     else:
         settings.remove(DATABASE_LOCATION)
+    settings.sync()
+
+
+def save_interface_language(language: str) -> None:
+    """The app's language from the next start (read back by ``mesodesk.i18n.saved_language``)."""
+    settings = local_settings()
+    settings.setValue(f"{LANGUAGE_SECTION}/{LANGUAGE_KEY}", language)
     settings.sync()
 
 

@@ -62,14 +62,14 @@ class HelpDialog(QDialog):
         self.resize(640, 600)
         browser = QTextBrowser()
         browser.setOpenExternalLinks(False)
-        parts = [f"<h2>{escape(_('Using mesodesk'))}</h2>"]
+        parts = ["<h2>" + escape(_("Using mesodesk")) + "</h2>"]
         for title, text in GUIDE:
             parts.append(f"<h3>{escape(_(title))}</h3><p>{escape(_(text))}</p>")
-        parts.append(f"<h3>{escape(_('Keyboard shortcuts'))}</h3><table cellpadding='3'>")
+        parts.append("<h3>" + escape(_("Keyboard shortcuts")) + "</h3><table cellpadding='3'>")
         for keys, text in SHORTCUTS:
             parts.append(f"<tr><td><b>{escape(keys)}</b></td><td>{escape(_(text))}</td></tr>")
         parts.append("</table>")
-        parts.append(f"<h3>{escape(_('When something goes wrong'))}</h3><p>" + escape(
+        parts.append("<h3>" + escape(_("When something goes wrong")) + "</h3><p>" + escape(
             _("mesodesk writes a log to {folder}. Send it with a description of what you did.")
             .format(folder=user_log_dir())) + "</p>")
         browser.setHtml("".join(parts))

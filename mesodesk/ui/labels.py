@@ -8,6 +8,7 @@ Colours are dark enough to read on a white background (contrast 4.5:1 or more).
 from __future__ import annotations
 
 from mesodesk.domain.enums import ConsultationStatus, Sex
+from mesodesk.i18n import current_language
 from mesodesk.ui.widgets import N_
 
 CONSULTATION_STATUS = {
@@ -37,3 +38,12 @@ SCREENING_STATUS = {"ok": N_("OK"), "caution": N_("Caution"),
 # The colour role of each screening status (mesodesk.ui.colours gives its shade).
 SCREENING_COLOURS = {"ok": "ok", "caution": "caution", "contraindicated": "contraindicated",
                      "override": "override"}
+
+
+def local(text: str) -> str:
+    """A knowledge-base text in the app's language. A bilingual text (TranslatedText)
+    carries its translations; any other text is shown as it is."""
+    translations = getattr(text, "translations", None)
+    if not translations:
+        return text
+    return translations.get(current_language()) or str(text)

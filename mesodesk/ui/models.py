@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 from mesodesk.domain.dates import age_on
-from mesodesk.i18n import _
+from mesodesk.i18n import _, current_language
 from mesodesk.ui.icons import icon
 from mesodesk.ui.labels import CONSULTATION_STATUS, CONSULTATION_STATUS_ICON
 
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 class PatientSource(Protocol):
     """What the patient list searches: the store's patient repository."""
 
-    def search(self, text: str = "", *, limit: int = 100, offset: int = 0
-               ) -> list[PatientRecord]: ...
+    def search(self, text: str = "", *, limit: int = 100, offset: int = 0,
+               language: str = "en") -> list[PatientRecord]: ...
 
     def count(self, text: str = "") -> int: ...
 
@@ -119,13 +119,15 @@ class PatientTableModel(_RowsModel):
 
     def _request(self, offset: int) -> None:
         generation, text, source = self._generation, self._text, self._source
+        language = current_language()
         assert source is not None
         self._loading = True
 
         def work() -> list[PatientRecord] | None:
             if generation != self._generation:
                 return None  # a newer keystroke made this search pointless
-            return source.search(text, limit=self.PAGE_SIZE, offset=offset)
+            # in the order a reader of the app's language expects (Greek: Greek names first)
+            return source.search(text, limit=self.PAGE_SIZE, offset=offset, language=language)
 
         def arrived(rows: list[PatientRecord] | None) -> None:
             self._arrived(generation, offset, rows)
@@ -323,5 +325,6 @@ def set_patient_columns(table: QTableView, row_height: int, phone_width: int) ->
     for column, width in ((PatientTableModel.BORN, 100), (PatientTableModel.AGE, 48),
                           (PatientTableModel.PHONE, phone_width)):
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(column, width)
+        # never narrower than its title (Greek titles are longer than the English ones)
+        header.resizeSection(column, max(width, header.sectionSizeFromContents(column).width()))
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

@@ -1,4 +1,9 @@
-"""Settings: the clinic's details (kept in the database) and where the database lives."""
+"""Settings: the clinic's details (kept in the database), where the database lives, and the
+app's language.
+
+A new language takes effect at the next start, and the dialog says so: switching live would
+have to rebuild every open window, and an open consultation must keep what was typed into it
+(it does: nothing of the open windows changes when the setting is saved)."""
 
 from __future__ import annotations
 
@@ -23,8 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mesodesk.i18n import _
+from mesodesk.i18n import LANGUAGES, _, current_language, preferred_language
 from mesodesk.ui import colours
+from mesodesk.ui.config import save_interface_language
 from mesodesk.ui.widgets import N_, FieldError, hint_label, plain_label, show_field_error
 
 if TYPE_CHECKING:
@@ -36,6 +42,8 @@ LOGO_MAX_PIXELS = 800
 LOGO_MAX_BYTES = 1024 * 1024
 
 PAPERS = [("a4", N_("A4")), ("letter", N_("US Letter"))]
+# Each language by its own name, so that anyone finds theirs whatever the app speaks now.
+LANGUAGE_NAMES = {"en": "English", "el": "Ελληνικά"}
 
 
 def logo_png_from_file(path: str) -> bytes:
@@ -135,6 +143,8 @@ class SettingsDialog(QDialog):
         box.addWidget(hint_label(_("A change of database takes effect the next time mesodesk "
                                    "starts.")))
 
+        language = self._language_box()
+
         self.error = plain_label()
         self.error.setStyleSheet(f"color: {colours.css('error', self.palette())};")
         self.error.hide()
@@ -143,13 +153,34 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (clinic, practitioner, output, database, self.error, buttons):
+        for widget in (clinic, practitioner, output, language, database, self.error, buttons):
             layout.addWidget(widget)
         self.set_logo(settings.logo_png)
         self._set_location(database_location)
         for edit in (self.name, self.practitioner, self.registration):
             edit.textChanged.connect(lambda _text: self.show_error(None))
         self.address.textChanged.connect(lambda: self.show_error(None))
+
+    def _language_box(self) -> QGroupBox:
+        box = QGroupBox(_("Language"))
+        form = QFormLayout(box)
+        self.language_choice = QComboBox()
+        for code in LANGUAGES:
+            self.language_choice.addItem(LANGUAGE_NAMES[code], code)
+        self.language_choice.setCurrentIndex(
+            max(0, self.language_choice.findData(preferred_language())))
+        form.addRow(_("Language of the &app:"), self.language_choice)
+        self.language_note = hint_label(_("The new language is used the next time mesodesk "
+                                          "starts; an open consultation keeps what you typed."))
+        self.language_choice.currentIndexChanged.connect(
+            lambda _index: self.language_note.setVisible(self.language != current_language()))
+        self.language_note.setVisible(self.language != current_language())
+        form.addRow(self.language_note)
+        return box
+
+    @property
+    def language(self) -> str:
+        return str(self.language_choice.currentData())
 
     def _encryption_row(self, encryption: str) -> QHBoxLayout:
         states = {"plain": _("Not encrypted: anyone with the file can read the records."),
@@ -248,4 +279,5 @@ class SettingsDialog(QDialog):
         except FieldError as error:
             self.show_error(error)
             return
+        save_interface_language(self.language)  # this computer's, from the next start
         super().accept()

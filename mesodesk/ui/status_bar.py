@@ -50,7 +50,8 @@ class DatabaseStatus:
         encrypted = bool(getattr(db, "encrypted", False))
         self.db_icon.setPixmap(icon("lock" if encrypted else "lock-open").pixmap(QSize(16, 16)))
         state = _("encrypted") if encrypted else _("not encrypted")
-        description = str(getattr(db, "description", ""))
+        # the store names an encrypted file "clinic.db (encrypted)": that word in the app's language
+        description = str(getattr(db, "description", "")).replace(" (encrypted)", f" ({state})")
         if demo:
             description = _("Demo database (temporary): {where}").format(where=description)
         self.db_label.setText(f"{description} · {state}" if state not in description

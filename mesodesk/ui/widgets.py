@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QDate, QLocale, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -226,7 +226,9 @@ class DateField(QWidget):
         except ValueError:
             self.hint.setText("")
         else:
-            self.hint.setText(QDate(value.year, value.month, value.day).toString("d MMMM yyyy"))
+            # The app's locale (QDate.toString alone is always English): "12 Απριλίου 1988".
+            self.hint.setText(QLocale().toString(QDate(value.year, value.month, value.day),
+                                                 "d MMMM yyyy"))
         self.changed.emit()
 
     @Slot()

@@ -58,3 +58,7 @@ def test_bundle_builds_and_passes_its_smoke_test(tmp_path):
     assert "smoke test passed" in result.stdout
     version = subprocess.run([str(executable), "--version"], env=env, capture_output=True, text=True)
     assert version.stdout.startswith("mesodesk ")
+    # the compiled Greek catalogue travels in the bundle and is found there
+    greek = subprocess.run([str(executable), "--help"], env={**env, "MESODESK_LANGUAGE": "el"},
+                           capture_output=True, text=True)
+    assert "Βοηθός επισκέψεων" in greek.stdout, greek.stdout + greek.stderr

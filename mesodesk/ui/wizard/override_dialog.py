@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.screening import SubstanceResult
 from mesodesk.i18n import _
+from mesodesk.ui.labels import local
 from mesodesk.ui.icons import status_icon
 from mesodesk.ui.widgets import Banner, hint_label, plain_label
 
@@ -37,7 +38,7 @@ class OverrideDialog(QDialog):
                  existing: list[dict[str, Any]] | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.substance = substance
-        self.setWindowTitle(_("Choose {name} anyway?").format(name=substance.name))
+        self.setWindowTitle(_("Choose {name} anyway?").format(name=local(substance.name)))
         self.setMinimumWidth(560)
         existing_by_history = {o.get("history"): o.get("reason", "") for o in existing or []}
         layout = QVBoxLayout(self)
@@ -46,15 +47,15 @@ class OverrideDialog(QDialog):
         # more when the substance always needs a recorded reason.
         lifted: dict[str, list[str]] = {}
         for reason in substance.overridable:
-            lifted.setdefault(reason.history, []).append(reason.text)
+            lifted.setdefault(reason.history, []).append(local(reason.text))
         kind = "blocked" if lifted else "caution"
         if lifted:
             intro = _("{name} is contraindicated for this patient. It can be chosen only with "
                       "a written reason for each contraindication. The reasons are recorded and "
-                      "printed on the consent summary.").format(name=substance.name)
+                      "printed on the consent summary.").format(name=local(substance.name))
         else:
             intro = _("{name} needs a recorded reason before it can be chosen.").format(
-                name=substance.name)
+                name=local(substance.name))
         banner = Banner(kind, intro)
         layout.addWidget(banner)
         # (history id or None, reason box)
@@ -63,12 +64,13 @@ class OverrideDialog(QDialog):
         rows = QVBoxLayout(holder)
         rows.setContentsMargins(0, 0, 0, 0)
         for history, texts in lifted.items():
-            label = kb.history[history].label if history in kb.history else history
+            label = local(kb.history[history].label) if history in kb.history else history
             rows.addWidget(self._cause_label(_("Contraindicated: {label}").format(label=label)))
             rows.addWidget(plain_label("\n".join(texts)))
             self._add_box(rows, history, existing_by_history.get(history, ""))
         if substance.requires_reason:
-            rows.addWidget(self._cause_label(_("Reason for choosing {name}").format(name=substance.name)))
+            rows.addWidget(self._cause_label(_("Reason for choosing {name}").format(
+                name=local(substance.name))))
             info = kb.substances.get(substance.id)
             if info is not None and info.reason_prompt:
                 rows.addWidget(plain_label(info.reason_prompt))

@@ -15,7 +15,7 @@ from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.screening import ScreeningResult
 from mesodesk.i18n import _
 from mesodesk.ui import colours
-from mesodesk.ui.labels import SCREENING_COLOURS, SEX
+from mesodesk.ui.labels import SCREENING_COLOURS, SEX, local
 
 
 
@@ -60,16 +60,17 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
         date=long_date(doc.date), who=who))))
 
     if result.blocked:
-        causes = "".join(f"<li>{e(block.text)}</li>" for block in result.blocked_by)
-        parts.append(f"<p style='color:{colours.css('error')};'><b>{e(_('Blocked:'))}</b></p><ul>{causes}</ul>")
+        causes = "".join(f"<li>{e(local(block.text))}</li>" for block in result.blocked_by)
+        blocked = e(_("Blocked:"))  # _() outside the f-string, where Babel finds it
+        parts.append(f"<p style='color:{colours.css('error')};'><b>{blocked}</b></p><ul>{causes}</ul>")
 
     parts.append(_section(_("Concerns and areas")))
-    concerns = ", ".join(kb.concerns[c].name for c in doc.concerns)
+    concerns = ", ".join(local(kb.concerns[c].name) for c in doc.concerns)
     areas = ", ".join(doc.areas) or _("not given")
     parts.append(_para(e(concerns) + "<br>" + e(_("Areas: {areas}").format(areas=areas))))
 
     parts.append(_section(_("Medical history")))
-    history = [e(kb.history[h].label) for h in result.history if h in kb.history]
+    history = [e(local(kb.history[h].label)) for h in result.history if h in kb.history]
     parts.append(_list(history) if history else _para(e(_("Nothing declared."))))
     if doc.history_notes.strip():
         parts.append(_para(e(_("Notes (printed on the consent summary): {notes}").format(
@@ -80,40 +81,41 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
     for item in result.selected:
         status = {"ok": _("no concern found"), "caution": _("caution"),
                   "contraindicated": _("contraindicated, chosen with override")}[item.status]
-        line = (f"<b>{e(item.name)}</b> <span style='color:{colours.muted()};'>"
-                f"({e(kb.classes[item.class_id].name)})</span> "
+        line = (f"<b>{e(local(item.name))}</b> <span style='color:{colours.muted()};'>"
+                f"({e(local(kb.classes[item.class_id].name))})</span> "
                 f"<span style='color:{colours.css(SCREENING_COLOURS[item.status])};'>{e(status)}</span>")
-        notes = [e(reason.text) for reason in item.reasons]
+        notes = [e(local(reason.text)) for reason in item.reasons]
         notes += [e(_("Override: {reason}").format(reason=o.reason)) for o in item.overrides]
-        notes.append(e(kb.substances[item.id].regulatory))
+        notes.append(e(local(kb.substances[item.id].regulatory)))
         line += f"<br><span style='color:{colours.muted()};'>" + "<br>".join(notes) + "</span>"
         chosen.append(line)
     parts.append(_list(chosen) if chosen else _para(e(_("No substance chosen."))))
     if result.excluded:
-        left_out = [f"{e(item.name)}: {e('; '.join(r.text for r in item.contraindications))}"
+        left_out = [f"{e(local(item.name))}: {e('; '.join(local(r.text) for r in item.contraindications))}"
                     for item in result.excluded]
         parts.append(_para(e(_("Left out because of the medical history:"))) + _list(left_out))
 
     if result.warnings:
         parts.append(_section(_("Warnings")))
-        parts.append(_list([f"<span style='color:{colours.css('caution')};'>{e(w.text)}</span>"
+        parts.append(_list([f"<span style='color:{colours.css('caution')};'>{e(local(w.text))}</span>"
                             for w in result.warnings]))
 
     parts.append(_section(_("Lifestyle")))
     if result.advice:
-        parts.append(_list([f"<b>{e(a.name)}</b>: {e(a.text)}" for a in result.advice]))
+        parts.append(_list([f"<b>{e(local(a.name))}</b>: {e(local(a.text))}" for a in result.advice]))
     else:
         parts.append(_para(e(_("No lifestyle risk factor noted."))))
 
     parts.append(_section(_("Course")))
     for course in result.courses:
-        name = kb.concerns[course.concern].name
+        name = local(kb.concerns[course.concern].name)
         dates = ", ".join(long_date(s.date) for s in course.sessions)
         parts.append(_para(
             f"<b>{e(name)}</b>: "
             + e(_("{count} sessions, every {days} days").format(count=len(course.sessions),
                                                                 days=course.interval_days))
-            + f"<br>{e(dates)}<br><span style='color:{colours.muted()};'>{e(course.maintenance)}</span>"))
+            + f"<br>{e(dates)}<br><span style='color:{colours.muted()};'>"
+            + e(local(course.maintenance)) + "</span>"))
 
     if doc.notes.strip():
         parts.append(_section(_("Notes for the patient's plan (printed)")))

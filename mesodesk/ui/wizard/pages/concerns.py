@@ -8,6 +8,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLineEdit, QVBoxLayout
 
 from mesodesk.i18n import _
+from mesodesk.ui.labels import local
 from mesodesk.ui.widgets import hint_label
 from mesodesk.ui.wizard.pages.base import Page
 
@@ -27,13 +28,13 @@ class ConcernsPage(Page):
         grid.setVerticalSpacing(4)
         self.boxes: dict[str, QCheckBox] = {}
         for number, concern in enumerate(self.kb.concerns.values()):
-            box = QCheckBox(concern.name)
+            box = QCheckBox(local(concern.name))
             font = QFont(box.font())
             font.setBold(True)
             box.setFont(font)
-            box.setToolTip(f"{concern.practitioner_note}\n\n{concern.evidence}")
+            box.setToolTip(f"{local(concern.practitioner_note)}\n\n{local(concern.evidence)}")
             box.toggled.connect(self.completeChanged)
-            description = hint_label(concern.patient_text)
+            description = hint_label(local(concern.patient_text))
             description.setContentsMargins(24, 0, 0, 8)
             row, column = divmod(number, 2)
             grid.addWidget(box, row * 2, column)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from mesodesk.domain.courses import plan_course
 from mesodesk.domain.document import MAX_INTERVAL_DAYS, MAX_SESSIONS, Course
 from mesodesk.i18n import _
+from mesodesk.ui.labels import local
 from mesodesk.ui.widgets import Banner, hint_label, plain_label
 from mesodesk.ui.wizard.pages.base import Page, pydate, qdate, scroll_area
 from mesodesk.ui.wizard.review import long_date
@@ -38,7 +39,7 @@ class CourseEditor(QGroupBox):
 
     def __init__(self, concern_id: str, context: PageContext, parent: QWidget | None = None):
         kb = context.kb
-        super().__init__(kb.concerns[concern_id].name, parent)
+        super().__init__(local(kb.concerns[concern_id].name), parent)
         self.concern_id = concern_id
         self.ctx = context
         defaults = kb.concerns[concern_id].course
@@ -85,7 +86,7 @@ class CourseEditor(QGroupBox):
         self.dates.setAccessibleName(_("{concern}: session dates").format(concern=concern))
         self.warnings = Banner("caution")
         self.warnings.hide()
-        self.maintenance = hint_label(defaults.maintenance)
+        self.maintenance = hint_label(local(defaults.maintenance))
         right = QVBoxLayout()
         right.addWidget(plain_label(_("Dated sessions")))
         right.addWidget(self.dates)
@@ -142,7 +143,7 @@ class CourseEditor(QGroupBox):
         rows = -(-len(planned.sessions) // per_row)
         self.dates.setFixedHeight(min(max(rows, 2), 6) * 24 + 8)
         if warnings:
-            self.warnings.set_text("\n".join(w.text for w in warnings))
+            self.warnings.set_text("\n".join(local(w.text) for w in warnings))
             self.warnings.show()
         else:
             self.warnings.hide()

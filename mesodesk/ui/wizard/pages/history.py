@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPlainT
 
 from mesodesk.domain.dates import age_on, parse_date
 from mesodesk.i18n import _
+from mesodesk.ui.labels import local
 from mesodesk.ui.widgets import Banner
 from mesodesk.ui.wizard.pages.base import MAX_NOTES, Page, scroll_area
 
@@ -40,9 +41,10 @@ class HistoryPage(Page):
             box_layout = QVBoxLayout(box)
             box_layout.setSpacing(2)
             for item in items:
-                check = QCheckBox(item.label)
-                rules = "\n".join(f"• {rule.text}" for rule in item.rules)
-                check.setToolTip(f"{item.patient_text}\n\n{rules}" if rules else item.patient_text)
+                check = QCheckBox(local(item.label))
+                rules = "\n".join(f"• {local(rule.text)}" for rule in item.rules)
+                text = local(item.patient_text)
+                check.setToolTip(f"{text}\n\n{rules}" if rules else text)
                 check.toggled.connect(self._changed)
                 box_layout.addWidget(check)
                 self.boxes[item.id] = check
@@ -113,7 +115,7 @@ class HistoryPage(Page):
         general = [b for b in (result.blocked_by if result else ()) if b.general]
         if general:
             lines = [_("Mesotherapy is ruled out for this patient:")]
-            lines += [f"• {b.text}" for b in general]
+            lines += [f"• {local(b.text)}" for b in general]
             lines.append(_("You can still continue, record the consultation and save it as not "
                            "treated on the next page."))
             self.status.set_text("\n".join(lines))

@@ -32,7 +32,7 @@ from mesodesk.ui.widgets import Banner, plain_label
 from mesodesk.ui.wizard.override_dialog import OverrideDialog
 from mesodesk.ui.wizard.pages.base import Page
 from mesodesk.ui.wizard.state import describe_issues
-from mesodesk.ui.labels import SCREENING_COLOURS, SCREENING_STATUS
+from mesodesk.ui.labels import SCREENING_COLOURS, SCREENING_STATUS, local
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import ConsultationRecord
@@ -149,21 +149,21 @@ class IngredientsPage(Page):
         bold.setBold(True)
         for concern_id in self.state.concerns:
             concern = self.kb.concerns[concern_id]
-            top = QTreeWidgetItem([concern.name, ""])
+            top = QTreeWidgetItem([local(concern.name), ""])
             top.setFont(0, bold)
             top.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             top.setData(0, ROLE_ID, None)
             self.tree.addTopLevelItem(top)
             for class_id in self.kb.classes_of(concern_id):
                 klass = self.kb.classes[class_id]
-                group = QTreeWidgetItem([klass.name, ""])
+                group = QTreeWidgetItem([local(klass.name), ""])
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                group.setToolTip(0, klass.practitioner_note)
+                group.setToolTip(0, local(klass.practitioner_note))
                 group.setData(0, ROLE_ID, None)
                 group.setData(1, ROLE_ID, class_id)
                 top.addChild(group)
                 for substance_id in klass.substances:
-                    item = QTreeWidgetItem([self.kb.substances[substance_id].name, ""])
+                    item = QTreeWidgetItem([local(self.kb.substances[substance_id].name), ""])
                     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                                   | Qt.ItemFlag.ItemIsUserCheckable)
                     item.setData(0, ROLE_ID, substance_id)
@@ -199,9 +199,9 @@ class IngredientsPage(Page):
         return substance.status, text
 
     def _tooltip(self, substance: SubstanceResult) -> str:
-        lines = [substance.name]
-        lines += [f"• {reason.text}" for reason in substance.reasons] or [_("No concern found in the "
-                                                                              "medical history.")]
+        lines = [local(substance.name)]
+        lines += [f"• {local(reason.text)}" for reason in substance.reasons] or [
+            _("No concern found in the medical history.")]
         lines += [_("Reason recorded: {reason}").format(reason=o.reason) for o in substance.overrides]
         return "\n".join(lines)
 
@@ -229,11 +229,12 @@ class IngredientsPage(Page):
         substance_id = item.data(0, ROLE_ID) if item is not None else None
         if item is not None and substance_id is None and item.data(1, ROLE_ID):
             klass = self.kb.classes[item.data(1, ROLE_ID)]
-            self.details.setHtml(f"<h3>{escape(klass.name)}</h3><p>{escape(klass.practitioner_note)}"
-                                 f"</p><p style='color:{colours.muted(self.palette())};'>{escape(klass.patient_text)}</p>")
+            name, note = escape(local(klass.name)), escape(local(klass.practitioner_note))
+            self.details.setHtml(f"<h3>{name}</h3><p>{note}</p><p style='color:{colours.muted(self.palette())};'>"
+                                 f"{escape(local(klass.patient_text))}</p>")
             return
         if self.result is not None and self.result.generally_contraindicated:
-            causes = "".join(f"<li>{escape(b.text)}</li>" for b in self.result.blocked_by
+            causes = "".join(f"<li>{escape(local(b.text))}</li>" for b in self.result.blocked_by
                              if b.general)
             self.details.setHtml(f"<p style='color:{colours.css('contraindicated', self.palette())};'><b>" + escape(
                 _("Every substance is ruled out for this patient:")) + f"</b></p><ul>{causes}</ul>")
@@ -247,10 +248,10 @@ class IngredientsPage(Page):
         info = self.kb.substances[substance_id]
         status, text = self._status_of(substance)
         colour = colours.css(SCREENING_COLOURS[status], self.palette())
-        parts = [f"<h3 style='margin-bottom:2px;'>{escape(info.name)}</h3>",
+        parts = [f"<h3 style='margin-bottom:2px;'>{escape(local(info.name))}</h3>",
                  f"<p style='color:{colour}; font-weight:bold; margin-top:0;'>{escape(text)}</p>"]
         if substance.reasons:
-            parts.append("<ul>" + "".join(f"<li>{escape(r.text)}</li>" for r in substance.reasons)
+            parts.append("<ul>" + "".join(f"<li>{escape(local(r.text))}</li>" for r in substance.reasons)
                          + "</ul>")
         if substance.excluded_by_screening:
             parts.append("<p><i>" + escape(_("Usually suggested, but left out because of the "
@@ -260,9 +261,10 @@ class IngredientsPage(Page):
                          + "</p>")
         if substance.requires_reason and substance_id not in self.chosen:
             parts.append("<p>" + escape(info.reason_prompt) + "</p>")
-        parts.append(f"<p>{escape(info.practitioner_note)}</p>")
-        parts.append("<p><b>" + escape(_("Regulatory:")) + "</b> " + escape(info.regulatory) + "</p>")
-        parts.append("<p><b>" + escape(_("Evidence:")) + "</b> " + escape(info.evidence) + "</p>")
+        parts.append(f"<p>{escape(local(info.practitioner_note))}</p>")
+        parts.append("<p><b>" + escape(_("Regulatory:")) + "</b> " + escape(local(info.regulatory))
+                     + "</p>")
+        parts.append("<p><b>" + escape(_("Evidence:")) + "</b> " + escape(local(info.evidence)) + "</p>")
         self.details.setHtml("".join(parts))
         self.edit_reason.setVisible(substance_id in self.chosen and bool(self.state.overrides_for(substance_id)))
 
@@ -273,7 +275,8 @@ class IngredientsPage(Page):
                                                                           "selection.")) + "</p>")
             return
         self.warnings.setHtml("<p><b>" + escape(_("Warnings")) + "</b></p><ul>" + "".join(
-            f"<li style='color:{colours.css('caution', self.palette())};'>{escape(w.text)}</li>" for w in warnings) + "</ul>")
+            f"<li style='color:{colours.css('caution', self.palette())};'>{escape(local(w.text))}</li>"
+            for w in warnings) + "</ul>")
 
     def _show_blocks(self) -> None:
         result = self.result
@@ -285,14 +288,14 @@ class IngredientsPage(Page):
         nothing = any(b.code == "nothing-to-treat" for b in result.blocked_by)
         if general:
             lines = [_("Mesotherapy cannot be given to this patient:")]
-            lines += [f"• {b.text}" for b in general]
+            lines += [f"• {local(b.text)}" for b in general]
             lines.append(_("No override lifts this. Save the consultation as not treated; the "
                            "record keeps what was declared."))
             self.not_treated_button.show()
             self.tree.setEnabled(False)
         else:
             lines = [_("This selection cannot be signed yet:")]
-            lines += [f"• {b.text}" for b in result.blocked_by]
+            lines += [f"• {local(b.text)}" for b in result.blocked_by]
             if not nothing:  # the nothing-to-treat block says itself what to do
                 lines.append(_("Untick a substance that is ruled out, or double-click it to "
                                "record a reason."))
@@ -414,7 +417,7 @@ class IngredientsPage(Page):
         if problem:
             return problem
         if self.result is not None and self.result.blocked:
-            return "\n".join(block.text for block in self.result.blocked_by)
+            return "\n".join(local(block.text) for block in self.result.blocked_by)
         return None
 
 

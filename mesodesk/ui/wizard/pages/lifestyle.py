@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QPlainT
 
 from mesodesk.i18n import _
 from mesodesk.ui import colours
+from mesodesk.ui.labels import local
 from mesodesk.ui.widgets import plain_label
 from mesodesk.ui.wizard.pages.base import MAX_NOTES, Page
 
@@ -30,8 +31,8 @@ class LifestylePage(Page):
         grid = QGridLayout(box)
         self.boxes: dict[str, QCheckBox] = {}
         for number, risk in enumerate(self.kb.lifestyle.values()):
-            check = QCheckBox(risk.label)
-            check.setToolTip(risk.advice)
+            check = QCheckBox(local(risk.label))
+            check.setToolTip(local(risk.advice))
             check.toggled.connect(self._changed)
             grid.addWidget(check, number // 2, number % 2)
             self.boxes[risk.id] = check
@@ -83,5 +84,6 @@ class LifestylePage(Page):
             self.advice.setHtml(f"<p style='color:{colours.muted(self.palette())};'>" + escape(
                 _("Nothing ticked, or nothing that applies to the chosen concerns.")) + "</p>")
             return
-        self.advice.setHtml("<ul>" + "".join(f"<li><b>{escape(a.name)}</b>: {escape(a.text)}</li>"
-                                             for a in advice) + "</ul>")
+        self.advice.setHtml("<ul>" + "".join(
+            f"<li><b>{escape(local(a.name))}</b>: {escape(local(a.text))}</li>"
+            for a in advice) + "</ul>")
