@@ -67,7 +67,7 @@ class ReviewPage(Page):
             self.summary.setPlainText(_("The consultation is incomplete: go back and check the "
                                         "pages."))
         else:
-            self.summary.setHtml(review_html(doc, screen(doc, self.kb), self.kb))
+            self.summary.setHtml(review_html(doc, screen(doc, self.kb, for_plan=True), self.kb))
         self._hint()
 
     @Slot()
@@ -100,7 +100,9 @@ class ReviewPage(Page):
         except DocumentError as error:
             self.state.signatures = None
             return describe_issues(error)
-        if screen(doc, self.kb).blocked:
+        result = screen(doc, self.kb, for_plan=True)
+        if result.blocked:
             self.state.signatures = None
-            return _("The consultation is blocked: go back to the ingredients page.")
+            return _("The consultation is blocked, so it cannot be signed:\n{causes}").format(
+                causes="\n".join(f"• {block.text}" for block in result.blocked_by))
         return None
