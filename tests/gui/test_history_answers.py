@@ -170,3 +170,22 @@ def test_goals_notes_weight_and_language(qtbot, open_window, db_path):
     stored = window.session.db.consultations.latest_draft().document
     assert (stored.goals, stored.clinical_notes, stored.patient.weight_kg) == (goals, private,
                                                                               58.5)
+
+
+def test_the_history_and_concerns_pages_fit_a_small_laptop(qtbot, open_window, db_path):
+    from PySide6.QtWidgets import QScrollArea
+
+    window = open_window(db_path)
+    wizard = start_consultation(qtbot, window, name="Small Screen", born="1980-01-01",
+                                concerns=["cellulite"], until=CONCERNS)
+    wizard.resize(1024, 600)
+    qtbot.waitUntil(lambda: wizard.width() == 1024, timeout=TIMEOUT)
+    concerns = wizard.page_object(CONCERNS)
+    assert concerns.goals.isVisible() and concerns.weight.isVisible()
+    click_next(qtbot, wizard, HISTORY)
+    page = wizard.page_object(HISTORY)
+    [scroll] = page.findChildren(QScrollArea)
+    # once the layout has settled at the new size, only a vertical scroll bar is left
+    qtbot.waitUntil(lambda: not scroll.horizontalScrollBar().isVisible(), timeout=TIMEOUT)
+    screenshot(wizard, "wizard-3-history-1024x600")
+    assert page.no_to_rest.isVisible() and page.notes.isVisible()
