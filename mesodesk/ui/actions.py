@@ -27,6 +27,7 @@ from mesodesk.ui.icons import icon
 from mesodesk.ui.labels import CONSULTATION_STATUS_IN_TEXT
 from mesodesk.ui.operations import RecordsChange, disclosure_audit
 from mesodesk.ui.patient_dialog import PatientDialog
+from mesodesk.ui.record_actions import RecordActions
 from mesodesk.ui.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
@@ -37,12 +38,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-
 class MainActions(QObject):
-    """The window's QActions, its menus and toolbar, and the workflows behind them.
-
-    ``window`` is the ``MainWindow`` (not imported here: it imports this module); the
-    workflows use its session, runners, panes and ``show_patient``/``resume``/``refresh``."""
+    """The window's QActions, its menus and toolbar, and the workflows behind them. ``window``
+    is the ``MainWindow`` (not imported here: it imports this module), whose session,
+    runners, panes and ``show_patient``/``resume``/``refresh`` the workflows use."""
 
     def __init__(self, window: QMainWindow):
         super().__init__(window)
@@ -86,6 +85,7 @@ class MainActions(QObject):
         self.about_action = a(None, _("&About mesodesk"), lambda: show_about(window))
         self.logs_action = a(None, _("Open the &log folder"), open_log_folder)
         self.quit_action = a("quit", _("&Quit"), window.close, QKeySequence.StandardKey.Quit)
+        self.records = RecordActions(window, a)  # merge, delete patient, restore
 
     def _action(self, icon_name: str | None, text: str, slot: Any,
                 shortcut: QKeySequence | str | QKeySequence.StandardKey | None = None,
@@ -107,9 +107,10 @@ class MainActions(QObject):
         for title, actions in (
                 (_("&File"), (self.new_consultation_action, self.new_patient_action, None,
                               self.import_action, self.export_action, None, self.print_action,
-                              None, self.backup_action, None, self.quit_action)),
-                (_("&Edit"), (self.find_action, self.edit_patient_action, None,
-                              self.settings_action)),
+                              None, self.backup_action, self.records.restore_action, None,
+                              self.quit_action)),
+                (_("&Edit"), (self.find_action, self.edit_patient_action,
+                              *self.records.patient_actions, None, self.settings_action)),
                 (_("&Consultation"), (self.new_consultation_action, self.resume_action,
                                       self.open_action, self.new_version_action, None,
                                       self.delete_draft_action)),
@@ -132,8 +133,8 @@ class MainActions(QObject):
     def show_patient_menu(self, where: QPoint) -> None:
         """A row's context menu: what the toolbar offers for that patient (now selected)."""
         menu = QMenu(self.window)
-        for action in (self.new_consultation_action, self.resume_action,
-                       self.edit_patient_action, None, self.new_patient_action):
+        for action in (self.new_consultation_action, self.resume_action, self.edit_patient_action,
+                       *self.records.patient_actions, None, self.new_patient_action):
             menu.addSeparator() if action is None else menu.addAction(action)
         self.patient_menu = menu
         menu.popup(where)
@@ -163,6 +164,7 @@ class MainActions(QObject):
         draft_kept = window.session is not None and window.session.draft is not None
         self.new_consultation_action.setEnabled(open_)
         self.edit_patient_action.setEnabled(open_ and patient)
+        self.records.update(open_, patient)
         self.resume_action.setEnabled(open_ and (record is not None and record.status == "draft"
                                                  or draft_kept))
         self.export_action.setEnabled(open_ and record is not None)
@@ -173,11 +175,12 @@ class MainActions(QObject):
         window.detail.update_buttons(record, can_version=self.new_version_action.isEnabled(),
                                      can_delete=self.delete_draft_action.isEnabled())
 
-    def _status(self, text: str, timeout: int = 0) -> None:
+    def _status(self, text: str, timeout: int) -> None:  # every message goes away by itself
         self.window.statusBar().showMessage(text, timeout)
 
     def _failed(self, error: BaseException) -> None:
         """A workflow's error is shown as a problem; a bug goes to the crash handler."""
+        self.window.statusBar().clearMessage()  # "Backing up…" must not outlive the failure
         if isinstance(error, ServiceError):
             self.window.show_problem(str(error))
         else:
@@ -456,7 +459,7 @@ class MainActions(QObject):
         session = window.session
         dialog = self.settings_dialog = SettingsDialog(
             session.settings, str(getattr(session.db, "description", "")),
-            saved_database_location(), window)
+            saved_database_location(), window, window.encryption.state())
 
         def accepted() -> None:
             if dialog.database_location != saved_database_location():
@@ -465,6 +468,7 @@ class MainActions(QObject):
             def saved(settings: Any) -> None:
                 session.settings = settings
                 self._status(_("Settings saved."), 5000)
+                window.encryption.start(dialog.encryption_request)
 
             window.ops.change(_("Save the settings"), clinic.save_settings, session.db,
                               dialog.settings, session.actor,

@@ -50,7 +50,7 @@ class HistoryPage(Page):
         self.answers: dict[str, QButtonGroup] = {}
         self.labels: dict[str, QLabel] = {}
         layout.addLayout(self._top_row())
-        layout.addWidget(scroll_area(self._questions()), 1)
+        layout.addWidget(scroll_area(self._questions(), _("Medical history questions")), 1)
         # the history item the domain adds for a patient under the knowledge base's minimum
         # age: answered from the date of birth, not asked
         self.under_18 = self.yes.get(self.kb.under_age_history)
