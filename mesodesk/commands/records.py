@@ -50,7 +50,7 @@ def import_command(args: argparse.Namespace) -> int:
 def export_command(args: argparse.Namespace) -> int:
     wanted = consultation_id(args.consultation_id)
     out = None if args.out == "-" else args.out
-    with open_store(args, "export", migrate=False) as db:
+    with open_store(args, "export", migrate=False, read_only_ok=True) as db:
         result = documents.export_document(db, wanted, out, actor=actor("export"),
                                            write_stdout=sys.stdout.write)
     record = result.record
@@ -62,7 +62,7 @@ def export_command(args: argparse.Namespace) -> int:
 
 
 def backup_command(args: argparse.Namespace) -> int:
-    with open_store(args, "backup") as db:
+    with open_store(args, "backup", read_only_ok=True) as db:
         result = records.backup(db, args.out, actor=actor("backup"))
         print(f"backed up {db.description} to {result.path} ({result.summary.describe()})")
     return EXIT_OK
@@ -153,11 +153,15 @@ def _list_kept(location: str | None, passphrase: str | None) -> int:
 
 
 def audit_verify_command(args: argparse.Namespace) -> int:
-    with open_store(args, "audit verify", migrate=False) as db:
-        report = records.verify(db)
+    from mesodesk.services import verify
+
+    with open_store(args, "audit verify", migrate=False, read_only_ok=True) as db:
+        report = verify.verify(db)
     print(report.message)
-    if report.ok:
-        return EXIT_OK
-    for problem in report.problems:
-        print(f"  {problem}")
-    return EXIT_FAILURE
+    for title, lines in ((_("checked"), report.checked), (_("problems"), report.problems),
+                         (_("not checked, or not vouched for"), report.notices)):
+        if lines:
+            print(f"{title}:")
+            for line in lines:
+                print(f"  {line}")
+    return EXIT_OK if report.ok else EXIT_FAILURE

@@ -178,6 +178,9 @@ def restore(location: str | os.PathLike[str] | None, passphrase: str | None,
                 "from": str(result.summary.path), "schema": result.summary.revision,
                 "replaced_database_kept_at": str(result.kept_aside or "")})
             upgraded = db.upgrade_backup
+            from mesodesk.services.verify import after_restore
+
+            after_restore(db)  # the restored chain is anchored again
         finally:
             db.close()
     return RestoreOutcome(Path(result.summary.path), result.summary, Path(result.target),

@@ -12,7 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from mesodesk.store import backup as backups
-from mesodesk.store.base import NotFound, StoreError
+from mesodesk.store import damage
+from mesodesk.store.base import IntegrityFailure, NotFound, StoreError
 from mesodesk.store.engine import (
     DEFAULT_BUSY_TIMEOUT,
     PG_LOCK_KEY,
@@ -52,6 +53,10 @@ class Database:
         self.sessions = Sessions(self)
         self.audit = AuditTrail(self)
         self.upgrade_backup: Path | None = None  # the backup made before a schema upgrade
+        # The last audit event's id when the session began (services.verify.Session):
+        # later events are the session's own, for the checkpoint a backup carries.
+        self.session_start: int | None = None
+        self.read_only = False  # opened by store.readonly: events are kept outside it
 
     # -- what it is ----------------------------------------------------------------------
     @property
@@ -83,7 +88,7 @@ class Database:
     def reading(self) -> Iterator[Connection]:
         """One snapshot for all reads inside (SQLite: a read transaction in WAL mode;
         PostgreSQL: REPEATABLE READ); every database error becomes a StoreError."""
-        with translating(self.location):
+        with translating(self.location), self._unparsed_values():
             with self.engine.connect() as connection:
                 if connection.dialect.name == "postgresql":
                     connection.execution_options(isolation_level="REPEATABLE READ")
@@ -97,7 +102,7 @@ class Database:
         SQLite: BEGIN IMMEDIATE. PostgreSQL: a transaction-level advisory lock. Either way
         writers take turns, which keeps the audit chain a single line.
         """
-        with translating(self.location):
+        with translating(self.location), self._unparsed_values():
             with self.engine.connect() as connection:
                 connection.execution_options(mesodesk_begin="IMMEDIATE")
                 with connection.begin():
@@ -105,6 +110,18 @@ class Database:
                         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                                            {"key": PG_LOCK_KEY})
                     yield connection
+
+    @contextmanager
+    def _unparsed_values(self) -> Iterator[None]:
+        """A stored value that no longer parses (SQLAlchemy raises while reading the row)
+        is a damaged record: said so, with the way to find it and to repair it."""
+        try:
+            yield
+        except damage.READ_ERRORS as error:
+            raise IntegrityFailure(
+                f"{self.location.name}: a stored value does not parse ({error}). "
+                "`mesodesk audit verify` names the table, row and column; restore the latest "
+                "backup with `mesodesk restore`.") from error
 
     # -- backups -------------------------------------------------------------------------
     def backup(self, path: str | os.PathLike[str]) -> Path:

@@ -9,7 +9,6 @@ refreshes by hand. Rendering a plan runs in the work pool (``window.work_runner`
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu, QMessageBox
 
 from mesodesk.i18n import _
-from mesodesk.services import ServiceError, clinic, consultations, documents, patients, plans, records
+from mesodesk.services import ServiceError, clinic, consultations, documents, patients, plans
 from mesodesk.ui.config import save_database_location, saved_database_location
 from mesodesk.ui.duplicates import ask_about_duplicates
 from mesodesk.ui.help import HelpDialog, open_log_folder, show_about
@@ -74,8 +73,8 @@ class MainActions(QObject):
                                       "one is kept"))
         self.delete_draft_action = a(None, _("&Delete draft…"), self.delete_draft, None,
                                      _("Delete an unfinished consultation"))
-        self.backup_action = a("backup", _("&Back up database…"), self.backup_database, None,
-                               _("Copy the whole database to a file"))
+        self.records = RecordActions(window, a)  # back up, restore, merge, delete patient
+        self.backup_action = self.records.backup_action
         self.settings_action = a("settings", _("&Settings…"), self.open_settings, "Ctrl+,",
                                  _("Clinic details, practitioner, paper size, database"))
         self.find_action = a("search", _("&Find patient"), window.patient_list.focus_search,
@@ -85,7 +84,6 @@ class MainActions(QObject):
         self.about_action = a(None, _("&About mesodesk"), lambda: show_about(window))
         self.logs_action = a(None, _("Open the &log folder"), open_log_folder)
         self.quit_action = a("quit", _("&Quit"), window.close, QKeySequence.StandardKey.Quit)
-        self.records = RecordActions(window, a)  # merge, delete patient, restore
 
     def _action(self, icon_name: str | None, text: str, slot: Any,
                 shortcut: QKeySequence | str | QKeySequence.StandardKey | None = None,
@@ -284,7 +282,7 @@ class MainActions(QObject):
             # Rendered again: screened against today's knowledge base, so check first.
             if window.knowledge_mismatch(record, "print" if print_it else "show"):
                 return
-            window.work_runner.submit(plans.render, record.document, kb, settings,
+            window.work_runner.submit(plans.render_recorded, db, record.document, kb, settings,
                                       on_done=lambda data: self._show_pdf(
                                           data, name, record, False, print_it),
                                       on_error=self._failed)
@@ -477,23 +475,6 @@ class MainActions(QObject):
 
         dialog.accepted.connect(accepted)
         dialog.open()
-
-    @Slot()
-    def backup_database(self) -> None:
-        window = self.window
-        if not window.usable:
-            return
-        suggested = Path.home() / f"mesodesk-backup-{dt.date.today().isoformat()}.db"
-        path, _selected = QFileDialog.getSaveFileName(window, _("Back up the database"),
-                                                      str(suggested), _("Database backup (*.db)"))
-        if not path:
-            return
-        self._status(_("Backing up…"), 60000)  # replaced by the outcome, never left standing
-        window.ops.query(_("Back up the database"), records.backup, window.session.db, path,
-                         window.session.actor,
-                         on_done=lambda written: self._status(
-                             _("Backup written to {path}").format(path=written.path), 10000),
-                         on_error=self._failed)
 
     # ====================================================================== help
     @Slot()

@@ -487,7 +487,7 @@ class MainWindow(QMainWindow):
         self.work_runner.silence()
         if self.session is not None:
             try:
-                self.session.db.close()
+                self.session.close()
             except Exception:  # noqa: BLE001 - closing must not stop the app from quitting
                 log.exception("closing the database")
         super().closeEvent(event)

@@ -7,6 +7,7 @@ pydantic) happen after the window is already on screen.
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from mesodesk.i18n import _
 from mesodesk.paths import user_data_dir
 from mesodesk.ui.config import saved_database_location
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from mesodesk.domain.knowledge import KnowledgeBase
@@ -135,6 +138,17 @@ class Session:
         self.demo_dir = demo_dir
         self.notes: list[str] = []
         self.knowledge_problem = ""  # why the practitioner's knowledge files are not used
+        self.audit_session: Any = None  # services.verify.Session: a checkpoint at quit
+
+    def close(self) -> None:
+        """End the session with a signed checkpoint of the audit chain, then close."""
+        try:
+            if self.audit_session is not None:
+                written = self.audit_session.end()
+                if written is not None and not written.written:
+                    log.warning("the audit checkpoint was not updated: %s", written.reason)
+        finally:
+            self.db.close()
 
     @property
     def actor(self) -> str:
@@ -171,6 +185,10 @@ def open_session(options: StartOptions) -> Session:
         db = open_database(options.location, options.passphrase,
                            unencrypted=options.unencrypted and options.passphrase is None)
     session = Session(db=db, kb=kb, demo_dir=demo_dir)
+    if not options.demo:  # the demo's database is thrown away: nothing to anchor
+        from mesodesk.services.verify import Session as AuditSession
+
+        session.audit_session = AuditSession(db)
     backup = getattr(db, "upgrade_backup", None)
     if backup:
         session.notes.append(_("The database was upgraded; a backup was saved first: {path}")

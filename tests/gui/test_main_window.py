@@ -180,7 +180,7 @@ def test_history_signed_pdf_preview_print_save_export_import(qtbot, open_window,
     assert event.action == "export" and event.record_id == record.id
     assert event.details["to"] == str(exported.absolute())
     data = json.loads(exported.read_text(encoding="utf-8"))
-    assert data["format"] == "mesodesk.consultation/2"
+    assert data["format"] == "mesodesk.consultation/2"  # export writes version 2
     assert data["patient"]["name"] == "Ελένη Παπαδοπούλου"
 
     # Import it back unchanged: it is already stored, so nothing is added (as with
