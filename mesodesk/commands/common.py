@@ -2,7 +2,8 @@
 errors as messages, consultation ids.
 
 ``--db`` (or ``MESODESK_DB``, else the user data directory) names the database;
-``--passphrase-file`` (or ``MESODESK_PASSPHRASE``) opens an encrypted one. The commands
+``--passphrase-file`` (or ``MESODESK_PASSPHRASE``) opens an encrypted one, else the key
+store's key does; ``--unencrypted`` makes a new one plain. The commands
 call ``mesodesk.services`` directly; its errors become one-line messages with their exit
 code, never tracebacks. Imports neither Qt nor SQLAlchemy until a database is opened.
 """
@@ -75,7 +76,9 @@ def open_store(args: argparse.Namespace, command: str, *, migrate: bool = True,
         if read_only_ok:
             db = open_readable(location, passphrase, migrate=migrate, actor=actor(command))
         else:
-            db = open_records(location, passphrase, migrate=migrate, actor=actor(command))
+            db = open_records(location, passphrase, migrate=migrate,
+                              unencrypted=bool(getattr(args, "unencrypted", False)),
+                              actor=actor(command))
     if getattr(db, "read_only", False):
         from mesodesk.i18n import _
         from mesodesk.store.outside import outside_path
@@ -96,6 +99,34 @@ def open_store(args: argparse.Namespace, command: str, *, migrate: bool = True,
             end_session(session)
     finally:
         db.close()
+
+
+def confirm(question: str, yes: bool, nothing: str) -> None:
+    """Go on only when the person says so: ``--yes``, or "y" typed on the terminal.
+    Without a terminal (a script, a pipe) and without ``--yes``, the command stops with
+    ``nothing`` ("nothing was restored") and why."""
+    from mesodesk.i18n import _
+
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise CommandError(_("{nothing}: that is done only when you say so. Run the command "
+                             "in a terminal to be asked, or add --yes.").format(nothing=nothing))
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in {"y", "yes", _("y"), _("yes")}:
+        raise CommandError(_("{nothing} (not confirmed)").format(nothing=nothing))
+
+
+def whole_number(text: str, what: str) -> int:
+    """An id typed on the command line (``what`` names it), or a message."""
+    value = int(text) if text.strip().isdigit() else 0
+    if value <= 0:
+        raise CommandError(f"'{text}': not a {what} (it must be a whole number above 0)",
+                           EXIT_INVALID)
+    return value
 
 
 def end_session(session: Any) -> None:
@@ -136,5 +167,5 @@ def write_file(path: Path, data: bytes | str) -> None:
         raise CommandError(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE) from None
 
 
-__all__ = ["EXIT_FAILURE", "CommandError", "actor", "consultation_id", "end_session", "open_store",
-           "read_passphrase", "service_errors", "write_file"]
+__all__ = ["EXIT_FAILURE", "CommandError", "actor", "confirm", "consultation_id", "end_session",
+           "open_store", "read_passphrase", "service_errors", "whole_number", "write_file"]

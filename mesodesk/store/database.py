@@ -24,7 +24,9 @@ from mesodesk.store.engine import (
     probe_sqlite,
     resolve_location,
     translating,
+    with_new_key,
 )
+from mesodesk.store.keys import forget_key
 from mesodesk.store.sessions import Sessions
 from mesodesk.store.repositories import (
     AuditTrail,
@@ -164,17 +166,21 @@ class Database:
 
 
 def open_database(location: str | os.PathLike[str] | None = None, passphrase: str | None = None,
-                  *, migrate: bool = True, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-                  actor: str = "") -> Database:
+                  *, unencrypted: bool = False, migrate: bool = True,
+                  busy_timeout: float = DEFAULT_BUSY_TIMEOUT, actor: str = "") -> Database:
     from mesodesk.store.schema import ensure_schema
 
-    where = resolve_location(location, passphrase)
+    where = resolve_location(location, passphrase, unencrypted=unencrypted)
+    made_key = False
     if where.kind == "sqlite":
         assert where.path is not None
         if not migrate and not (where.path.exists() and where.path.stat().st_size > 0):
             raise NotFound(f"there is no database at {where.path}")
         check_writable(where)
-        check_ours(where, probe_sqlite(where))
+        probe = probe_sqlite(where)
+        if not probe.exists and not where.encrypted and not unencrypted:
+            where, made_key = with_new_key(where)  # encrypted by default
+        check_ours(where, probe)
     engine = create_store_engine(where, busy_timeout=busy_timeout)
     db = Database(where, engine)
     try:
@@ -182,5 +188,12 @@ def open_database(location: str | os.PathLike[str] | None = None, passphrase: st
             ensure_schema(db, migrate=migrate, actor=actor)
     except BaseException:
         engine.dispose()
+        if made_key and _nothing_created(where):
+            forget_key(where.path)  # no database came of it
         raise
     return db
+
+
+def _nothing_created(location: Location) -> bool:
+    path = location.path
+    return path is not None and not (path.exists() and path.stat().st_size > 0)

@@ -261,6 +261,76 @@ class Patients(_Repository):
                 return _patient(row)
             return self._insert(connection, [values], actor)[0]
 
+    def consultation_count(self, patient_id: int) -> int:
+        with self._db.reading() as connection:
+            self._row(connection, patient_id)
+            return self._consultations(connection, patient_id)
+
+    @staticmethod
+    def _consultations(connection: Connection, patient_id: int) -> int:
+        return connection.execute(select(func.count()).select_from(t.consultations)
+                                  .where(t.consultations.c.patient_id == patient_id)).scalar_one()
+
+    def delete(self, patient_id: int, actor: str = "") -> None:
+        """Delete a patient who has no consultation (a record made by mistake); one with
+        consultations is refused, saying how many (their records are kept)."""
+        with self._db.writing() as connection:
+            row = self._row(connection, patient_id)
+            held = self._consultations(connection, patient_id)
+            if held:
+                raise ImmutableRecord(
+                    f"patient {patient_id} ({row.name}) has {held} consultation"
+                    f"{'s' if held != 1 else ''} and cannot be deleted: clinical records are "
+                    "kept. If this is a second record of the same person, merge it into the "
+                    "other one instead")
+            connection.execute(t.patients.delete().where(t.patients.c.id == patient_id))
+            audit.append(connection, actor=actor, action="delete", table="patients",
+                         record_id=patient_id, before=audit.state_hash("patients", row._mapping),
+                         after=None)
+
+    def merge(self, removed_id: int, kept_id: int, details: NewPatient, actor: str = ""
+              ) -> tuple[PatientRecord, list[int]]:
+        """Merge two records of one person, in one transaction: ``kept_id`` takes
+        ``details`` (chosen from both), every consultation of ``removed_id`` moves to it
+        unchanged (a signed consent stays with its consultation, its PDF as signed), and
+        ``removed_id`` is deleted, its audit trail ending with the merge. Returns the kept
+        patient and the ids of the consultations moved."""
+        if removed_id == kept_id:
+            raise InvalidRecord(f"patient {kept_id} cannot be merged into itself")
+        values = clean_patient(details)
+        with self._db.writing() as connection:
+            removed = self._row(connection, removed_id)
+            kept = self._row(connection, kept_id)
+            moved = connection.execute(
+                select(t.consultations).where(t.consultations.c.patient_id == removed_id)
+                .order_by(t.consultations.c.id)).all()
+            for consultation in moved:
+                before = audit.state_hash("consultations", consultation._mapping)
+                connection.execute(t.consultations.update()
+                                   .where(t.consultations.c.id == consultation.id)
+                                   .values(patient_id=kept_id))
+                audit.append(connection, actor=actor, action="move-to-patient",
+                             table="consultations", record_id=consultation.id, before=before,
+                             after=audit.state_hash("consultations", {
+                                 **consultation._mapping, "patient_id": kept_id}),
+                             details={"from_patient": removed_id, "to_patient": kept_id,
+                                      "why": "merge"})
+            ids = [consultation.id for consultation in moved]
+            listed = ",".join(str(number) for number in ids)
+            before = audit.state_hash("patients", kept._mapping)
+            after = audit.state_hash("patients", {**values, "id": kept_id})
+            connection.execute(t.patients.update().where(t.patients.c.id == kept_id)
+                               .values(**values, updated_at=audit.now()))
+            audit.append(connection, actor=actor, action="merge", table="patients",
+                         record_id=kept_id, before=before, after=after,
+                         details={"merged": removed_id, "consultations": listed})
+            connection.execute(t.patients.delete().where(t.patients.c.id == removed_id))
+            audit.append(connection, actor=actor, action="merge-into", table="patients",
+                         record_id=removed_id,
+                         before=audit.state_hash("patients", removed._mapping), after=None,
+                         details={"into": kept_id, "consultations": listed})
+            return _patient(self._row(connection, kept_id)), ids
+
 
 class _Values:
     """Attribute access over a dict, to build records from values just written."""

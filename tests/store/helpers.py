@@ -88,9 +88,19 @@ class Backend:
     path: Path | None
 
     def open(self, **options: Any):
+        """The "sqlite" backend is a plain file, by explicit choice (a new file is encrypted
+        by default: tests/store/test_encryption.py)."""
         from mesodesk.store import open_database
 
+        if self.name == "sqlite":
+            options.setdefault("unencrypted", True)
         return open_database(self.location, self.passphrase, **options)
+
+    @property
+    def cli_choice(self) -> list[str]:
+        """What the command line needs to open this backend as the tests made it: the plain
+        "sqlite" file is plain by explicit choice."""
+        return ["--unencrypted"] if self.name == "sqlite" else []
 
     @contextlib.contextmanager
     def raw(self) -> Iterator[Any]:
