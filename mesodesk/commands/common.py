@@ -69,7 +69,8 @@ def open_store(args: argparse.Namespace, command: str, *, migrate: bool = True,
     export, backup). A command that wrote ends its session with a checkpoint of the audit
     chain's head."""
     from mesodesk.services.records import open_records
-    from mesodesk.services.verify import Session, open_readable
+    from mesodesk.services.readonly import open_readable
+    from mesodesk.services.verify import Session
 
     passphrase = read_passphrase(args)
     location = getattr(args, "db", None) or None

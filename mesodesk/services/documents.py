@@ -45,8 +45,8 @@ def import_document(db: Database, doc: Consultation, actor: str = "") -> ImportR
     """Store a document: the patient matched (name and date of birth) or created, and a new
     draft, in one transaction; a document already stored adds nothing (``added`` False).
     Signatures are not carried into the draft: it is signed again when it is finished.
-    A database with damaged values is refused (see ``verify.check_undamaged``)."""
-    from mesodesk.services.verify import check_undamaged
+    A database with damaged values is refused (see ``damage.check_undamaged``)."""
+    from mesodesk.services.damage import check_undamaged
 
     check_undamaged(db, _("import"))
     with store_errors():
@@ -70,7 +70,7 @@ def export_document(db: Database, consultation_id: int, out: str | os.PathLike[s
     """Write a stored consultation as a document to ``out`` (whole or not at all), or hand
     it to ``write_stdout`` when ``out`` is None; the audit trail records where it went.
     A damaged consultation, or any damaged value in the database, is refused by name."""
-    from mesodesk.services.verify import check_undamaged
+    from mesodesk.services.damage import check_undamaged
     from mesodesk.store.files import write_atomically
 
     path = Path(out) if out is not None else None

@@ -169,25 +169,6 @@ def _against(connection: Connection, head: ChainHead, checkpoint: Checkpoint, wh
     return _Anchor(checked, tuple(problems), tuple(notices))
 
 
-def open_readable(location, passphrase: str | None = None, *, migrate: bool = False,
-                  actor: str = "") -> Database:
-    """The database as ``records.open_records`` opens it, or, when the file or its folder
-    cannot be written, opened read-only (``db.read_only``): it can still be verified,
-    exported and backed up, and those events are kept outside it (signed)."""
-    from mesodesk.store import open_database
-    from mesodesk.store.base import ReadOnlyLocation
-    from mesodesk.store.readonly import open_read_only
-
-    try:
-        with store_errors():  # as records.open_records (not imported: it imports this module)
-            return open_database(location, passphrase, migrate=migrate, actor=actor)
-    except ServiceError as error:
-        if not isinstance(error.cause, ReadOnlyLocation):
-            raise
-    with store_errors():
-        return open_read_only(location, passphrase)
-
-
 def _outside(db: Database) -> tuple[list[str], list[str]]:
     """Notices for the events kept outside the database while it was read-only, and the
     problems of those whose signature fails."""
@@ -204,21 +185,6 @@ def _outside(db: Database) -> tuple[list[str], list[str]]:
             "written ({actions}), in {path}", len(entries)).format(
             count=len(entries), actions=actions, path=outside.outside_path(db.location)))
     return notices, bad
-
-
-def check_undamaged(db: Database, doing: str) -> None:
-    """Refuse to write to a database whose stored values no longer parse: ``doing``
-    (import, export) would build on records that cannot be trusted."""
-    from mesodesk.store import damage
-
-    with store_errors():
-        with db.reading() as connection:
-            found = damage.scan(connection, structure=False)
-    if found:
-        raise ServiceError(_(
-            "{doing} refused: the database holds damaged values ({which}). Restore the latest "
-            "backup (`mesodesk restore BACKUP`), or run `mesodesk audit verify` to see every "
-            "problem; nothing was written").format(doing=doing, which=damage.describe(found)))
 
 
 def after_restore(db: Database) -> Written:

@@ -26,12 +26,11 @@ import base64
 import datetime as dt
 import hashlib
 import json
-import os
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
 
 from mesodesk.store import tables as t
@@ -161,10 +160,6 @@ def event_hash_at(connection: Connection, event_id: int) -> str | None:
                               .where(t.audit_events.c.id == event_id)).scalar()
 
 
-def event_count(connection: Connection) -> int:
-    return connection.execute(select(func.count()).select_from(t.audit_events)).scalar_one()
-
-
 # -- the checkpoint ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -178,7 +173,7 @@ class Checkpoint:
     written_at: str
     unconfirmed: tuple[tuple[int, int], ...] = ()
     key: str | None = None        # the public key that signed it (base64)
-    signature: str | None = field(default=None)
+    signature: str | None = None
 
     def payload(self) -> bytes:
         values = asdict(self)

@@ -218,7 +218,7 @@ def test_an_unreadable_checkpoint_is_named_and_not_built_on(file_backend) -> Non
 
 
 def test_a_damaged_database_is_refused_by_the_checks_that_guard_a_write(file_backend) -> None:
-    from mesodesk.services.verify import check_undamaged
+    from mesodesk.services.damage import check_undamaged
 
     with file_backend.open() as db:
         _session(db, "Ελένη")

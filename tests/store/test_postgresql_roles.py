@@ -13,7 +13,6 @@ import datetime as dt
 import re
 import secrets
 import uuid
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
