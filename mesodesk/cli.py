@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_lazy("mesodesk.commands.clinical", "knowledge_check_command"))
 
     _add_record_commands(commands)
+    _add_session_commands(commands)
     return parser
 
 
@@ -129,6 +130,46 @@ def _add_record_commands(commands: argparse._SubParsersAction) -> None:
     verify = audit_commands.add_parser("verify", help="check the hash chain of the audit trail")
     _add_database_options(verify)
     verify.set_defaults(handler=_lazy(records, "audit_verify_command"))
+
+
+def _add_session_commands(commands: argparse._SubParsersAction) -> None:
+    module = "mesodesk.commands.sessions"
+    session = commands.add_parser("session", help="treatment sessions")
+    session_commands = session.add_subparsers(dest="session_command", metavar="ACTION",
+                                              required=True)
+    add = session_commands.add_parser("add", help="record a session (mesodesk.session/1); "
+                                                  "prints its id last")
+    add.add_argument("file", metavar="FILE.json")
+    _add_database_options(add)
+    add.set_defaults(handler=_lazy(module, "session_add_command"))
+
+    course = commands.add_parser("sessions", help="a consultation's course: planned and done")
+    course.add_argument("consultation", metavar="CONSULTATION")
+    _add_database_options(course)
+    course.set_defaults(handler=_lazy(module, "sessions_command"))
+
+    recall = commands.add_parser("recall", help="every session that used a lot")
+    recall.add_argument("lot", metavar="LOT")
+    recall.add_argument("--json", action="store_true", help="print the uses as JSON")
+    recall.add_argument("--csv", metavar="FILE", help="also write them as CSV for the authorities")
+    _add_database_options(recall)
+    recall.set_defaults(handler=_lazy(module, "recall_command"))
+
+    calendar = commands.add_parser("calendar", help="the sessions still to come, as iCalendar")
+    calendar.add_argument("consultation", metavar="CONSULTATION")
+    calendar.add_argument("--out", required=True, metavar="FILE.ics")
+    _add_database_options(calendar)
+    calendar.set_defaults(handler=_lazy(module, "calendar_command"))
+
+    listing = commands.add_parser("consultations", help="list stored consultations")
+    listing.add_argument("--patient", metavar="TEXT", help="only this patient's (a search)")
+    listing.add_argument("--json", action="store_true")
+    _add_database_options(listing)
+    listing.set_defaults(handler=_lazy(module, "consultations_command"))
+
+    demo = commands.add_parser("demo-db", help="write the demo clinic to a new database file")
+    demo.add_argument("--out", required=True, metavar="PATH")
+    demo.set_defaults(handler=_lazy(module, "demo_db_command"))
 
 
 def _run_gui(args: argparse.Namespace) -> int:

@@ -1,11 +1,18 @@
-"""The consultation document, ``mesodesk.consultation/1``.
+"""The consultation document, ``mesodesk.consultation/2`` (and version 1, upgraded).
 
 A consultation arrives as JSON (from a file, the database or the wizard), is parsed
 into immutable pydantic models, and is checked against the knowledge base. Every
 problem becomes a ``DocumentIssue`` naming its JSON path (``courses[0].start_date``)
 and what was wrong; nothing else escapes ``parse_consultation``.
 
-Export writes back exactly the fields that were given, so a round trip is lossless.
+A version-1 document is upgraded as it is read (``upgrade_v1``): the model is always
+version 2. Export writes back exactly the fields that were given (as version 2), so a
+round trip is lossless.
+
+Fingerprints are versioned: a document read as version 1 and not changed since keeps the
+fingerprint version 1 gave it (over its version-1 fields), so a consent signed before
+version 2 still matches its consultation; every other document is fingerprinted over its
+version-2 fields.
 """
 
 from __future__ import annotations
@@ -30,7 +37,9 @@ from pydantic import (
     StrictInt,
     StrictStr,
     ValidationError,
+    PrivateAttr,
     field_validator,
+    model_validator,
 )
 
 from mesodesk.domain.dates import age_on as _age_on
@@ -42,7 +51,8 @@ from mesodesk.domain.fields import one_line as _one_line
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.i18n import _
 
-FORMAT = "mesodesk.consultation/1"
+FORMAT = "mesodesk.consultation/2"  # what mesodesk writes
+FORMAT_V1 = "mesodesk.consultation/1"  # still read, upgraded on the way in
 MAX_SIGNATURE_BYTES = 1024 * 1024
 MAX_SESSIONS = 100
 MAX_INTERVAL_DAYS = 365
@@ -81,6 +91,9 @@ PngBase64 = Annotated[str, BeforeValidator(_png_base64)]
 
 # The languages the plan and consent are written in (consultation-format.md, version 2).
 LANGUAGES = ("en", "el")
+MIN_WEIGHT_KG = 20
+MAX_WEIGHT_KG = 400
+MAX_GOALS = 2000
 
 
 def _language(value: str) -> str:
@@ -89,8 +102,31 @@ def _language(value: str) -> str:
     return value
 
 
+def _document_language(value: str) -> str:
+    if value not in LANGUAGES:
+        raise ValueError(_("'{language}' is not a language mesodesk writes documents in: use "
+                           "{languages}").format(language=value, languages=_(" or ").join(
+                               f"'{code}'" for code in LANGUAGES)))
+    return value
+
+
+def _weight(value: float) -> float:
+    if not MIN_WEIGHT_KG <= value <= MAX_WEIGHT_KG:
+        raise ValueError(_("must be between {low} and {high} kg").format(
+            low=MIN_WEIGHT_KG, high=MAX_WEIGHT_KG))
+    return value
+
+
 ShortText = Annotated[StrictStr, Field(max_length=200), AfterValidator(_one_line)]
 LongText = Annotated[StrictStr, Field(max_length=MAX_NOTES), AfterValidator(_lines)]
+GoalsText = Annotated[StrictStr, Field(max_length=MAX_GOALS), AfterValidator(_lines)]
+# A number in kilograms (62 or 62.5); text, true/false, infinity and NaN are refused.
+WeightKg = Annotated[float, Field(strict=True, allow_inf_nan=False), AfterValidator(_weight)]
+DocumentLanguage = Annotated[StrictStr, AfterValidator(_document_language)]
+# The label limits an override may record a reason for exceeding (consultation-format.md,
+# version 2, ``overrides[].limit``); which substance has which limit is the knowledge base's.
+LABEL_LIMITS = ("interval-min", "sessions-max", "volume-max")
+LabelLimit = Literal["interval-min", "sessions-max", "volume-max"]
 MAX_AREAS = 20
 MAX_START_OFFSET_DAYS = 5 * 366  # a course starts within five years of the consultation
 IdList = tuple[StrictStr, ...]
@@ -106,6 +142,8 @@ class Patient(_Model):
     sex: Sex | None = None
     phone: ShortText | None = None
     email: ShortText | None = None  # checked on the way in, see check_patient
+    weight_kg: WeightKg | None = None  # version 2: for the lidocaine ceiling in mg
+    language: DocumentLanguage | None = None  # version 2: the default for their documents
 
     @field_validator("name", mode="before")
     @classmethod
@@ -126,10 +164,22 @@ class Practitioner(_Model):
 
 
 class Override(_Model):
+    """A written reason to go ahead anyway: for a history item that contraindicates the
+    substance (``history``), for a label limit being exceeded (``limit``, instead of
+    ``history``), or, with neither, for a substance whose choice needs a recorded reason
+    (levothyroxine)."""
+
     substance: StrictStr
-    # None only for a substance whose choice needs a recorded reason (levothyroxine).
     history: StrictStr | None = None
+    limit: LabelLimit | None = None  # version 2
     reason: Annotated[StrictStr, Field(max_length=2000), AfterValidator(_lines)]
+
+    @model_validator(mode="after")
+    def _history_or_limit(self) -> Override:
+        if self.history is not None and self.limit is not None:
+            raise ValueError(_("give either the history item (history) or the label limit "
+                               "(limit) that the reason is for, not both"))
+        return self
 
     @field_validator("reason")
     @classmethod
@@ -153,7 +203,7 @@ class Signatures(_Model):
 
 
 class Consultation(_Model):
-    format: Literal["mesodesk.consultation/1"]
+    format: Literal["mesodesk.consultation/2"]
     date: IsoDate
     patient: Patient
     practitioner: Practitioner | None = None
@@ -166,9 +216,37 @@ class Consultation(_Model):
     overrides: tuple[Override, ...] = ()
     courses: tuple[Course, ...] = ()
     photo_consent: StrictBool = False
-    notes: LongText = ""
+    notes: LongText = ""  # for the patient: printed on the plan
     language: Annotated[StrictStr, AfterValidator(_language)] = "en"
     signatures: Signatures | None = None
+    # -- version 2 ---------------------------------------------------------------------
+    goals: GoalsText = ""  # the patient's own words: printed in the consent
+    clinical_notes: LongText = ""  # the practitioner's private notes: never printed
+    # Every history question was asked and answered: ``history`` holds the yes answers,
+    # every other question was answered no. Needed to print a plan for signature.
+    history_reviewed: StrictBool = False
+
+    # Set by ``parse_structure`` for a document read as version 1 (see fingerprint).
+    _v1_fingerprint: str | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        # The same content is the same document, however it was read.
+        if not isinstance(other, Consultation):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash(self.canonical_json())
+
+    @model_validator(mode="before")
+    @classmethod
+    def _language_from_patient(cls, data: Any) -> Any:
+        """No ``language``: the patient's language is the document's (version 2)."""
+        if isinstance(data, dict) and "language" not in data:
+            patient = data.get("patient")
+            if isinstance(patient, dict) and patient.get("language") in LANGUAGES:
+                return {**data, "language": patient["language"]}
+        return data
 
     # -- derived -----------------------------------------------------------------------
     def age_on(self, day: dt.date) -> int:
@@ -188,18 +266,118 @@ class Consultation(_Model):
 
     def canonical_json(self) -> str:
         """Sorted keys, no whitespace, all fields: the basis of the fingerprint."""
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False,
-                          sort_keys=True, separators=(",", ":"))
+        return _canonical(self.model_dump(mode="json"))
 
     def fingerprint(self) -> str:
-        """First 12 hex digits of the SHA-256 of the canonical JSON."""
-        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()[:12]
+        """First 12 hex digits of the SHA-256 of the canonical JSON; for a document read
+        as version 1 (and not changed since), the fingerprint version 1 gave it."""
+        if self._v1_fingerprint is not None:
+            return self._v1_fingerprint
+        return _sha12(self.canonical_json())
+
+    def rewritten(self) -> Consultation:
+        """The document as mesodesk writes it now: version 2, with a version-2 fingerprint
+        (what the store keeps when it writes a document read as version 1)."""
+        return Consultation.model_validate(self.to_dict()) if self.upgraded_from_v1 else self
+
+    @property
+    def upgraded_from_v1(self) -> bool:
+        """Read as a version-1 document (and not changed since)."""
+        return self._v1_fingerprint is not None
+
+    def document_language(self, clinic_default: str = "en") -> str:
+        """The language of the patient's papers: the document's, given or taken from the
+        patient's; else the clinic's default (when it is one mesodesk writes), else English."""
+        if "language" in self.model_fields_set:
+            return self.language
+        return clinic_default if clinic_default in LANGUAGES else "en"
 
     def with_changes(self, **changes: Any) -> Consultation:
-        """A copy with some fields replaced, validated again."""
+        """A copy with some fields replaced, validated again (a version-2 document with a
+        version-2 fingerprint)."""
         data = self.to_dict()
         data.update(changes)
         return Consultation.model_validate(data)
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False
+                   ) -> Consultation:
+        # A changed copy is no longer the version-1 document that was fingerprinted.
+        copy = super().model_copy(update=update, deep=deep)
+        if update:
+            copy._v1_fingerprint = None
+        return copy
+
+
+def _canonical(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _sha12(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+# -- version 1 -------------------------------------------------------------------------
+# The fields version 2 added, by where they sit: a version-1 document that has one has
+# an unknown field (as version 1 said), and the version-1 fingerprint leaves them out.
+V2_ONLY_FIELDS = ("goals", "clinical_notes", "history_reviewed")
+V2_ONLY_PATIENT_FIELDS = ("weight_kg", "language")
+V2_ONLY_OVERRIDE_FIELDS = ("limit",)
+
+
+def _v2_fields_in_v1(data: dict[str, Any]) -> list[DocumentIssue]:
+    hint = _("unknown field in a version-1 document (it is a version-2 field: write "
+             "\"format\": \"{format}\")").format(format=FORMAT)
+    issues = [DocumentIssue(name, hint) for name in V2_ONLY_FIELDS if name in data]
+    patient = data.get("patient")
+    if isinstance(patient, dict):
+        issues += [DocumentIssue(f"patient.{name}", hint)
+                   for name in V2_ONLY_PATIENT_FIELDS if name in patient]
+    overrides = data.get("overrides")
+    if isinstance(overrides, list):
+        issues += [DocumentIssue(f"overrides[{index}].{name}", hint)
+                   for index, override in enumerate(overrides) if isinstance(override, dict)
+                   for name in V2_ONLY_OVERRIDE_FIELDS if name in override]
+    return issues
+
+
+def upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """A version-1 document as version 2 (the JSON object; validated by the caller).
+
+    - ``history_reviewed``: version 1 did not record the answers to the history questions,
+      so an unsigned version-1 consultation has not had its history reviewed (the format
+      says so: it is reviewed before it is signed). One that carries both signatures was
+      signed with that history declared, under the rules of its time: the signature stands
+      for the review, and it stays true to what was signed.
+    - ``language``: version 1 defaulted to English; version 2 would take the patient's or
+      the clinic's. An absent language becomes ``"en"``, so the papers stay as they were.
+    - Everything else keeps its meaning (areas were free text, and free text is still kept
+      as typed; an override without ``history`` was already a recorded reason).
+    """
+    issues = _v2_fields_in_v1(data)
+    if issues:
+        raise DocumentError(issues)
+    upgraded = {**data, "format": FORMAT}
+    upgraded.setdefault("language", "en")
+    signatures = data.get("signatures")
+    upgraded["history_reviewed"] = (isinstance(signatures, dict)
+                                    and bool(signatures.get("patient"))
+                                    and bool(signatures.get("practitioner")))
+    return upgraded
+
+
+def v1_fingerprint(doc: Consultation) -> str:
+    """The fingerprint version 1 gave this document: over its version-1 fields only (all
+    of them, defaults included, as version 1's canonical JSON had them)."""
+    data = doc.model_dump(mode="json")
+    data["format"] = FORMAT_V1
+    for name in V2_ONLY_FIELDS:
+        data.pop(name)
+    for name in V2_ONLY_PATIENT_FIELDS:
+        data["patient"].pop(name)
+    for override in data["overrides"]:
+        for name in V2_ONLY_OVERRIDE_FIELDS:
+            override.pop(name)
+    return _sha12(_canonical(data))
 
 
 @dataclass(frozen=True)
@@ -236,7 +414,8 @@ def _friendly(detail: dict[str, Any]) -> str:
     if kind == "missing":
         return "is required"
     if kind == "literal_error" and detail["loc"] == ("format",):
-        return f"must be exactly '{FORMAT}'"
+        return _("must be exactly '{format}' (or '{v1}' for a version-1 document)").format(
+            format=FORMAT, v1=FORMAT_V1)
     if kind == "value_error":
         return str(detail["ctx"]["error"])
     if kind in {"string_type", "int_type", "bool_type", "tuple_type", "model_type", "dict_type",
@@ -307,12 +486,18 @@ def parse_structure(data: Any) -> Consultation:
             raise DocumentError([DocumentIssue("", f"not valid JSON: {error}")]) from None
     if not isinstance(data, dict):
         raise DocumentError([DocumentIssue("", "the document must be a JSON object")])
+    version_1 = data.get("format") == FORMAT_V1
+    if version_1:
+        data = upgrade_v1(data)
     try:
-        return Consultation.model_validate(data)
+        doc = Consultation.model_validate(data)
     except ValidationError as error:
         raise DocumentError(_structural_issues(error)) from None
     except RecursionError:
         raise DocumentError([DocumentIssue("", "the document is nested too deeply")]) from None
+    if version_1:
+        doc._v1_fingerprint = v1_fingerprint(doc)
+    return doc
 
 
 def _check_ids(path: str, values: tuple[str, ...], known: dict[str, Any], what: str
@@ -363,7 +548,9 @@ def check_against_knowledge(doc: Consultation, kb: KnowledgeBase,
         if override.substance not in kb.substances:
             issues.append(DocumentIssue(f"overrides[{index}].substance",
                                         f"'{override.substance}' is not a known substance"))
-        if override.history is None:
+        if override.limit is not None:
+            pass  # which label limits a substance has is the knowledge base's (screening)
+        elif override.history is None:
             known = kb.substances.get(override.substance)
             if known is not None and not known.requires_reason:
                 issues.append(DocumentIssue(f"overrides[{index}].history",

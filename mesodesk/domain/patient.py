@@ -152,7 +152,8 @@ def validate_patient(patient: NewPatient | BaseModel | Mapping[str, Any] | None 
     ``PatientError`` listing every wrong field at once.
     """
     if isinstance(patient, BaseModel):
-        data: dict[str, Any] = patient.model_dump()
+        # A document's patient also has what only the consultation needs (weight, language).
+        data: dict[str, Any] = patient.model_dump(include=set(PatientFields.model_fields))
     elif isinstance(patient, NewPatient):
         data = dataclasses.asdict(patient)
     else:

@@ -117,6 +117,7 @@ class SubstanceResult:
 CONTRAINDICATED = "contraindicated"  # a history item, not overridden (or ruling out everything)
 REASON_REQUIRED = "reason-required"  # a substance whose choice needs a recorded reason has none
 NOTHING_TO_TREAT = "nothing-to-treat"  # no substance is selected at all
+HISTORY_NOT_REVIEWED = "history-not-reviewed"  # a plan for signature, history not all answered
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,9 @@ def _applicable_overrides(substance_id: str, reasons: tuple[Reason, ...],
     specific = {r.history for r in reasons if r.effect == "contraindicated" and not r.general}
     if kb.substances[substance_id].requires_reason:
         specific.add(None)
-    return tuple(o for o in overrides if o.substance == substance_id and o.history in specific)
+    # An override of a label limit (``limit``) is the label limits' business, not these.
+    return tuple(o for o in overrides if o.substance == substance_id and o.limit is None
+                 and o.history in specific)
 
 
 def _uncleared(reasons: tuple[Reason, ...], overrides: tuple[Override, ...]) -> list[Reason]:
@@ -346,7 +349,7 @@ def _override_warnings(doc: Consultation, substances: list[SubstanceResult], kb:
     applied = {id(o) for s in substances if s.selected for o in s.overrides}
     warnings = []
     for override in doc.overrides:
-        if id(override) in applied:
+        if id(override) in applied or override.limit is not None:
             continue
         name = kb.substance_name(override.substance)
         warnings.append(Warning(
@@ -386,13 +389,28 @@ def _advice(doc: Consultation, kb: KnowledgeBase) -> list[Advice]:
     return advice
 
 
-def screen(doc: Consultation, kb: KnowledgeBase, today: dt.date | None = None) -> ScreeningResult:
+def history_review_blocks(doc: Consultation) -> list[Block]:
+    """A plan to be signed needs every history question answered (``history_reviewed``):
+    the consent says every question not declared was answered no. Only a plan asks for it
+    (``screen(..., for_plan=True)``); ``mesodesk screen`` does not."""
+    if doc.history_reviewed:
+        return []
+    return [Block(HISTORY_NOT_REVIEWED, None, _(
+        "The medical history has not been reviewed: answer every history question yes or no "
+        "before the plan is printed for signature."), code=HISTORY_NOT_REVIEWED)]
+
+
+def screen(doc: Consultation, kb: KnowledgeBase, today: dt.date | None = None, *,
+           for_plan: bool = False) -> ScreeningResult:
     """Screen a valid consultation (see ``parse_consultation``) against the knowledge base.
-    ``today`` (default: the real date) only decides whether planned sessions are past."""
+    ``today`` (default: the real date) only decides whether planned sessions are past;
+    ``for_plan`` adds what a plan for signature needs (``history_review_blocks``)."""
     history = effective_history(doc, kb)
     substances, substance_blocks = _screen_substances(doc, history, kb)
     general_blocks = _general_blocks(history, kb)
     blocks = general_blocks + substance_blocks
+    if for_plan:
+        blocks += history_review_blocks(doc)
     selected = {s.id for s in substances if s.selected}
     treated = _treated_concerns(doc, substances, kb)
     if not selected and not general_blocks:

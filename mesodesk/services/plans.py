@@ -20,11 +20,13 @@ def blocked_causes(result: ScreeningResult) -> tuple[str, ...]:
     return tuple(f"{block.history}: {block.text}" for block in result.blocked_by)
 
 
-def screen_checked(doc: Consultation, kb: KnowledgeBase) -> ScreeningResult:
-    """Screen a document; a blocked one raises ``Blocked`` naming each cause."""
+def screen_checked(doc: Consultation, kb: KnowledgeBase, *, for_plan: bool = False
+                   ) -> ScreeningResult:
+    """Screen a document; a blocked one raises ``Blocked`` naming each cause. ``for_plan``:
+    for a plan to be signed, which also needs the history reviewed (``history-not-reviewed``)."""
     from mesodesk.domain.screening import screen
 
-    result = screen(doc, kb)
+    result = screen(doc, kb, for_plan=for_plan)
     if result.blocked:
         raise Blocked("clinically blocked", issues=blocked_causes(result))
     return result
@@ -48,7 +50,7 @@ def render(doc: Consultation, kb: KnowledgeBase, clinic: ClinicSettings | None =
     """The treatment plan and consent summary of a document that screening does not block."""
     from mesodesk.reports import ReportError, render_plan
 
-    result = screen_checked(doc, kb)
+    result = screen_checked(doc, kb, for_plan=True)
     paper = paper or (clinic.default_paper if clinic is not None else "a4")
     try:
         return render_plan(doc, result, kb, clinic, paper)

@@ -37,11 +37,17 @@ STATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "consultations": ("id", "patient_id", "practitioner_id", "status", "date", "concerns",
                       "document", "fingerprint", "supersedes"),
     "signed_consents": ("id", "consultation_id", "pdf_sha256", "fingerprint", "signed_at"),
+    "sessions": ("id", "consultation_id", "patient_id", "concern", "number", "date",
+                 "document", "fingerprint", "corrects", "correction_reason"),
+    "session_products": ("id", "session_id", "position", "substance", "product",
+                         "manufacturer", "lot", "expiry", "volume_ml",
+                         "concentration_mg_per_ml"),
     "clinic_settings": ("id", "name", "address", "logo_png", "practitioner_name",
                         "practitioner_registration", "default_paper", "default_language"),
 }
 AUDITED_TABLES = {"patients": t.patients, "practitioners": t.practitioners,
                   "consultations": t.consultations, "signed_consents": t.signed_consents,
+                  "sessions": t.sessions, "session_products": t.session_products,
                   "clinic_settings": t.clinic_settings}
 
 
@@ -239,14 +245,20 @@ def verify(connection: Connection, *, batch: int = 2000) -> AuditReport:
 
 _LABELS = {"patients": "patient", "practitioners": "practitioner",
            "consultations": "consultation", "signed_consents": "signed consent",
+           "sessions": "session", "session_products": "session product",
            "clinic_settings": "clinic settings"}
 
 
 def _record_problems(connection: Connection,
                      last_after: dict[tuple[str, int], tuple[str | None, int]],
                      batch: int) -> list[str]:
+    from sqlalchemy import inspect
+
     problems: list[str] = []
+    present = set(inspect(connection).get_table_names())
     for name, table in AUDITED_TABLES.items():
+        if name not in present:
+            continue  # a database (or a backup of one) from before the table existed
         label = _LABELS[name]
         seen: set[int] = set()
         wanted = [table.c[column] for column in STATE_COLUMNS[name]]

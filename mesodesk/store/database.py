@@ -24,6 +24,7 @@ from mesodesk.store.engine import (
     resolve_location,
     translating,
 )
+from mesodesk.store.sessions import Sessions
 from mesodesk.store.repositories import (
     AuditTrail,
     Consents,
@@ -46,6 +47,7 @@ class Database:
         self.consultations = Consultations(self)
         self.consents = Consents(self)
         self.settings = Settings(self)
+        self.sessions = Sessions(self)
         self.audit = AuditTrail(self)
         self.upgrade_backup: Path | None = None  # the backup made before a schema upgrade
 

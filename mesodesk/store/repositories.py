@@ -20,6 +20,7 @@ from sqlalchemy import and_, exists, func, select, true, union
 from sqlalchemy.engine import Connection
 
 from mesodesk.domain.document import (
+    FORMAT_V1,
     Consultation,
     DocumentError,
     Patient,
@@ -45,7 +46,7 @@ from mesodesk.store.base import (
     NotFound,
     StoreError,
 )
-from mesodesk.store.search import parse_query, phone_digits, search_key
+from mesodesk.store.search import latin_key, parse_query, phone_digits, search_key
 
 if TYPE_CHECKING:
     from mesodesk.store.handle import DatabaseHandle
@@ -73,6 +74,7 @@ def clean_patient(new: NewPatient, today: dt.date | None = None) -> dict[str, An
         raise InvalidRecord(str(error)) from None
     return {
         "name": valid.name, "search_key": search_key(valid.name),
+        "latin_key": latin_key(valid.name),
         "date_of_birth": valid.date_of_birth, "sex": valid.sex, "phone": valid.phone,
         "phone_digits": phone_digits(valid.phone), "email": valid.email, "notes": valid.notes,
     }
@@ -89,13 +91,24 @@ def document_text(doc: Consultation) -> str:
     return json.dumps(doc.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
-def load_document(text: str, consultation_id: int) -> Consultation:
+def load_document(text: str, consultation_id: int, stored_format: str | None = None
+                  ) -> Consultation:
+    """A stored document, a version-1 one upgraded as it is read (with the fingerprint it
+    was stored with). ``stored_format`` is the row's ``format``: the document must be
+    written in that version."""
     try:
-        return parse_structure(text)
+        doc = parse_structure(text)
     except DocumentError as error:
         raise IntegrityFailure(
             f"consultation {consultation_id}: the stored document cannot be read ({error}); "
             "restore a backup or run `mesodesk audit verify`") from None
+    written_in = FORMAT_V1 if doc.upgraded_from_v1 else doc.format
+    if stored_format is not None and written_in != stored_format:
+        raise IntegrityFailure(
+            f"consultation {consultation_id}: the stored document is written in "
+            f"{written_in}, but the record says {stored_format}; restore a backup or run "
+            "`mesodesk audit verify`")
+    return doc
 
 
 class _Repository:
@@ -168,10 +181,10 @@ class Patients(_Repository):
         # Digits typed as a date or a phone number are not looked for in names.
         if query.words and (query.date_of_birth is None and not query.phone
                             or any(ch.isalpha() for word in query.words for ch in word)):
-            by_name = and_(*[t.patients.c.search_key.contains(word, autoescape=True)
+            by_name = and_(*[t.patients.c.latin_key.contains(word, autoescape=True)
                              for word in query.words])
             if query.date_of_birth is None and not query.phone:
-                return by_name  # scanned along the search-key index, in result order
+                return by_name  # scanned along the name-keys index, in result order
             conditions.append(by_name)
         if query.date_of_birth is not None:
             conditions.append(t.patients.c.date_of_birth == query.date_of_birth)
@@ -274,21 +287,8 @@ class Patients(_Repository):
         with self._db.writing() as connection:
             removed = self._row(connection, removed_id)
             kept = self._row(connection, kept_id)
-            moved = connection.execute(
-                select(t.consultations).where(t.consultations.c.patient_id == removed_id)
-                .order_by(t.consultations.c.id)).all()
-            for consultation in moved:
-                before = audit.state_hash("consultations", consultation._mapping)
-                connection.execute(t.consultations.update()
-                                   .where(t.consultations.c.id == consultation.id)
-                                   .values(patient_id=kept_id))
-                audit.append(connection, actor=actor, action="move-to-patient",
-                             table="consultations", record_id=consultation.id, before=before,
-                             after=audit.state_hash("consultations", {
-                                 **consultation._mapping, "patient_id": kept_id}),
-                             details={"from_patient": removed_id, "to_patient": kept_id,
-                                      "why": "merge"})
-            ids = [consultation.id for consultation in moved]
+            ids = self._move_records(connection, "consultations", removed_id, kept_id, actor)
+            self._move_records(connection, "sessions", removed_id, kept_id, actor)
             listed = ",".join(str(number) for number in ids)
             before = audit.state_hash("patients", kept._mapping)
             after = audit.state_hash("patients", {**values, "id": kept_id})
@@ -303,6 +303,25 @@ class Patients(_Repository):
                          before=audit.state_hash("patients", removed._mapping), after=None,
                          details={"into": kept_id, "consultations": listed})
             return _patient(self._row(connection, kept_id)), ids
+
+    @staticmethod
+    def _move_records(connection: Connection, name: str, removed_id: int, kept_id: int,
+                      actor: str) -> list[int]:
+        """Give every consultation (or session) of ``removed_id`` to ``kept_id``, each
+        with its audit event; nothing else of them changes (migration 0007's triggers
+        refuse anything more). Returns their ids."""
+        table = getattr(t, name)
+        rows = connection.execute(select(table).where(table.c.patient_id == removed_id)
+                                  .order_by(table.c.id)).all()
+        for row in rows:
+            connection.execute(table.update().where(table.c.id == row.id)
+                               .values(patient_id=kept_id))
+            audit.append(connection, actor=actor, action="move-to-patient", table=name,
+                         record_id=row.id, before=audit.state_hash(name, row._mapping),
+                         after=audit.state_hash(name, {**row._mapping, "patient_id": kept_id}),
+                         details={"from_patient": removed_id, "to_patient": kept_id,
+                                  "why": "merge"})
+        return [row.id for row in rows]
 
 
 class _Values:
@@ -355,17 +374,21 @@ def _consultation(row: Any) -> ConsultationRecord:
     return ConsultationRecord(
         id=row.id, patient_id=row.patient_id, date=row.date,
         concerns=tuple(row.concerns.split()), status=row.status,
-        document=load_document(row.document, row.id), supersedes=row.supersedes,
+        document=load_document(row.document, row.id, row.format), supersedes=row.supersedes,
         created_at=row.created_at, updated_at=row.updated_at,
         has_signed_consent=bool(row.has_signed_consent), finalized_at=row.finalized_at,
         superseded_by=row.superseded_by)
 
 
 def _document_columns(doc: Consultation) -> dict[str, Any]:
+    """The columns a document is stored in: always written as version 2 (a document read
+    as version 1 is written with its version-2 fingerprint, matching the text stored)."""
     if not isinstance(doc, Consultation):
         raise InvalidRecord("document: must be a consultation document")
-    return {"document": document_text(doc), "fingerprint": doc.fingerprint(),
-            "date": doc.date, "concerns": " ".join(doc.concerns)}
+    doc = doc.rewritten()
+    return {"document": document_text(doc), "format": doc.format,
+            "fingerprint": doc.fingerprint(), "date": doc.date,
+            "concerns": " ".join(doc.concerns)}
 
 
 _STATUS_WORDS = {"final": "finalized", "not-treated": "recorded as not treated"}

@@ -107,8 +107,7 @@ class MainActions(QObject):
         for title, actions in (
                 (_("&File"), (self.new_consultation_action, self.new_patient_action, None,
                               self.import_action, self.export_action, None, self.print_action,
-                              None, self.backup_action, self.records.restore_action, None,
-                              self.quit_action)),
+                              None, self.backup_action, self.records.restore_action, None, self.quit_action)),
                 (_("&Edit"), (self.find_action, self.edit_patient_action,
                               *self.records.patient_actions, None, self.settings_action)),
                 (_("&Consultation"), (self.new_consultation_action, self.resume_action,
@@ -175,11 +174,12 @@ class MainActions(QObject):
         window.detail.update_buttons(record, can_version=self.new_version_action.isEnabled(),
                                      can_delete=self.delete_draft_action.isEnabled())
 
-    def _status(self, text: str, timeout: int = 0) -> None:
+    def _status(self, text: str, timeout: int) -> None:  # every message goes away by itself
         self.window.statusBar().showMessage(text, timeout)
 
     def _failed(self, error: BaseException) -> None:
         """A workflow's error is shown as a problem; a bug goes to the crash handler."""
+        self.window.statusBar().clearMessage()  # "Backing up…" must not outlive the failure
         if isinstance(error, ServiceError):
             self.window.show_problem(str(error))
         else:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from mesodesk.i18n import _
+from mesodesk.ui import colours
 from mesodesk.ui.widgets import N_, FieldError, hint_label, plain_label, show_field_error
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class SettingsDialog(QDialog):
                                    "starts.")))
 
         self.error = plain_label()
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(f"color: {colours.css('error', self.palette())};")
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)

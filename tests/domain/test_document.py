@@ -22,7 +22,7 @@ PNG_1PX = base64.b64encode(bytes.fromhex(
 
 
 def minimal(**changes) -> dict:
-    doc = {"format": "mesodesk.consultation/1", "date": "2026-11-20",
+    doc = {"format": "mesodesk.consultation/2", "date": "2026-11-20",
            "patient": {"name": "Ana", "date_of_birth": "1990-05-05"}, "concerns": ["cellulite"]}
     doc.update(changes)
     return doc
@@ -77,7 +77,7 @@ def test_name_is_trimmed_and_limited(kb):
 
 
 @pytest.mark.parametrize("changes, path, words", [
-    ({"format": "mesodesk.consultation/2"}, "format", "mesodesk.consultation/1"),
+    ({"format": "mesodesk.consultation/3"}, "format", "mesodesk.consultation/2"),
     ({"date": "2026-02-30"}, "date", "not a real date"),
     ({"date": "26/11/2026"}, "date", "YYYY-MM-DD"),
     ({"date": "2027-01-01"}, "date", "future"),
@@ -141,9 +141,12 @@ json_values = st.recursive(
     max_leaves=20,
 )
 field_values = {
-    "format": st.just("mesodesk.consultation/1") | json_values,
+    "format": st.sampled_from(["mesodesk.consultation/1", "mesodesk.consultation/2"]) | json_values,
     "date": st.dates().map(str) | json_values,
-    "patient": st.fixed_dictionaries({"name": st.text(), "date_of_birth": st.dates().map(str)}) | json_values,
+    "patient": st.fixed_dictionaries({"name": st.text(), "date_of_birth": st.dates().map(str)},
+                                     optional={"weight_kg": st.floats() | st.integers() | json_values,
+                                               "language": st.sampled_from(["en", "el", "fr"])}
+                                     ) | json_values,
     "concerns": st.lists(st.sampled_from(["cellulite", "hair-loss", "x"]), max_size=3) | json_values,
     "history": st.lists(st.sampled_from(["pregnancy", "allergy-soy", "?"]), max_size=3) | json_values,
     "substances": st.lists(st.sampled_from(["caffeine", "prp", "lidocaine"]), max_size=3) | json_values,
@@ -151,6 +154,8 @@ field_values = {
         "sessions": st.integers(), "interval_days": st.integers(),
         "start_date": st.dates().map(str) | st.text()}), max_size=2) | json_values,
     "overrides": json_values, "signatures": json_values, "notes": json_values,
+    "goals": st.text() | json_values, "clinical_notes": st.text() | json_values,
+    "history_reviewed": st.booleans() | json_values,
 }
 
 
