@@ -191,6 +191,22 @@ def test_a_hard_link_in_another_tmpdir_cannot_open_a_second_window(tmp_path):
     assert third.returncode == 0, third.stderr
 
 
+def test_the_locks_live_in_the_data_folder_or_else_the_temporary_one(tmp_path, monkeypatch):
+    from PySide6.QtCore import QDir
+
+    from mesodesk.paths import user_data_dir
+    from mesodesk.ui.app import lock_dir
+
+    assert Path(lock_dir()) == user_data_dir() / "locks"
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the data folder would go")
+    monkeypatch.setenv("MESODESK_HOME", str(blocked))
+    assert lock_dir() == QDir.tempPath()  # a read-only home still gets a lock
+    lock, refusal = acquire_instance_lock(StartOptions(location=str(tmp_path / "clinic.db")))
+    assert lock is not None and refusal is None
+    lock.unlock()
+
+
 def test_an_unreadable_passphrase_file_is_named(tmp_path, capsys):
     args = types.SimpleNamespace(db=str(tmp_path / "clinic.db"), demo=False, no_crash_dialog=True,
                                  passphrase_file=str(tmp_path / "missing.txt"))
