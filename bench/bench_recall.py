@@ -73,7 +73,7 @@ def build(path: Path, patients: int, sessions: int, seed: int = 2026) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(path.name + "*"):
         stale.unlink()
-    db = open_database(str(path))
+    db = open_database(str(path), unencrypted=True)  # comparable runs, no key store needed
     now = dt.datetime.now(dt.timezone.utc)
     document = json.dumps({"format": "mesodesk.consultation/2", "date": "2024-01-01",
                            "patient": {"name": "x", "date_of_birth": "1980-01-01"},

@@ -25,7 +25,11 @@ def _add_database_options(parser: argparse.ArgumentParser, *, top_level: bool = 
                              "else the user data directory)")
     parser.add_argument("--passphrase-file", metavar="FILE", default=default,
                         help="open an encrypted (SQLCipher) database with the passphrase in FILE "
-                             "(or set MESODESK_PASSPHRASE)")
+                             "(or set MESODESK_PASSPHRASE); a new database is encrypted with a "
+                             "key kept in the operating system's key store without one")
+    parser.add_argument("--unencrypted", action="store_true", default=default,
+                        help="create a new database as a plain, unencrypted SQLite file "
+                             "(anyone with the file can read it)")
 
 
 def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
@@ -107,6 +111,21 @@ def _add_record_commands(commands: argparse._SubParsersAction) -> None:
                          help="list the copies earlier restores kept aside, and exit")
     _add_database_options(restore)
     restore.set_defaults(handler=_lazy(records, "restore_command"))
+
+    encrypt = commands.add_parser(
+        "encrypt", help="encrypt a plain database (its key kept in the key store, or the "
+                        "passphrase of --passphrase-file or MESODESK_PASSPHRASE)")
+    _add_database_options(encrypt)
+    encrypt.set_defaults(handler=_lazy(records, "encrypt_command"))
+
+    rekey = commands.add_parser("rekey", help="change the key of an encrypted database")
+    new_key = rekey.add_mutually_exclusive_group(required=True)
+    new_key.add_argument("--new-passphrase-file", metavar="FILE",
+                         help="the new passphrase, on the first line of FILE")
+    new_key.add_argument("--key-store", action="store_true",
+                         help="a new random key, kept in the operating system's key store")
+    _add_database_options(rekey)
+    rekey.set_defaults(handler=_lazy(records, "rekey_command"))
 
     patient = commands.add_parser("patient", help="keep the patient records clean")
     patient_commands = patient.add_subparsers(dest="patient_command", metavar="ACTION",

@@ -128,7 +128,8 @@ def demo_db_command(args: argparse.Namespace) -> int:
         raise CommandError(_("--out {path}: the directory {folder} does not exist").format(
             path=args.out, folder=out.parent))
     with service_errors():
-        summary = write_demo_database(out, knowledge(), actor=actor("demo-db"))
+        summary = write_demo_database(out, knowledge(), actor=actor("demo-db"),
+                                      unencrypted=bool(getattr(args, "unencrypted", False)))
     print(_("wrote the demo clinic to {path}: {patients} patients, {consultations} "
             "consultations, {sessions} sessions").format(path=out, **summary))
     return EXIT_OK

@@ -40,7 +40,7 @@ from mesodesk.reports.text import clean
 
 
 def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
-              clinic: ClinicSettings | None, paper: str) -> bytes:
+              clinic: ClinicSettings | None, paper: str, chain_head: str = "") -> bytes:
     if result.blocked:
         causes = "; ".join(f"{block.history}: {block.text}" for block in result.blocked_by)
         raise ReportError(f"no plan is printed for a clinically blocked consultation ({causes})")
@@ -62,6 +62,7 @@ def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
         date=ctx.date, fingerprint=doc.fingerprint(), patient=patient,
         clinic=ctx.clinic_name_raw or ctx.practitioner_name_raw,
         part_titles={"plan": _("Treatment plan"), "consent": _("Consent summary")},
+        chain_head=chain_head,
     )
     buffer = io.BytesIO()
     template = BaseDocTemplate(

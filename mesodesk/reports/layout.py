@@ -54,6 +54,7 @@ class PageDecor:
     patient: str
     clinic: str
     part_titles: dict[str, str]
+    chain_head: str = ""  # the audit chain's head when printed (short hash), if from records
 
 
 def fit(text: str, width: float, font: str = REGULAR, size: float = DECOR_SIZE) -> str:
@@ -158,5 +159,7 @@ class NumberedCanvas(Canvas):
         self.line(LEFT_MARGIN, FOOTER_RULE, self.page_width - RIGHT_MARGIN, FOOTER_RULE)
         footer = _("Page {page} of {pages} · {date} · {fingerprint}").format(
             page=number, pages=total, date=decor.date, fingerprint=decor.fingerprint)
+        if decor.chain_head:
+            footer += " · " + _("audit {head}").format(head=decor.chain_head)
         self.drawCentredString(self.page_width / 2, FOOTER_BASELINE, fit(footer, inner))
         self.restoreState()

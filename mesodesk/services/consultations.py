@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mesodesk.services.errors import Blocked, InvalidInput, ServiceError, store_errors
-from mesodesk.services.plans import render, screen_checked
+from mesodesk.services.plans import render_recorded, screen_checked
 
 if TYPE_CHECKING:
     from mesodesk.domain.document import Consultation
@@ -85,7 +85,7 @@ def finalize_signed(db: Database, kb: KnowledgeBase, clinic: ClinicSettings | No
                            "Settings)", field="practitioner.name")
     check_treatable(doc, kb)
     if pdf is None:
-        pdf = render(doc, kb, clinic)
+        pdf = render_recorded(db, doc, kb, clinic)
     try:
         if consultation_id is not None:
             earlier = _finished_already(db, consultation_id, doc)

@@ -220,12 +220,14 @@ def record_demo_sessions(db: Any, kb: KnowledgeBase, consultation_id: int, today
     return count
 
 
-def write_demo_database(path: Path, kb: KnowledgeBase, actor: str = "") -> dict[str, int]:
-    """Write the demo clinic to a new database file at ``path``; what it holds."""
+def write_demo_database(path: Path, kb: KnowledgeBase, actor: str = "",
+                        unencrypted: bool = False) -> dict[str, int]:
+    """Write the demo clinic to a new database file at ``path`` (encrypted like any new
+    database unless ``unencrypted``); what it holds."""
     from mesodesk.services.errors import store_errors
     from mesodesk.services.records import open_records
 
-    db = open_records(path, None, actor=actor)
+    db = open_records(path, None, actor=actor, unencrypted=unencrypted)
     try:
         with store_errors():
             consultations = fill_demo_database(db, kb)

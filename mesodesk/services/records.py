@@ -13,6 +13,7 @@ from mesodesk.services.errors import InvalidInput, store_errors
 
 if TYPE_CHECKING:
     from mesodesk.store.backup import BackupSummary
+    from mesodesk.store.encryption import KeyChange
     from mesodesk.store.base import AuditReport
     from mesodesk.store.database import Database
 
@@ -51,17 +52,22 @@ def read_passphrase_file(path: str | os.PathLike[str]) -> str:
     if not passphrase:
         raise InvalidInput(f"{path}: the passphrase file is empty (the passphrase is its "
                            "first line)", field="--passphrase-file")
-    return passphrase
+    from mesodesk.store.keys import normalize_passphrase
+
+    return normalize_passphrase(passphrase)
 
 
 def open_records(location: str | os.PathLike[str] | None = None, passphrase: str | None = None,
-                 *, migrate: bool = True, actor: str = "") -> Database:
+                 *, migrate: bool = True, unencrypted: bool = False, actor: str = "") -> Database:
     """The database (a file, a ``postgresql://`` URL, or None for ``MESODESK_DB`` and then
-    the user data directory), its schema brought up to date unless ``migrate=False``."""
+    the user data directory), its schema brought up to date unless ``migrate=False``.
+    A new file is encrypted, its key kept in the key store, unless a passphrase is given
+    or ``unencrypted`` asks for a plain one."""
     from mesodesk.store import open_database
 
     with store_errors():
-        return open_database(location, passphrase, migrate=migrate, actor=actor)
+        return open_database(location, passphrase, migrate=migrate, unencrypted=unencrypted,
+                             actor=actor)
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,9 @@ def restore(location: str | os.PathLike[str] | None, passphrase: str | None,
                 "from": str(result.summary.path), "schema": result.summary.revision,
                 "replaced_database_kept_at": str(result.kept_aside or "")})
             upgraded = db.upgrade_backup
+            from mesodesk.services.verify import after_restore
+
+            after_restore(db)  # the restored chain is anchored again
         finally:
             db.close()
     return RestoreOutcome(Path(result.summary.path), result.summary, Path(result.target),
@@ -205,6 +214,30 @@ def kept_copies(location: str | os.PathLike[str] | None = None,
             copies.append(KeptCopy(path, dt.datetime.fromtimestamp(info.st_mtime).astimezone(),
                                    info.st_size))
     return copies
+
+
+def encrypt(location: str | os.PathLike[str] | None, new_passphrase: str | None = None,
+            actor: str = "") -> KeyChange:
+    """Encrypt the plain database at ``location``: with ``new_passphrase``, or (None) with a
+    key kept in the key store. Verified before the plain file is removed; audited."""
+    from mesodesk.store.encryption import encrypt as encrypt_file
+    from mesodesk.store.engine import resolve_location
+
+    with store_errors():
+        return encrypt_file(resolve_location(location, unencrypted=True), new_passphrase,
+                            actor=actor)
+
+
+def rekey(location: str | os.PathLike[str] | None, passphrase: str | None,
+          new_passphrase: str | None = None, actor: str = "") -> KeyChange:
+    """Change the key of the encrypted database at ``location`` (opened with ``passphrase``,
+    else ``MESODESK_PASSPHRASE``, else the key store's key): to ``new_passphrase``, or (None)
+    to a new random key kept in the key store. Audited."""
+    from mesodesk.store.encryption import rekey as rekey_file
+    from mesodesk.store.engine import resolve_location
+
+    with store_errors():
+        return rekey_file(resolve_location(location, passphrase), new_passphrase, actor=actor)
 
 
 def verify(db: Database) -> AuditReport:

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from mesodesk.domain.records import AuditEvent
+from mesodesk.store import damage
 from mesodesk.store import tables as t
 from mesodesk.store.base import GENESIS_HASH, AuditReport
 
@@ -198,21 +199,21 @@ def verify(connection: Connection, *, batch: int = 2000) -> AuditReport:
     last_id = 0
     columns = t.audit_events.c
     while True:
-        rows = connection.execute(
-            select(t.audit_events).where(columns.id > last_id).order_by(columns.id)
-            .limit(batch)).all()
+        rows = damage.read_rows(connection, t.audit_events, where=columns.id > last_id,
+                                order_by=[columns.id], limit=batch)
         if not rows:
             break
         for row in rows:
             checked += 1
-            broken = []
+            broken = [f"event {row.id}: cannot be checked, a stored value does not parse "
+                      f"({', '.join(item.column for item in row.damaged)})"] if row.damaged else []
             if row.id != expected_id:
                 broken.append(f"event {row.id}: events {expected_id}..{row.id - 1} are missing "
                               "before it")
             if row.previous_hash != previous_hash:
                 broken.append(f"event {row.id}: does not follow the event before it "
                               "(its previous-hash link does not match)")
-            if _recomputed(row) != row.hash:
+            if not row.damaged and _recomputed(row) != row.hash:
                 broken.append(f"event {row.id}: its contents were changed after it was "
                               "written (the hash does not match)")
             if broken:
@@ -266,21 +267,26 @@ def _record_problems(connection: Connection,
             wanted.append(table.c.pdf)
         last_id = 0
         while True:
-            rows = connection.execute(select(*wanted).where(table.c.id > last_id)
-                                      .order_by(table.c.id).limit(batch)).all()
+            rows = damage.read_rows(connection, table, wanted, where=table.c.id > last_id,
+                                    order_by=[table.c.id], limit=batch)
             if not rows:
                 break
             for row in rows:
-                values = row._mapping
+                values = row.values
                 seen.add(row.id)
                 audited = last_after.get((name, row.id))
-                if audited is None:
+                if row.damaged:
+                    problems.append(f"{label} {row.id}: cannot be checked against its audit "
+                                    "trail, a stored value does not parse "
+                                    f"({', '.join(item.column for item in row.damaged)})")
+                elif audited is None:
                     problems.append(f"{label} {row.id}: has no audit event (written outside "
                                     "mesodesk)")
                 elif audited[0] != state_hash(name, values):
                     problems.append(f"{label} {row.id}: differs from its last audited state "
                                     f"(event {audited[1]}): changed outside mesodesk")
-                if name == "signed_consents" and sha256_hex(bytes(row.pdf)) != row.pdf_sha256:
+                if (name == "signed_consents" and not row.damaged
+                        and sha256_hex(bytes(row.pdf)) != row.pdf_sha256):
                     problems.append(f"signed consent {row.id}: the PDF no longer matches its "
                                     "SHA-256")
             last_id = rows[-1].id

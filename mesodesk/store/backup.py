@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -131,8 +132,10 @@ def _file_error(error: OSError, what: str) -> StoreError:
     return StoreError(f"{what} failed: {error.strerror or error}. Nothing was replaced.")
 
 
-def _copy(source: Any, destination: Path, passphrase: str | None, what: str) -> None:
-    """Copy an open source connection into a new file at ``destination``, atomically."""
+def _copy(source: Any, destination: Path, passphrase: str | None, what: str,
+          finish: Callable[[Any], None] | None = None) -> None:
+    """Copy an open source connection into a new file at ``destination``, atomically.
+    ``finish`` is given the copy's connection before it is checked (the backup's checkpoint)."""
     driver = _sqlite_driver()
     partial = destination.with_name(f".{destination.name}.{os.getpid()}.partial")
     _remove_quietly(partial, Path(f"{partial}-journal"))
@@ -143,6 +146,8 @@ def _copy(source: Any, destination: Path, passphrase: str | None, what: str) -> 
         _apply_key(target, passphrase)
         source.backup(target)
         target.execute("PRAGMA journal_mode = DELETE").fetchone()
+        if finish is not None:
+            finish(target)
         result = target.execute("PRAGMA integrity_check").fetchone()[0]
         if result != "ok":
             raise IntegrityFailure(f"{what}: the copy failed its integrity check ({result})")
@@ -188,10 +193,35 @@ def backup(db: DatabaseHandle, path: Path) -> Path:
     raw = db.engine.raw_connection()
     try:
         _copy(raw.driver_connection, destination, db.location.passphrase,
-              f"backup to {destination}")
+              f"backup to {destination}",
+              finish=partial(embed_checkpoint, db.location, getattr(db, "session_start", None)))
     finally:
         raw.close()
     return destination
+
+
+@contextmanager
+def _sqlalchemy(connection: Any) -> Iterator[Any]:
+    """An open driver connection seen through SQLAlchemy (left open afterwards)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import StaticPool
+
+    engine = create_engine("sqlite+pysqlite://", module=_sqlite_driver(),
+                           creator=lambda: connection, poolclass=StaticPool)
+    try:
+        with engine.connect() as sa_connection:
+            yield sa_connection
+            sa_connection.commit()
+    finally:
+        engine.dispose(close=False)
+
+
+def embed_checkpoint(location: Location, opened_at: int | None, connection: Any) -> None:
+    """Put the signed checkpoint of the copy's chain into the backup being written."""
+    from mesodesk.store import checkpoints
+
+    with _sqlalchemy(connection) as sa_connection:
+        checkpoints.embed(sa_connection, location, opened_at)
 
 
 @contextmanager
@@ -214,10 +244,7 @@ def _open_read_only(path: Path, passphrase: str | None) -> Iterator[Any]:
 
 def verify_backup(path: str | os.PathLike[str], passphrase: str | None) -> BackupSummary:
     """Check that ``path`` is a whole, readable mesodesk database whose audit trail is whole."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import StaticPool
-
-    from mesodesk.store import audit
+    from mesodesk.store import audit, checkpoints
 
     path = Path(path).expanduser().absolute()
     if not path.is_file():
@@ -248,16 +275,14 @@ def verify_backup(path: str | os.PathLike[str], passphrase: str | None) -> Backu
 
         counts = {name: count(name) for name in ("patients", "consultations", "signed_consents",
                                                   "audit_events")}
-        engine = create_engine("sqlite+pysqlite://", module=_sqlite_driver(),
-                               creator=lambda: connection, poolclass=StaticPool)
-        try:
-            with engine.connect() as sa_connection:
-                report = audit.verify(sa_connection)
-                if not report.ok:
-                    raise IntegrityFailure(f"{path}: {report.message}; it was not restored")
-                origin = _origin(sa_connection)
-        finally:
-            engine.dispose(close=False)
+        with _sqlalchemy(connection) as sa_connection:
+            report = audit.verify(sa_connection)
+            anchored = checkpoints.embedded_problems(sa_connection)
+            origin = _origin(sa_connection)
+        if not report.ok:
+            raise IntegrityFailure(f"{path}: {report.message}; it was not restored")
+        if anchored:
+            raise IntegrityFailure(f"{path}: {anchored[0]}; it was not restored")
     return BackupSummary(path=path, revision=revision, patients=counts["patients"],
                          consultations=counts["consultations"],
                          signed_consents=counts["signed_consents"],

@@ -58,6 +58,13 @@ class WrongPassphrase(StoreError):
     exit_code = EXIT_INVALID
 
 
+class NoKeyStore(StoreError):
+    """A new encrypted database needs a key store to keep its key, and there is none: a
+    passphrase, or an explicit choice of a plain database, is needed instead."""
+
+    exit_code = EXIT_INVALID
+
+
 class SchemaTooNew(StoreError):
     """The database was written by a newer mesodesk."""
 

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, exists, func, select, true, union
@@ -36,7 +36,7 @@ from mesodesk.domain.records import (
     PractitionerRecord,
     SignedConsent,
 )
-from mesodesk.store import audit
+from mesodesk.store import audit, damage
 from mesodesk.store import tables as t
 from mesodesk.store.base import (
     AuditReport,
@@ -78,6 +78,20 @@ def clean_patient(new: NewPatient, today: dt.date | None = None) -> dict[str, An
         "date_of_birth": valid.date_of_birth, "sex": valid.sex, "phone": valid.phone,
         "phone_digits": phone_digits(valid.phone), "email": valid.email, "notes": valid.notes,
     }
+
+
+_PLACEHOLDERS = {"date_of_birth": dt.date.min,
+                 "created_at": dt.datetime.min.replace(tzinfo=dt.timezone.utc),
+                 "updated_at": dt.datetime.min.replace(tzinfo=dt.timezone.utc)}
+
+
+def _listed_patient(row: damage.Row) -> PatientRecord:
+    """A patient for the list; a damaged one with placeholders and its damaged columns."""
+    if not row.damaged:
+        return _patient(row)
+    values = {name: _PLACEHOLDERS.get(name, "") if isinstance(value, damage.Unreadable)
+              else value for name, value in row.values.items()}
+    return replace(_patient(_Values(values)), damaged=tuple(item.column for item in row.damaged))
 
 
 def _patient(row: Any) -> PatientRecord:
@@ -202,11 +216,11 @@ class Patients(_Repository):
         limit = max(0, min(int(limit), MAX_SEARCH_LIMIT))
         offset = max(0, int(offset))
         with self._db.reading() as connection:
-            rows = connection.execute(
-                select(t.patients).where(self._matching(text))
-                .order_by(t.patients.c.search_key, t.patients.c.id)
-                .limit(limit).offset(offset))
-            return [_patient(row) for row in rows]
+            # A value that no longer parses leaves its patient marked, not the list empty.
+            rows = damage.read_rows(connection, t.patients, where=self._matching(text),
+                                    order_by=[t.patients.c.search_key, t.patients.c.id],
+                                    limit=limit, offset=offset)
+            return [_listed_patient(row) for row in rows]
 
     def count(self, text: str = "") -> int:
         with self._db.reading() as connection:
@@ -841,6 +855,12 @@ class AuditTrail(_Repository):
         chain. For a record of an audited table, before and after are its current state."""
         if not action or len(action) > 40:
             raise InvalidRecord("action: must be 1 to 40 characters")
+        if getattr(self._db, "read_only", False):  # recorded outside, signed (see checkpoints)
+            from mesodesk.store.outside import note_outside
+
+            return note_outside(self._db.location, action=action, table=table,
+                                record_id=record_id, details=details or {},
+                                actor=audit.actor_or_default(actor))
         with self._db.writing() as connection:
             state = None
             if record_id is not None and table in audit.AUDITED_TABLES:

@@ -9,7 +9,6 @@ refreshes by hand. Rendering a plan runs in the work pool (``window.work_runner`
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu, QMessageBox
 
 from mesodesk.i18n import _
-from mesodesk.services import ServiceError, clinic, consultations, documents, patients, plans, records
+from mesodesk.services import ServiceError, clinic, consultations, documents, patients, plans
 from mesodesk.ui.config import save_database_location, saved_database_location
 from mesodesk.ui.duplicates import ask_about_duplicates
 from mesodesk.ui.help import HelpDialog, open_log_folder, show_about
@@ -74,8 +73,8 @@ class MainActions(QObject):
                                       "one is kept"))
         self.delete_draft_action = a(None, _("&Delete draft…"), self.delete_draft, None,
                                      _("Delete an unfinished consultation"))
-        self.backup_action = a("backup", _("&Back up database…"), self.backup_database, None,
-                               _("Copy the whole database to a file"))
+        self.records = RecordActions(window, a)  # back up, restore, merge, delete patient
+        self.backup_action = self.records.backup_action
         self.settings_action = a("settings", _("&Settings…"), self.open_settings, "Ctrl+,",
                                  _("Clinic details, practitioner, paper size, database"))
         self.find_action = a("search", _("&Find patient"), window.patient_list.focus_search,
@@ -85,7 +84,6 @@ class MainActions(QObject):
         self.about_action = a(None, _("&About mesodesk"), lambda: show_about(window))
         self.logs_action = a(None, _("Open the &log folder"), open_log_folder)
         self.quit_action = a("quit", _("&Quit"), window.close, QKeySequence.StandardKey.Quit)
-        self.records = RecordActions(window, a)  # merge, delete patient, restore
 
     def _action(self, icon_name: str | None, text: str, slot: Any,
                 shortcut: QKeySequence | str | QKeySequence.StandardKey | None = None,
@@ -107,7 +105,8 @@ class MainActions(QObject):
         for title, actions in (
                 (_("&File"), (self.new_consultation_action, self.new_patient_action, None,
                               self.import_action, self.export_action, None, self.print_action,
-                              None, self.backup_action, self.records.restore_action, None, self.quit_action)),
+                              None, self.backup_action, self.records.restore_action, None,
+                              self.quit_action)),
                 (_("&Edit"), (self.find_action, self.edit_patient_action,
                               *self.records.patient_actions, None, self.settings_action)),
                 (_("&Consultation"), (self.new_consultation_action, self.resume_action,
@@ -283,7 +282,7 @@ class MainActions(QObject):
             # Rendered again: screened against today's knowledge base, so check first.
             if window.knowledge_mismatch(record, "print" if print_it else "show"):
                 return
-            window.work_runner.submit(plans.render, record.document, kb, settings,
+            window.work_runner.submit(plans.render_recorded, db, record.document, kb, settings,
                                       on_done=lambda data: self._show_pdf(
                                           data, name, record, False, print_it),
                                       on_error=self._failed)
@@ -458,7 +457,7 @@ class MainActions(QObject):
         session = window.session
         dialog = self.settings_dialog = SettingsDialog(
             session.settings, str(getattr(session.db, "description", "")),
-            saved_database_location(), window)
+            saved_database_location(), window, window.encryption.state())
 
         def accepted() -> None:
             if dialog.database_location != saved_database_location():
@@ -467,6 +466,7 @@ class MainActions(QObject):
             def saved(settings: Any) -> None:
                 session.settings = settings
                 self._status(_("Settings saved."), 5000)
+                window.encryption.start(dialog.encryption_request)
 
             window.ops.change(_("Save the settings"), clinic.save_settings, session.db,
                               dialog.settings, session.actor,
@@ -475,23 +475,6 @@ class MainActions(QObject):
 
         dialog.accepted.connect(accepted)
         dialog.open()
-
-    @Slot()
-    def backup_database(self) -> None:
-        window = self.window
-        if not window.usable:
-            return
-        suggested = Path.home() / f"mesodesk-backup-{dt.date.today().isoformat()}.db"
-        path, _selected = QFileDialog.getSaveFileName(window, _("Back up the database"),
-                                                      str(suggested), _("Database backup (*.db)"))
-        if not path:
-            return
-        self._status(_("Backing up…"), 60000)  # replaced by the outcome, never left standing
-        window.ops.query(_("Back up the database"), records.backup, window.session.db, path,
-                         window.session.actor,
-                         on_done=lambda written: self._status(
-                             _("Backup written to {path}").format(path=written.path), 10000),
-                         on_error=self._failed)
 
     # ====================================================================== help
     @Slot()

@@ -18,7 +18,7 @@ import os
 import sys
 from typing import Any
 
-from mesodesk.exit_codes import EXIT_FAILURE, EXIT_INVALID
+from mesodesk.exit_codes import EXIT_FAILURE, EXIT_INVALID, EXIT_OK
 from mesodesk.i18n import _
 
 
@@ -91,7 +91,7 @@ def run_app(args: Any) -> int:
         print(problem, file=sys.stderr)
         return EXIT_FAILURE
 
-    from mesodesk.ui.session import StartOptions
+    from mesodesk.ui.session import StartOptions, needs_first_run
 
     try:
         options = StartOptions.from_args(args)
@@ -124,6 +124,18 @@ def run_app(args: Any) -> int:
             if not getattr(args, "no_crash_dialog", False):
                 _refuse(refusal)
             return EXIT_FAILURE
+
+    if needs_first_run(options):
+        from mesodesk.ui.first_run import run_first_run
+
+        choice = run_first_run(options)  # the clinic set up, or the demo chosen
+        if choice is None:
+            if lock is not None:
+                lock.unlock()
+            return EXIT_OK  # cancelled: nothing was made
+        if choice == "demo" and lock is not None:
+            lock.unlock()
+            lock = None
 
     crash = CrashHandler(show_dialog=not getattr(args, "no_crash_dialog", False))
     crash.install()

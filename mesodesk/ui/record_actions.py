@@ -9,6 +9,7 @@ another installation made it) before anything is replaced.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,8 @@ class RecordActions(QObject):
         self.delete_action = make_action(None, _("De&lete patient…"), self.delete_patient, None,
                                          _("Delete a patient record made by mistake (one "
                                            "with no consultation)"))
+        self.backup_action = make_action("backup", _("&Back up database…"), self.backup_database,
+                                         None, _("Copy the whole database to a file"))
         self.restore_action = make_action(None, _("&Restore from backup…"),
                                           self.restore_backup, None,
                                           _("Replace the database with a backup, after "
@@ -72,13 +75,33 @@ class RecordActions(QObject):
         self.restore_action.setEnabled(usable)
 
     def _failed(self, error: BaseException) -> None:
+        self.window.statusBar().clearMessage()  # "Backing up…" must not outlive the failure
         if isinstance(error, ServiceError):
             self.window.show_problem(str(error))
         else:
             self.window.report_error(error)
 
-    def _status(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 10000)
+    def _status(self, text: str, timeout: int = 10000) -> None:
+        self.window.statusBar().showMessage(text, timeout)
+
+    # ====================================================================== backup
+    @Slot()
+    def backup_database(self) -> None:
+        window = self.window
+        if not window.usable:
+            return
+        suggested = Path.home() / f"mesodesk-backup-{dt.date.today().isoformat()}.db"
+        path, _selected = QFileDialog.getSaveFileName(window, _("Back up the database"),
+                                                      str(suggested), _("Database backup (*.db)"))
+        if not path:
+            return
+        self._status(_("Backing up…"), 60000)  # replaced by the outcome, never left standing
+        window.ops.query(_("Back up the database"), records.backup, window.session.db, path,
+                         window.session.actor,
+                         on_done=lambda written: self._status(
+                             _("Backup written to {path}").format(path=written.path), 10000),
+                         on_error=self._failed)
+
 
     # ====================================================================== merge, delete
     @Slot()

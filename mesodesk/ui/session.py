@@ -7,6 +7,7 @@ pydantic) happen after the window is already on screen.
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -16,6 +17,8 @@ from mesodesk.i18n import _
 from mesodesk.paths import user_data_dir
 from mesodesk.ui.config import saved_database_location
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     from mesodesk.domain.knowledge import KnowledgeBase
     from mesodesk.domain.records import ClinicSettings, ConsultationRecord
@@ -23,11 +26,14 @@ if TYPE_CHECKING:
 
 class StartOptions:
     def __init__(self, location: str | None = None, passphrase: str | None = None,
-                 demo: bool = False, from_settings: bool = False):
+                 demo: bool = False, from_settings: bool = False, unencrypted: bool = False,
+                 explicit: bool = False):
         self.location = location      # a file, a URL, or None for MESODESK_DB / the default
         self.passphrase = passphrase
         self.demo = demo
         self.from_settings = from_settings  # the location came from the Settings dialog
+        self.unencrypted = unencrypted  # a new database is plain (--unencrypted)
+        self.explicit = explicit  # the location came from --db or MESODESK_DB
 
     def __repr__(self) -> str:  # the passphrase is never shown
         return f"StartOptions(location={self.location!r}, demo={self.demo})"
@@ -36,6 +42,7 @@ class StartOptions:
     def from_args(cls, args: Any) -> StartOptions:
         """From the command line; raises ValueError naming the option that is wrong."""
         location = getattr(args, "db", None) or os.environ.get("MESODESK_DB") or None
+        explicit = location is not None
         from_settings = False
         if location is None and not getattr(args, "demo", False):
             location = saved_database_location()
@@ -51,7 +58,8 @@ class StartOptions:
             except ServiceError as error:
                 raise ValueError(str(error)) from None
         return cls(location=location, passphrase=passphrase,
-                   demo=bool(getattr(args, "demo", False)), from_settings=from_settings)
+                   demo=bool(getattr(args, "demo", False)), from_settings=from_settings,
+                   unencrypted=bool(getattr(args, "unencrypted", False)), explicit=explicit)
 
     def lock_keys(self) -> list[str]:
         """What the single-instance lock is keyed on: the database's identity, not how it
@@ -102,6 +110,21 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "backslashreplace")).hexdigest()[:20]
 
 
+def needs_first_run(options: StartOptions) -> bool:
+    """No database yet where the app would open one: the first run sets up the clinic.
+    Not for the demo, a server, or a location given with --db or MESODESK_DB (scripts and
+    tests that create their database as they go)."""
+    from mesodesk.store.engine import default_database_path
+
+    if options.demo or options.explicit or (options.location and "://" in options.location):
+        return False
+    path = Path(options.location).expanduser() if options.location else default_database_path()
+    try:
+        return not (path.is_file() and path.stat().st_size > 0)
+    except OSError:
+        return False  # the open that follows names the problem
+
+
 class Session:
     """The open database and what the window needs from it. ``kb`` and ``settings`` arrive
     a moment after the database is open (the first rows do not wait for them)."""
@@ -115,6 +138,17 @@ class Session:
         self.demo_dir = demo_dir
         self.notes: list[str] = []
         self.knowledge_problem = ""  # why the practitioner's knowledge files are not used
+        self.audit_session: Any = None  # services.verify.Session: a checkpoint at quit
+
+    def close(self) -> None:
+        """End the session with a signed checkpoint of the audit chain, then close."""
+        try:
+            if self.audit_session is not None:
+                written = self.audit_session.end()
+                if written is not None and not written.written:
+                    log.warning("the audit checkpoint was not updated: %s", written.reason)
+        finally:
+            self.db.close()
 
     @property
     def actor(self) -> str:
@@ -141,11 +175,20 @@ def open_session(options: StartOptions) -> Session:
 
         kb = default_knowledge()
         demo_dir = Path(tempfile.mkdtemp(prefix="mesodesk-demo-"))
-        db = open_database(str(demo_dir / "demo.db"), None)
+        from mesodesk.store.keys import new_raw_key
+
+        # Encrypted like a real one, with a key that lives as long as the demo: nothing of
+        # it goes into the key store.
+        db = open_database(str(demo_dir / "demo.db"), new_raw_key())
         fill_demo_database(db, kb)
     else:
-        db = open_database(options.location, options.passphrase)
+        db = open_database(options.location, options.passphrase,
+                           unencrypted=options.unencrypted and options.passphrase is None)
     session = Session(db=db, kb=kb, demo_dir=demo_dir)
+    if not options.demo:  # the demo's database is thrown away: nothing to anchor
+        from mesodesk.services.verify import Session as AuditSession
+
+        session.audit_session = AuditSession(db)
     backup = getattr(db, "upgrade_backup", None)
     if backup:
         session.notes.append(_("The database was upgraded; a backup was saved first: {path}")

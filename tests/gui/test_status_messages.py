@@ -13,7 +13,7 @@ def test_a_failed_backup_clears_backing_up(qtbot, open_window, db_path, tmp_path
     target = tmp_path / "no such folder" / "backup.db"
     # The file dialog is the one thing a test cannot click: answer it with the path.
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
-    window.main_actions.backup_database()
+    window.main_actions.records.backup_database()
     qtbot.waitUntil(window.problem_banner.isVisible, timeout=TIMEOUT)
     assert window.statusBar().currentMessage() == ""
     assert "Backing up" not in window.statusBar().currentMessage()

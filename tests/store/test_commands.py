@@ -18,6 +18,8 @@ EXAMPLES = REPO / "resources" / "examples"
 def _cli(backend, tmp_path, capsys):
     """Run ``mesodesk ARGS --db ...`` in-process; returns (exit code, stdout, stderr)."""
     options = ["--db", backend.location]
+    if backend.name == "sqlite":
+        options.append("--unencrypted")  # the plain backend (a new file is encrypted by default)
     if backend.passphrase is not None:
         key = tmp_path / "passphrase.txt"
         key.write_text(backend.passphrase + "\n", encoding="utf-8")
