@@ -149,7 +149,7 @@ def test_the_lock_is_keyed_on_the_database_not_on_how_it_is_named(tmp_path):
     from mesodesk.services.records import open_records
 
     database = tmp_path / "clinic.db"
-    open_records(database).close()
+    open_records(database, unencrypted=True).close()  # a plain file: any name opens it
     (tmp_path / "elsewhere").mkdir()
     link = tmp_path / "elsewhere" / "same-clinic.db"
     os.link(database, link)
@@ -169,7 +169,7 @@ def test_a_hard_link_in_another_tmpdir_cannot_open_a_second_window(tmp_path):
     from mesodesk.services.records import open_records
 
     database = tmp_path / "clinic.db"
-    open_records(database).close()
+    open_records(database, unencrypted=True).close()  # a plain file: any name opens it
     (tmp_path / "elsewhere").mkdir()
     link = tmp_path / "elsewhere" / "linked.db"
     os.link(database, link)
