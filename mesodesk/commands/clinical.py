@@ -9,7 +9,13 @@ from pathlib import Path
 
 from mesodesk.commands.common import CommandError, service_errors
 from mesodesk.domain.document import Consultation
-from mesodesk.domain.knowledge import KnowledgeBase, KnowledgeError, default_knowledge, load_knowledge
+from mesodesk.domain.knowledge import (
+    KnowledgeBase,
+    KnowledgeError,
+    KnowledgeIssue,
+    default_knowledge,
+    load_knowledge,
+)
 from mesodesk.domain.screening import ScreeningResult, screen
 from mesodesk.domain.summary import format_summary
 from mesodesk.exit_codes import EXIT_BLOCKED, EXIT_INVALID, EXIT_OK
@@ -60,14 +66,20 @@ def knowledge_check_command(args: argparse.Namespace) -> int:
 
             kb = load_knowledge(overlay=overlay_knowledge_dir())
     except KnowledgeError as error:
-        print(f"mesodesk: the knowledge base has {len(error.issues)} error(s):", file=sys.stderr)
-        for issue in error.issues:
-            print(f"  {issue}", file=sys.stderr)
-        return EXIT_INVALID
+        return _report_knowledge_issues(error.issues)
+    if kb.translation_gaps:  # a text a patient of the clinic could not read
+        return _report_knowledge_issues(kb.translation_gaps)
     print(f"knowledge base OK: {len(kb.concerns)} concerns, {len(kb.classes)} classes, "
           f"{len(kb.substances)} substances, {len(kb.history)} history items, "
           f"{len(kb.sources)} sources")
     return EXIT_OK
+
+
+def _report_knowledge_issues(issues: list[KnowledgeIssue]) -> int:
+    print(f"mesodesk: the knowledge base has {len(issues)} error(s):", file=sys.stderr)
+    for issue in issues:
+        print(f"  {issue}", file=sys.stderr)
+    return EXIT_INVALID
 
 
 def demo_screen() -> int:

@@ -1,7 +1,8 @@
 """``mesodesk plan``: write the treatment plan and consent summary as a PDF.
 
 The consultation comes from a document file or, with ``--consultation ID``, from the
-database, through ``mesodesk.services.plans`` as in the GUI: a signed consultation's
+database, through ``mesodesk.services.plans`` as in the GUI (the clinic's details on every
+page come from ``--clinic-file`` or the database's settings): a signed consultation's
 plan is its stored signed PDF, byte for byte; any other is checked against the current
 knowledge base (exit 2 naming the JSON path) and screened (blocked: exit 3, nothing
 written). The PDF is written whole or not at all, so a failure never leaves half a PDF
@@ -38,6 +39,9 @@ def plan_command(args: argparse.Namespace) -> int:
     wanted = getattr(args, "consultation", None)
     if file and wanted is not None:
         raise CommandError("give either FILE.json or --consultation ID, not both")
+    if wanted is not None and getattr(args, "clinic_file", None):
+        raise CommandError("--clinic-file is for a plan made from FILE.json; a stored "
+                           "consultation's plan uses the database's settings")
     signed = False
     if wanted is not None:
         number = consultation_id(wanted, "--consultation")
@@ -50,10 +54,16 @@ def plan_command(args: argparse.Namespace) -> int:
                 documents.record_disclosure(db, "plan", stored.record, str(out.absolute()),
                                             actor("plan"), written=out)
     elif file:
-        doc = load_document(file, kb)
+        clinic_file = getattr(args, "clinic_file", None)
         clinic: ClinicSettings | None = None
         head = ""  # a document file with a database: the records' state it was printed in
-        if _database_requested(args):
+        if clinic_file:  # read first: a bad clinic file fails before anything else is done
+            from mesodesk.services.clinic import read_clinic_file
+
+            with service_errors("--clinic-file: "):
+                clinic = read_clinic_file(clinic_file)
+        doc = load_document(file, kb)
+        if clinic is None and _database_requested(args):
             with open_store(args, "plan") as db:
                 clinic = db.settings.get()
                 head = plans.recorded_head(db)

@@ -18,19 +18,29 @@ names itself. A base without them fails to load, naming the file, the entry and 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+)
 
-from mesodesk.i18n import _
+from mesodesk.domain.translated import SOURCE_LANGUAGE, TranslatedText
+from mesodesk.i18n import LANGUAGES, _
 
 ALL = "*"  # a rule or advice that applies to all mesotherapy / all concerns
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Words = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 SourceIds = Annotated[list[Id], Field(min_length=1)]
 
 
@@ -38,9 +48,35 @@ class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _Translations(_Entry):
+    """A text as written in the file: one key per language, side by side.
+
+    English (the source language) is required; a missing translation is not an error
+    of the file's form but a gap ``translation_gaps`` reports (``knowledge check``
+    fails on it), so a text can be added in English and translated next."""
+
+    en: Words
+    el: Words | None = None
+
+
+def _bare_string_is_english(value: Any) -> Any:
+    """A bare string (an overlay written before texts were bilingual) is the English."""
+    return {SOURCE_LANGUAGE: value} if isinstance(value, str) else value
+
+
+def _to_text(written: _Translations) -> TranslatedText:
+    return TranslatedText({k: v for k, v in written.model_dump().items() if v is not None})
+
+
+# A text a person reads, in every language of the clinic (``name.en``, ``name.el``).
+Text = Annotated[_Translations, BeforeValidator(_bare_string_is_english), AfterValidator(_to_text)]
+# An optional text: empty in every language unless given.
+NO_TEXT = TranslatedText(dict.fromkeys(LANGUAGES, ""))
+
+
 class Source(_Entry):
     id: Id
-    citation: Text
+    citation: Words  # as published: not translated
     url: str = ""
 
 
@@ -80,23 +116,42 @@ class IngredientClass(_Entry):
     sources: SourceIds
 
 
+# Where a clinic practises (``ClinicSettings.jurisdiction``): the regulatory status a
+# consent prints depends on it.
+Jurisdiction = Literal["EU", "US", "UK"]
+JURISDICTIONS: tuple[str, ...] = ("EU", "US", "UK")
+
+
 class Substance(_Entry):
     id: Id
     name: Text
     patient_text: Text
     practitioner_note: Text
     regulatory: Text
+    # For the patient, where ``status`` has nothing for the clinic's jurisdiction.
     regulatory_patient: Text
+    # For the patient, per jurisdiction (EU, US, UK): what the consent prints.
+    status: dict[Jurisdiction, Text] = {}
+    # Its own (systemic) risks, named in the consent when it is chosen (domain.md,
+    # "Systemic effects"); risks of one area only are adverse effects with ``areas``.
+    risks: Text = NO_TEXT
     evidence: Text
     requires_reason: bool = False
-    reason_prompt: str = ""
+    reason_prompt: Text = NO_TEXT
     sources: SourceIds
+
+    def status_for(self, jurisdiction: str) -> str:
+        """What the consent says of its approval where the clinic practises."""
+        return self.status.get(jurisdiction, self.regulatory_patient)  # type: ignore[call-overload,no-any-return]
 
 
 class Rule(_Entry):
     effect: Literal["contraindicated", "caution"]
     # ``["*"]`` means all mesotherapy; otherwise substance ids.
     applies_to: list[str] = Field(min_length=1)
+    # Area ids: the rule holds only when one of them is treated (or no area is recorded
+    # yet, since any may still be chosen). Empty: wherever the substance is injected.
+    areas: list[Id] = []
     text: Text
     patient_text: Text
     sources: SourceIds
@@ -134,12 +189,21 @@ class Interaction(_Entry):
     sources: SourceIds
 
 
+class ChosenAdvice(_Entry):
+    """Advice that belongs to the plan only when one of ``substances`` is chosen."""
+
+    substances: list[Id] = Field(min_length=1)
+    advice: Text
+
+
 class LifestyleRisk(_Entry):
     id: Id
     name: Text
     label: Text
     advice: Text
     concerns: list[str] = Field(min_length=1)
+    # Added to the advice when one of their substances is chosen (smoking and PRP).
+    when_chosen: list[ChosenAdvice] = []
     sources: SourceIds
 
 
@@ -149,6 +213,58 @@ class AdverseEffect(_Entry):
     text: Text
     # ``["*"]``, or concern, class or substance ids the effect belongs to.
     applies_to: list[str] = Field(min_length=1)
+    # Area ids: printed only when one of them is treated (or no area is recorded yet).
+    areas: list[Id] = []
+    sources: SourceIds
+
+
+class Area(_Entry):
+    """A treatment area of the vocabulary; anything else a practitioner types is kept."""
+
+    id: Id
+    name: Text  # as the patient reads it
+    concerns: list[Id] = Field(min_length=1)  # the concerns that suggest it
+    sources: list[Id] = []
+
+
+LimitKind = Literal["interval-min", "sessions-max", "volume-max", "dose-max", "areas"]
+# The limits a course breaks (blocked without a recorded reason), and the one an
+# override may name without the course showing it (the volume is not recorded).
+COURSE_LIMITS = ("interval-min", "sessions-max")
+OVERRIDABLE_LIMITS = ("interval-min", "sessions-max", "volume-max")
+
+
+class LabelLimit(_Entry):
+    """A limit of a substance's label: a rule, not a range (domain.md, "Label limits").
+
+    - ``interval-min`` (days between sessions) and ``sessions-max`` (sessions in a
+      course) are checked against the course: exceeding one without an override naming
+      it (``overrides[].limit``) blocks the consultation;
+    - ``volume-max`` (mL per session) and ``dose-max`` (``per_kg`` mg/kg, at most
+      ``value`` mg per session) are printed for the practitioner, the dose in mg when the
+      patient's weight is known;
+    - ``areas``: the label covers only these areas; elsewhere the use is off-label, and
+      the consent says so (``patient_text``)."""
+
+    code: Id
+    substance: Id
+    kind: LimitKind
+    value: float | None = Field(default=None, gt=0)
+    per_kg: float | None = Field(default=None, gt=0)
+    unit: str = ""
+    areas: list[Id] = []
+    text: Text  # for the practitioner
+    patient_text: Text  # what the consent says when it is exceeded with a reason
+    sources: SourceIds
+
+
+class Authority(_Entry):
+    """Who authorises medicines where the clinic practises, said once in the consent."""
+
+    id: Jurisdiction
+    text: Text
+    # Member state (ISO 3166 code) -> the same, naming its national agency.
+    member_states: dict[str, Text] = {}
     sources: SourceIds
 
 
@@ -156,8 +272,8 @@ class Aftercare(_Entry):
     id: Id
     when: Literal["before", "after"]
     text: Text
-    default: Text = "—"
-    range: str = ""
+    default: Text = TranslatedText(dict.fromkeys(LANGUAGES, "—"))
+    range: Text = NO_TEXT
     applies_to: list[str] = Field(min_length=1)
     sources: SourceIds
 
@@ -200,6 +316,9 @@ FILES: dict[str, tuple[str, type[_Entry], str]] = {
     "adverse_effects.toml": ("effect", AdverseEffect, "id"),
     "aftercare.toml": ("advice", Aftercare, "id"),
     "consent.toml": ("section", ConsentSection, "id"),
+    "areas.toml": ("area", Area, "id"),
+    "label_limits.toml": ("limit", LabelLimit, "code"),
+    "jurisdictions.toml": ("jurisdiction", Authority, "id"),
 }
 GENERAL_FILE = "general.toml"
 
@@ -267,6 +386,9 @@ class KnowledgeBase:
     """The validated knowledge base, with look-ups by id. Read-only once built."""
 
     def __init__(self, entries: dict[str, list[_Located]], general: General):
+        # Texts without a version in every language the clinic offers (``knowledge check``
+        # fails on them; a paper in the missing language cannot be printed).
+        self.translation_gaps: list[KnowledgeIssue] = _translation_gaps(entries, general)
         self.general = general
         self.policy: Policy = general.policy
         self.sources: dict[str, Source] = _index(entries["sources.toml"])
@@ -279,6 +401,33 @@ class KnowledgeBase:
         self.adverse_effects: list[AdverseEffect] = [e.entry for e in entries["adverse_effects.toml"]]
         self.aftercare: list[Aftercare] = [e.entry for e in entries["aftercare.toml"]]
         self.consent_sections: list[ConsentSection] = [e.entry for e in entries["consent.toml"]]
+        self.areas: dict[str, Area] = _index(entries["areas.toml"])
+        self.label_limits: list[LabelLimit] = [e.entry for e in entries["label_limits.toml"]]
+        self.jurisdictions: dict[str, Authority] = _index(entries["jurisdictions.toml"])
+
+    def limits_of(self, substance_id: str) -> list[LabelLimit]:
+        return [limit for limit in self.label_limits if limit.substance == substance_id]
+
+    def area_id(self, typed: str) -> str | None:
+        """The vocabulary's id for an area as recorded (its id, or its name in any case),
+        or None for free text."""
+        wanted = typed.strip().casefold()
+        for area in self.areas.values():
+            names = {area.id, *(name.casefold() for name in area.name.translations.values())}
+            if wanted in names:
+                return area.id
+        return None
+
+    def areas_of(self, concern_id: str) -> list[str]:
+        """The areas a concern suggests, in the vocabulary's order."""
+        return [a.id for a in self.areas.values() if concern_id in a.concerns]
+
+    def authority_text(self, jurisdiction: str, member_state: str = "") -> str:
+        """Who authorises medicines where the clinic practises ("" when unknown)."""
+        entry = self.jurisdictions.get(jurisdiction)
+        if entry is None:
+            return ""
+        return entry.member_states.get(member_state.upper(), entry.text)
 
     def classes_of(self, concern_id: str) -> list[str]:
         """The ingredient classes suggested for a concern, shipped and overlay ones."""
@@ -301,6 +450,36 @@ class KnowledgeBase:
 
     def is_under_age(self, age: int) -> bool:
         return age < self.policy.minimum_age
+
+
+def _missing_languages(value: Any, field: str) -> Iterator[tuple[str, list[str]]]:
+    """(field, languages) for every text within ``value`` that lacks a language."""
+    if isinstance(value, TranslatedText):
+        missing = value.missing(LANGUAGES)
+        if missing:
+            yield field, missing
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _missing_languages(getattr(value, name), f"{field}.{name}" if field else name)
+    elif isinstance(value, (list, tuple)):
+        for number, item in enumerate(value):
+            yield from _missing_languages(item, f"{field}.{number}")
+    elif isinstance(value, dict):  # texts by key (a substance's status by jurisdiction)
+        for key, item in value.items():
+            yield from _missing_languages(item, f"{field}.{key}")
+
+
+def _translation_gaps(entries: dict[str, list[_Located]], general: General) -> list[KnowledgeIssue]:
+    located = [(item.file, f"{FILES[name][0]} '{getattr(item.entry, FILES[name][2])}'", item.entry)
+               for name, items in entries.items() for item in items]
+    gaps = []
+    for file, entry, value in [(GENERAL_FILE, "", general), *located]:
+        for field, languages in _missing_languages(value, ""):
+            for language in languages:
+                gaps.append(KnowledgeIssue(file, entry, field, _(
+                    "has no '{language}' text: write it beside the '{source}' one"
+                ).format(language=language, source=SOURCE_LANGUAGE)))
+    return gaps
 
 
 def _index(located: list[_Located], key: str = "id") -> dict[str, Any]:
@@ -445,6 +624,7 @@ def _check_references(entries: dict[str, list[_Located]], general: General | Non
                 for number, rule in enumerate(entry.rules):
                     refs.check(item, table, f"rules.{number}.applies_to", rule.applies_to,
                                ("substances.toml",), allow_all=True)
+                    refs.check(item, table, f"rules.{number}.areas", rule.areas, ("areas.toml",))
                     refs.check(item, table, f"rules.{number}.sources", rule.sources, ("sources.toml",))
             elif isinstance(entry, Interaction):
                 _check_interaction(item, issues)
@@ -455,9 +635,20 @@ def _check_references(entries: dict[str, list[_Located]], general: General | Non
                 refs.check(item, table, "any_of", entry.any_of, ("substances.toml",))
             elif isinstance(entry, LifestyleRisk):
                 refs.check(item, table, "concerns", entry.concerns, ("concerns.toml",), allow_all=True)
+                for number, extra in enumerate(entry.when_chosen):
+                    refs.check(item, table, f"when_chosen.{number}.substances", extra.substances,
+                               ("substances.toml",))
             elif isinstance(entry, (AdverseEffect, Aftercare)):
                 refs.check(item, table, "applies_to", entry.applies_to,
                            ("concerns.toml", "classes.toml", "substances.toml"), allow_all=True)
+                if isinstance(entry, AdverseEffect):
+                    refs.check(item, table, "areas", entry.areas, ("areas.toml",))
+            elif isinstance(entry, Area):
+                refs.check(item, table, "concerns", entry.concerns, ("concerns.toml",))
+            elif isinstance(entry, LabelLimit):
+                refs.check(item, table, "substance", [entry.substance], ("substances.toml",))
+                refs.check(item, table, "areas", entry.areas, ("areas.toml",))
+                _check_limit(item, issues)
     if general is not None:
         for source in general.sources:
             if source not in refs.ids["sources.toml"]:
@@ -503,6 +694,33 @@ def _check_interaction(item: _Located, issues: list[KnowledgeIssue]) -> None:
                 count=entry.at_least, listed=len(set(entry.any_of)))))
 
 
+def _check_limit(item: _Located, issues: list[KnowledgeIssue]) -> None:
+    """Each kind of label limit has the values it needs."""
+    entry: LabelLimit = item.entry
+    label = f"limit '{entry.code}'"
+    if entry.kind == "areas":
+        if not entry.areas:
+            issues.append(KnowledgeIssue(item.file, label, "areas", _(
+                "is required for a limit of kind 'areas': list the areas the label covers")))
+    elif entry.value is None:
+        issues.append(KnowledgeIssue(item.file, label, "value", _(
+            "is required for a limit of kind '{kind}'").format(kind=entry.kind)))
+    if entry.kind == "dose-max" and entry.per_kg is None:
+        issues.append(KnowledgeIssue(item.file, label, "per_kg", _(
+            "is required for a limit of kind 'dose-max' (mg per kg of body weight)")))
+
+
+def _check_limit_duplicates(entries: dict[str, list[_Located]], issues: list[KnowledgeIssue]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for item in entries["label_limits.toml"]:
+        key = (item.entry.substance, item.entry.kind)
+        if key in seen:
+            issues.append(KnowledgeIssue(item.file, f"limit '{item.entry.code}'", "kind", _(
+                "{substance} already has a limit of kind '{kind}'").format(
+                    substance=item.entry.substance, kind=item.entry.kind)))
+        seen.add(key)
+
+
 def _check_preselection(item: _Located, entries: dict[str, list[_Located]],
                         issues: list[KnowledgeIssue]) -> None:
     concern: Concern = item.entry
@@ -545,6 +763,7 @@ def load_knowledge(directory: Path | None = None, overlay: Path | None = None) -
             entries[name] = entries[name] + [
                 _Located(f"overlay/{item.file}", item.entry) for item in located]
     _check_duplicates(entries, issues)
+    _check_limit_duplicates(entries, issues)
     _check_references(entries, general, issues)
     _check_required(entries, general, issues)
     if issues or general is None:

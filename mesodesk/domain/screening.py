@@ -17,6 +17,16 @@ the GUI and the PDF only show a ``ScreeningResult``.
 - Nothing to consent to: a consultation with no selected substance at all is blocked
   (``nothing-to-treat``; it can still be saved as not treated). A concern none of the
   selected substances is attributed to gets no course; its cautions stay in the result.
+- Label limits are rules (``label_limits.toml``): a course of a chosen substance that
+  breaks one (deoxycholic acid less than 28 days apart, or more than 6 sessions) is
+  blocked (``label-limit``) until an override names the limit (``overrides[].limit``)
+  with a written reason, which the consent prints. The dose ceiling (lidocaine) is
+  computed in mg when the patient's weight is known.
+- Area rules: a rule or adverse effect that names areas (deoxycholic acid's swallowing
+  risk under the chin) holds only when one of them is treated, or when the treated
+  areas are not all known yet (none recorded, or one typed as free text): an area that
+  may still be the chin is not ruled out. A substance used outside the areas its label
+  covers gets a caution that the consent prints (off-label).
 - Order does not matter: the same concerns, substances and history in any order give
   the same result. Substances, reasons, blocks and warnings follow the knowledge base's
   order; only the courses keep the order in which the concerns were chosen. A substance
@@ -34,7 +44,15 @@ from typing import Any, Literal
 from mesodesk.domain.courses import PlannedCourse, plan_courses
 from mesodesk.domain.document import Consultation, Override
 from mesodesk.domain.findings import Warning
-from mesodesk.domain.knowledge import ALL, Interaction, KnowledgeBase, default_knowledge
+from mesodesk.domain.translated import TranslatedText
+from mesodesk.domain.knowledge import (
+    ALL,
+    COURSE_LIMITS,
+    Interaction,
+    KnowledgeBase,
+    LabelLimit,
+    default_knowledge,
+)
 from mesodesk.i18n import _
 
 SCREENING_FORMAT = "mesodesk.screening/1"
@@ -117,6 +135,7 @@ class SubstanceResult:
 CONTRAINDICATED = "contraindicated"  # a history item, not overridden (or ruling out everything)
 REASON_REQUIRED = "reason-required"  # a substance whose choice needs a recorded reason has none
 NOTHING_TO_TREAT = "nothing-to-treat"  # no substance is selected at all
+LABEL_LIMIT = "label-limit"  # a course breaks a label limit without a recorded reason
 HISTORY_NOT_REVIEWED = "history-not-reviewed"  # a plan for signature, history not all answered
 
 
@@ -152,6 +171,35 @@ class Advice:
 
 
 @dataclass(frozen=True)
+class LimitFinding:
+    """A label limit the plan goes beyond: blocked unless ``override`` gives a reason."""
+
+    substance: str
+    limit: LabelLimit
+    found: str  # what the plan has, for the practitioner
+    override: Override | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"substance": self.substance, "limit": self.limit.kind, "text": self.found,
+                "reason": self.override.reason if self.override else None}
+
+
+@dataclass(frozen=True)
+class DoseCeiling:
+    """A substance's most per session for this patient (lidocaine: 4.5 mg/kg, at most
+    300 mg), known when the weight is recorded."""
+
+    substance: str
+    amount: float  # in ``unit``
+    unit: str
+    weight_kg: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"substance": self.substance, "amount": self.amount, "unit": self.unit,
+                "weight_kg": self.weight_kg}
+
+
+@dataclass(frozen=True)
 class ScreeningResult:
     history: tuple[str, ...]  # as declared, plus the under-age item when the age says so
     blocked_by: tuple[Block, ...]
@@ -160,6 +208,14 @@ class ScreeningResult:
     advice: tuple[Advice, ...]
     courses: tuple[PlannedCourse, ...]
     applied_overrides: tuple[Override, ...] = field(default=())
+    limits_exceeded: tuple[LimitFinding, ...] = ()
+    dose_ceilings: tuple[DoseCeiling, ...] = ()
+    # The treated areas' ids, or None while they are not all known (see area rules).
+    treated_areas: frozenset[str] | None = None
+
+    def area_applies(self, areas: list[str]) -> bool:
+        """Whether something that holds for ``areas`` only (empty: everywhere) applies."""
+        return not areas or self.treated_areas is None or bool(self.treated_areas & set(areas))
 
     @property
     def status(self) -> Literal["ok", "blocked"]:
@@ -195,7 +251,22 @@ class ScreeningResult:
             "warnings": [w.to_dict() for w in self.warnings],
             "advice": [a.to_dict() for a in self.advice],
             "courses": [c.to_dict() for c in self.courses],
+            "label_limits": [f.to_dict() for f in self.limits_exceeded],
+            "dose_ceilings": [c.to_dict() for c in self.dose_ceilings],
         }
+
+
+def treated_areas(doc: Consultation, kb: KnowledgeBase) -> frozenset[str] | None:
+    """The vocabulary ids of the treated areas, or None while they are not all known:
+    none recorded yet, or one typed as free text (it may be any area)."""
+    ids = [kb.area_id(area) for area in doc.areas if area.strip()]
+    if not ids or None in ids:
+        return None
+    return frozenset(i for i in ids if i is not None)
+
+
+def _area_applies(rule_areas: list[str], areas: frozenset[str] | None) -> bool:
+    return not rule_areas or areas is None or bool(areas & set(rule_areas))
 
 
 def effective_history(doc: Consultation, kb: KnowledgeBase | None = None) -> tuple[str, ...]:
@@ -209,13 +280,14 @@ def effective_history(doc: Consultation, kb: KnowledgeBase | None = None) -> tup
     return history
 
 
-def _reasons_for(substance_id: str, history: tuple[str, ...], kb: KnowledgeBase) -> tuple[Reason, ...]:
+def _reasons_for(substance_id: str, history: tuple[str, ...], kb: KnowledgeBase,
+                 areas: frozenset[str] | None) -> tuple[Reason, ...]:
     declared = set(history)
     reasons = []
     for history_id in (h for h in kb.history if h in declared):  # the knowledge base's order
         for rule in kb.history[history_id].rules:
             general = ALL in rule.applies_to
-            if general or substance_id in rule.applies_to:
+            if (general or substance_id in rule.applies_to) and _area_applies(rule.areas, areas):
                 reasons.append(Reason(history_id, rule.effect, rule.text, rule.patient_text, general))
     # Contraindications first, so the strongest reason reads first.
     return tuple(sorted(reasons, key=lambda r: r.effect != "contraindicated"))
@@ -256,17 +328,17 @@ def _suggested(doc: Consultation, kb: KnowledgeBase) -> list[tuple[str, str, str
 
 def _applicable_overrides(substance_id: str, reasons: tuple[Reason, ...],
                           overrides: tuple[Override, ...], kb: KnowledgeBase) -> tuple[Override, ...]:
-    """The overrides that lift a specific contraindication, or record a required reason."""
+    """The overrides that lift a specific contraindication, or record a required reason
+    (an override of a label limit is matched to the limit, see ``_label_limits``)."""
     specific = {r.history for r in reasons if r.effect == "contraindicated" and not r.general}
     if kb.substances[substance_id].requires_reason:
         specific.add(None)
-    # An override of a label limit (``limit``) is the label limits' business, not these.
     return tuple(o for o in overrides if o.substance == substance_id and o.limit is None
                  and o.history in specific)
 
 
 def _uncleared(reasons: tuple[Reason, ...], overrides: tuple[Override, ...]) -> list[Reason]:
-    overridden = {o.history for o in overrides}
+    overridden = {o.history for o in overrides if o.limit is None}
     return [r for r in reasons
             if r.effect == "contraindicated" and not r.general and r.history not in overridden]
 
@@ -274,9 +346,10 @@ def _uncleared(reasons: tuple[Reason, ...], overrides: tuple[Override, ...]) -> 
 def _screen_substances(doc: Consultation, history: tuple[str, ...], kb: KnowledgeBase
                        ) -> tuple[list[SubstanceResult], list[Block]]:
     preselected = {s for c in doc.concerns for s in kb.concerns[c].preselected}
+    areas = treated_areas(doc, kb)
     results, blocks = [], []
     for substance_id, class_id, concern, offering in _suggested(doc, kb):
-        reasons = _reasons_for(substance_id, history, kb)
+        reasons = _reasons_for(substance_id, history, kb, areas)
         overrides = _applicable_overrides(substance_id, reasons, doc.overrides, kb)
         uncleared = _uncleared(reasons, overrides)
         generally_ruled_out = any(r.general and r.effect == "contraindicated" for r in reasons)
@@ -289,7 +362,8 @@ def _screen_substances(doc: Consultation, history: tuple[str, ...], kb: Knowledg
                 "{substance}: {rule} Choosing it needs an override with a written reason.").format(
                     substance=kb.substance_name(substance_id), rule=r.text))
                 for r in uncleared]
-            if kb.substances[substance_id].requires_reason and None not in {o.history for o in overrides}:
+            if kb.substances[substance_id].requires_reason and None not in {
+                    o.history for o in overrides if o.limit is None}:
                 blocks.append(_reason_required(substance_id, kb))
         results.append(SubstanceResult(
             id=substance_id, name=kb.substance_name(substance_id), class_id=class_id,
@@ -344,19 +418,85 @@ def _interaction_warnings(selected: set[str], doc: Consultation, kb: KnowledgeBa
     return warnings
 
 
-def _override_warnings(doc: Consultation, substances: list[SubstanceResult], kb: KnowledgeBase
+def _override_warnings(doc: Consultation, applied: tuple[Override, ...], kb: KnowledgeBase
                        ) -> list[Warning]:
-    applied = {id(o) for s in substances if s.selected for o in s.overrides}
+    used = {id(o) for o in applied}
     warnings = []
     for override in doc.overrides:
-        if id(override) in applied or override.limit is not None:
+        if id(override) in used:
             continue
         name = kb.substance_name(override.substance)
-        warnings.append(Warning(
-            "override-not-needed",
-            f"The override for {name} ({override.history}) does not apply: the substance is not "
-            "chosen, or that history item does not contraindicate it. It is kept but not printed."))
+        limit = override.limit
+        if limit is not None:
+            text = _("The override for {name} (label limit {limit}) does not apply: the substance "
+                     "is not chosen, or the plan stays within that limit. It is kept but not "
+                     "printed.").format(name=name, limit=limit)
+        else:
+            text = _("The override for {name} ({history}) does not apply: the substance is not "
+                     "chosen, or that history item does not contraindicate it. It is kept but not "
+                     "printed.").format(name=name, history=override.history or _("a reason"))
+        warnings.append(Warning("override-not-needed", text))
     return warnings
+
+
+def _limit_override(doc: Consultation, substance_id: str, kind: str) -> Override | None:
+    return next((o for o in doc.overrides
+                 if o.substance == substance_id and o.limit == kind), None)
+
+
+def _course_breaks(limit: LabelLimit, course: PlannedCourse) -> str | None:
+    """What the course has that goes beyond the limit (for the practitioner), or None."""
+    value = limit.value or 0
+    if limit.kind == "interval-min" and len(course.sessions) > 1 and course.interval_days < value:
+        return _("sessions {days} days apart").format(days=course.interval_days)
+    if limit.kind == "sessions-max" and len(course.sessions) > value:
+        return _("{count} sessions").format(count=len(course.sessions))
+    return None
+
+
+def _label_limits(doc: Consultation, substances: list[SubstanceResult],
+                  courses: list[PlannedCourse], kb: KnowledgeBase
+                  ) -> tuple[list[LimitFinding], list[Block], list[Warning]]:
+    """The label limits the plan goes beyond (blocked without a reason), and what the
+    practitioner must know of the others: the volume, the dose, the areas covered."""
+    by_concern = {course.concern: course for course in courses}
+    areas = treated_areas(doc, kb)
+    findings, blocks, warnings = [], [], []
+    for item in (s for s in substances if s.selected):
+        for limit in kb.limits_of(item.id):
+            override = _limit_override(doc, item.id, limit.kind)
+            course = by_concern.get(item.concern)
+            found = (_course_breaks(limit, course)
+                     if limit.kind in COURSE_LIMITS and course is not None else None)
+            if found is None and limit.kind == "volume-max" and override is not None:
+                found = _("more than {value:g} {unit} in a session").format(
+                    value=limit.value, unit=limit.unit)
+            if found is not None:
+                findings.append(LimitFinding(item.id, limit, found, override))
+                if override is None:
+                    blocks.append(Block(LABEL_LIMIT, item.id, _(
+                        "{substance}: the plan has {found}. {limit} Going beyond it needs an "
+                        "override with a written reason.").format(
+                            substance=item.name, found=found, limit=limit.text), code=LABEL_LIMIT))
+            elif limit.kind == "areas" and areas is not None and areas - set(limit.areas):
+                warnings.append(Warning("off-label-area", limit.text, limit.patient_text, "caution"))
+            elif limit.kind in ("volume-max", "dose-max"):
+                warnings.append(Warning(f"label-{limit.kind}", limit.text))
+    return findings, blocks, warnings
+
+
+def _dose_ceilings(doc: Consultation, substances: list[SubstanceResult], kb: KnowledgeBase
+                   ) -> list[DoseCeiling]:
+    weight = doc.patient.weight_kg
+    if weight is None:
+        return []
+    ceilings = []
+    for item in (s for s in substances if s.selected):
+        for limit in kb.limits_of(item.id):
+            if limit.kind == "dose-max" and limit.per_kg is not None and limit.value is not None:
+                amount = min(limit.per_kg * float(weight), limit.value)
+                ceilings.append(DoseCeiling(item.id, round(amount, 1), limit.unit, float(weight)))
+    return ceilings
 
 
 def _treated_concerns(doc: Consultation, substances: list[SubstanceResult], kb: KnowledgeBase
@@ -380,13 +520,28 @@ def _nothing_to_treat() -> Block:
         "one substance, or save the consultation as not treated."), code=NOTHING_TO_TREAT)
 
 
-def _advice(doc: Consultation, kb: KnowledgeBase) -> list[Advice]:
+def _advice(doc: Consultation, selected: set[str], kb: KnowledgeBase) -> list[Advice]:
+    """The advice for each lifestyle risk declared, with what holds only for a chosen
+    substance (smoking and PRP) added when it is chosen."""
     advice = []
     for risk_id in doc.lifestyle:
         risk = kb.lifestyle[risk_id]
         if ALL in risk.concerns or set(risk.concerns) & set(doc.concerns):
-            advice.append(Advice(risk_id, risk.name, risk.advice))
+            extra = [e.advice for e in risk.when_chosen if selected & set(e.substances)]
+            advice.append(Advice(risk_id, risk.name, _joined([risk.advice, *extra])))
     return advice
+
+
+def _joined(texts: list[str]) -> str:
+    """Sentences of the knowledge base as one text, in every language all of them have."""
+    if len(texts) == 1:
+        return texts[0]
+    if not all(isinstance(text, TranslatedText) for text in texts):
+        return " ".join(texts)
+    languages = set.intersection(*(set(text.translations) for text in texts))  # type: ignore[attr-defined]
+    return TranslatedText({language: " ".join(text.translations[language]  # type: ignore[attr-defined]
+                                              for text in texts)
+                           for language in languages})
 
 
 def history_review_blocks(doc: Consultation) -> list[Block]:
@@ -418,14 +573,20 @@ def screen(doc: Consultation, kb: KnowledgeBase, today: dt.date | None = None, *
         blocks.append(_nothing_to_treat())
     courses, course_warnings = plan_courses(doc, kb, today, concerns=treated)
     courses.sort(key=lambda course: doc.concerns.index(course.concern))  # as they were chosen
-    warnings = (_interaction_warnings(selected, doc, kb) + _override_warnings(doc, substances, kb)
+    limits, limit_blocks, limit_warnings = _label_limits(doc, substances, courses, kb)
+    blocks += limit_blocks
+    applied = (tuple(o for s in substances if s.selected for o in s.overrides)
+               + tuple(f.override for f in limits if f.override is not None))
+    warnings = (_interaction_warnings(selected, doc, kb) + limit_warnings
+                + _override_warnings(doc, applied, kb)
                 + (_empty_concern_warnings(doc, treated, kb) if selected else [])
                 + course_warnings)
-    applied = tuple(o for s in substances if s.selected for o in s.overrides)
     return ScreeningResult(
         history=history, blocked_by=tuple(blocks), substances=tuple(substances),
-        warnings=tuple(warnings), advice=tuple(_advice(doc, kb)), courses=tuple(courses),
-        applied_overrides=applied)
+        warnings=tuple(warnings), advice=tuple(_advice(doc, selected, kb)),
+        courses=tuple(courses), applied_overrides=applied, limits_exceeded=tuple(limits),
+        dose_ceilings=tuple(_dose_ceilings(doc, substances, kb)),
+        treated_areas=treated_areas(doc, kb))
 
 
 def first_session(result: ScreeningResult) -> dt.date | None:

@@ -33,6 +33,16 @@ def format_summary(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase
     lines += ["", _("Substances:")] + _substance_lines(result, kb)
     if result.warnings:
         lines += ["", _("Warnings:")] + [f"  ! {w.text}" for w in result.warnings]
+    for finding in result.limits_exceeded:
+        if finding.override is not None:
+            lines.append("  ! " + _("{substance} beyond its label ({found}); reason: {reason}").format(
+                substance=kb.substance_name(finding.substance), found=finding.found,
+                reason=finding.override.reason))
+    for ceiling in result.dose_ceilings:
+        lines.append("  ! " + _("{substance} ceiling for {weight:g} kg: {amount:g} {unit} per "
+                                "session, all areas together").format(
+            substance=kb.substance_name(ceiling.substance), weight=ceiling.weight_kg,
+            amount=ceiling.amount, unit=ceiling.unit))
     if result.advice:
         lines += ["", _("Advice:")] + [f"  - {a.name}: {a.text}" for a in result.advice]
     lines += ["", _("Courses:")]

@@ -32,10 +32,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from mesodesk.i18n import _
 from mesodesk.reports.errors import ReportError
 from mesodesk.reports.fonts import BOLD, REGULAR
 from mesodesk.reports.styles import ACCENT, INK, RULE, TINT, WARN_RULE, WARN_TINT, Styles
+from mesodesk.reports.words import _
 
 LIST_END_SPACE = 4  # points between a bulleted list and what follows it
 
@@ -375,7 +375,7 @@ def tick_box(checked: bool, text: str, styles: Styles) -> Paragraph:
 
 @dataclass(frozen=True)
 class SignatureField:
-    role: str  # "Patient", "Practitioner" (translated, escaped)
+    role: str  # "Patient's signature", "Practitioner's signature" (translated, escaped)
     name: str  # escaped; may be empty
     image: PngImage | None
     date: str  # escaped; empty leaves a line to write on
@@ -395,8 +395,9 @@ def signature_block(fields: Sequence[SignatureField], width: float, styles: Styl
         rows = [
             [_cell(field.role, styles.cell_head, column)],
             [signature],
-            [_cell(field.name or "&nbsp;", styles.cell, column)],
-            [_cell(f"{_('Date:')} {date}", styles.cell, column)],
+            [_cell(_("Name: {name}").format(name=field.name) if field.name
+                   else _("Name: {name}").format(name="_" * 18), styles.cell, column)],
+            [_cell(_("Date: {date}").format(date=date), styles.cell, column)],
         ]
         cell = Table(rows, colWidths=[column], rowHeights=[None, sign_height, None, None])
         cell.setStyle(TableStyle([

@@ -17,7 +17,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from mesodesk.domain.knowledge import DELAYED_INFECTION, PLACED_CONSENT_SECTIONS, ConsentSection
-from mesodesk.i18n import _
 from mesodesk.reports.blocks import (
     SignatureField,
     StoryItem,
@@ -31,8 +30,9 @@ from mesodesk.reports.blocks import (
     tick_box,
 )
 from mesodesk.reports.context import Context
-from mesodesk.reports.plan import course_title, header
-from mesodesk.reports.text import esc, esc_lines, join_words, long_date, paragraphs, sentence
+from mesodesk.reports.plan import care_story, course_title, header
+from mesodesk.reports.text import esc, esc_lines, paragraphs, sentence
+from mesodesk.reports.words import _, join_words, long_date, number
 
 # The fixed sections of consent.toml this module places itself (any other section a
 # clinic adds is printed before the signatures), and the adverse effect printed as a
@@ -101,6 +101,9 @@ def _why(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryIte
     items = [f"<b>{esc(ctx.kb.concerns[c].name)}</b>: {esc(ctx.kb.concerns[c].patient_text)}"
              for c in ctx.doc.concerns]
     story += bullets(items, ctx.styles)
+    if ctx.doc.goals.strip():
+        story.append(Paragraph(_("What you hope for, in your own words:"), ctx.styles.intro))
+        story += [Paragraph(f"<i>{part}</i>", ctx.styles.body) for part in paragraphs(ctx.doc.goals)]
     return story
 
 
@@ -137,25 +140,58 @@ def _substances(ctx: Context, numbered: _Numbered, sections: Sections) -> list[S
                              "Here is what each one is approved for, so you know when one is used "
                              "outside its approval (“off-label”) or is not an approved medicine:"),
                            styles.intro))
-    rows = [[esc(ctx.kb.substances[s.id].name), esc(ctx.kb.substances[s.id].regulatory_patient)]
-            for s in selected]
+    authority = ctx.kb.authority_text(ctx.jurisdiction, ctx.clinic.member_state)
+    if authority:
+        story.append(Paragraph(esc(authority), styles.body))
+    rows = [[esc(ctx.kb.substances[s.id].name),
+             esc(ctx.kb.substances[s.id].status_for(ctx.jurisdiction))] for s in selected]
     story.append(data_table([_("Substance"), _("Approval and use")], rows,
                             [52 * mm, ctx.width - 52 * mm], styles, bold_first=True))
     story.append(Spacer(1, 2 * mm))
+    off_label = ctx.cautions("off-label-area")
+    if off_label:
+        story += bullets([esc(text) for text in off_label], styles)
+    story += _practitioner_doses(ctx)
     return story
+
+
+def _practitioner_doses(ctx: Context) -> list[StoryItem]:
+    """The dose ceiling in mg for this patient's weight (lidocaine), for the practitioner."""
+    styles = ctx.styles
+    lines = []
+    for ceiling in ctx.result.dose_ceilings:
+        lines.append(Paragraph(_(
+            "{substance}: at most {amount} {unit} in one session for {weight} kg of body weight, "
+            "all areas together.").format(
+                substance=esc(ctx.kb.substance_name(ceiling.substance)),
+                amount=number(ceiling.amount), unit=esc(ceiling.unit),
+                weight=number(ceiling.weight_kg)), styles.callout))
+    if not lines:
+        return []
+    return [Together([callout([Paragraph(_("For the practitioner: dose ceiling"),
+                                         styles.callout_title), *lines], ctx.width),
+                      Spacer(1, 2 * mm)])]
 
 
 def _history(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     styles = ctx.styles
     story = numbered(_("Your medical history"))
     declared = [ctx.history_label(h) for h in ctx.result.history if h in ctx.kb.history]
+    reviewed = ctx.doc.history_reviewed
     if declared:
         story.append(Paragraph(_("You told us:"), styles.intro))
         story += bullets(declared, styles)
-    else:
-        story.append(Paragraph(_("You told us of no illness, medicine, allergy or other condition "
-                                 "that affects this treatment. Please tell us if anything changes "
-                                 "before a session."), styles.body))
+        if reviewed:
+            story.append(Paragraph(_("You answered no to every other question we asked about "
+                                     "your health, your medicines and your allergies."),
+                                   styles.body))
+    elif reviewed:
+        story.append(Paragraph(_("You answered no to every question we asked about your health, "
+                                 "your medicines and your allergies."), styles.body))
+    if not reviewed:
+        story.append(Paragraph(_("Not every question about your health has been answered yet. "
+                                 "This summary cannot be signed until they are."), styles.body))
+    story.append(Paragraph(_("Please tell us if anything changes before a session."), styles.body))
     if ctx.doc.history_notes.strip():
         story.append(Paragraph(_("Notes recorded at your consultation"), styles.h3))
         story += [Paragraph(part, styles.body) for part in paragraphs(ctx.doc.history_notes)]
@@ -176,6 +212,7 @@ def _history(ctx: Context, numbered: _Numbered, sections: Sections) -> list[Stor
 def _overrides(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     styles = ctx.styles
     story = numbered(_("Decisions to use a substance despite a reason not to"))
+    limits = {id(f.override): f for f in ctx.result.limits_exceeded if f.override is not None}
     applied = ctx.result.applied_overrides
     if not applied:
         story.append(Paragraph(_("None: nothing is used that your medical history rules out."),
@@ -187,8 +224,10 @@ def _overrides(ctx: Context, numbered: _Numbered, sections: Sections) -> list[St
     for override in applied:
         item = ctx.result.substance(override.substance)
         entry: list[Flowable] = [Paragraph(f"<b>{esc(item.name)}</b>", styles.bullet)]
-        why_not = [esc(sentence(r.patient_text)) for r in item.contraindications
-                   if r.history == override.history]
+        finding = limits.get(id(override))
+        why_not = ([esc(sentence(finding.limit.patient_text))] if finding is not None else
+                   [esc(sentence(r.patient_text)) for r in item.contraindications
+                    if r.history == override.history])
         if why_not:
             entry.append(Paragraph(_("Why it is normally not used: {why}").format(
                 why=" ".join(why_not)), styles.bullet_detail))
@@ -202,6 +241,15 @@ def _overrides(ctx: Context, numbered: _Numbered, sections: Sections) -> list[St
 def _risks(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     styles = ctx.styles
     story = numbered(_("Risks and side effects"))
+    own = [f"<b>{esc(item.name)}</b>: {esc(ctx.kb.substances[item.id].risks)}"
+           for item in ctx.result.selected if ctx.kb.substances[item.id].risks.strip()]
+    if own:
+        story.append(Paragraph(_("Risks of the substances chosen for you"), styles.h3))
+        story += bullets(own, styles)
+    combined = [esc(text) for text in ctx.cautions() if text not in ctx.cautions("off-label-area")]
+    if combined:
+        story.append(Paragraph(_("Because of the combination chosen"), styles.h3))
+        story += bullets(combined, styles)
     common = ctx.adverse_effects("common")
     serious = [e for e in ctx.adverse_effects("serious") if e.id != DELAYED_INFECTION]
     delayed = [e for e in ctx.adverse_effects("serious") if e.id == DELAYED_INFECTION]
@@ -223,10 +271,9 @@ def _risks(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryI
 
 def _care(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
     story = numbered(_("Before and after each session"))
-    story.append(Paragraph(_("The advice on what to do before and after each session is in your "
-                             "treatment plan, under “Before and after each session”. Please follow "
-                             "it, and contact us if anything worries you."), ctx.styles.body))
-    return story
+    story.append(Paragraph(_("Please follow this advice before and after every session. It is "
+                             "also in your treatment plan."), ctx.styles.intro))
+    return story + care_story(ctx)
 
 
 def _photographs(ctx: Context, numbered: _Numbered, sections: Sections) -> list[StoryItem]:
@@ -259,10 +306,10 @@ def _signatures(ctx: Context) -> list[StoryItem]:
     signed = ctx.doc.signatures
     date = long_date(signed.signed_at.date()) if signed is not None else ""
     fields = [
-        SignatureField(_("Patient"), ctx.patient_name, ctx.patient_signature,
+        SignatureField(_("Patient's signature"), ctx.patient_name, ctx.patient_signature,
                        date if ctx.patient_signature else ""),
-        SignatureField(_("Practitioner"), ctx.practitioner_line, ctx.practitioner_signature,
-                       date if ctx.practitioner_signature else ""),
+        SignatureField(_("Practitioner's signature"), ctx.practitioner_line,
+                       ctx.practitioner_signature, date if ctx.practitioner_signature else ""),
     ]
     declaration = _("I have read this consent summary and my treatment plan. I have had time to "
                     "think and to ask questions, and they were answered. I understand the risks, "

@@ -12,10 +12,11 @@ from mesodesk.domain.document import Consultation
 from mesodesk.domain.knowledge import ALL, AdverseEffect, Aftercare, KnowledgeBase
 from mesodesk.domain.records import ClinicSettings
 from mesodesk.domain.screening import Reason, ScreeningResult, SubstanceResult
-from mesodesk.i18n import _
+from mesodesk import i18n
 from mesodesk.reports.blocks import PngImage, read_png, read_png_base64
 from mesodesk.reports.styles import Styles
-from mesodesk.reports.text import esc, join_words, long_date
+from mesodesk.reports.text import esc
+from mesodesk.reports.words import _, join_words, long_date
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Context:
     def create(cls, doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
                clinic: ClinicSettings | None, styles: Styles, width: float) -> Context:
         clinic = clinic or ClinicSettings()
-        logo = read_png(clinic.logo_png, _("The clinic logo")) if clinic.logo_png else None
+        logo = read_png(clinic.logo_png, i18n._("The clinic logo")) if clinic.logo_png else None
         signatures = doc.signatures
         patient = practitioner = None
         if signatures is not None and signatures.patient:
@@ -81,6 +82,35 @@ class Context:
     def clinic_address_lines(self) -> list[str]:
         return [esc(line) for line in self.clinic.address.splitlines() if line.strip()]
 
+    @property
+    def clinic_phone(self) -> str:
+        return esc(self.clinic.phone)
+
+    @property
+    def clinic_details(self) -> list[str]:
+        """The address lines and the phone, as the clinic header prints them."""
+        phone = [_("Phone: {phone}").format(phone=self.clinic_phone)] if self.clinic_phone else []
+        return self.clinic_address_lines + phone
+
+    @property
+    def contact(self) -> str:
+        """Who "contact us" means, with how to reach them: ``Clinic, address, phone``
+        (escaped), or "" when the settings have none of them."""
+        parts = [esc(self.clinic_name_raw), *self.clinic_address_lines]
+        if self.clinic_phone:
+            parts.append(_("phone {phone}").format(phone=self.clinic_phone))
+        return ", ".join(part for part in parts if part)
+
+    def contact_us(self, sentence: str) -> str:
+        """A sentence ending in "contact us", with the clinic's details when known.
+        ``sentence`` is translated markup whose ``{contact}`` is replaced."""
+        details = _(" ({contact})").format(contact=self.contact) if self.contact else ""
+        return sentence.format(contact=details)
+
+    @property
+    def jurisdiction(self) -> str:
+        return self.clinic.jurisdiction
+
     # -- the consultation --------------------------------------------------------------
     @property
     def date(self) -> str:
@@ -96,7 +126,13 @@ class Context:
 
     @property
     def areas(self) -> list[str]:
-        return [esc(area) for area in self.doc.areas if area.strip()]
+        """The treated areas by their names (an area typed as free text as typed)."""
+        names = []
+        for area in self.doc.areas:
+            if area.strip():
+                known = self.kb.area_id(area)
+                names.append(esc(self.kb.areas[known].name if known else area))
+        return names
 
     @property
     def areas_text(self) -> str:
@@ -144,7 +180,16 @@ class Context:
         return _unique(reasons)
 
     def adverse_effects(self, kind: str) -> list[AdverseEffect]:
-        return [e for e in self.kb.adverse_effects if e.kind == kind and self.applies(e.applies_to)]
+        """The effects of this kind for what is chosen, and for the areas treated only
+        when they hold there (screening decides which areas count as treated)."""
+        return [e for e in self.kb.adverse_effects if e.kind == kind and self.applies(e.applies_to)
+                and self.result.area_applies(e.areas)]
+
+    def cautions(self, code: str | None = None) -> list[str]:
+        """What the plan's combination means for the patient (effect ``caution``):
+        interactions, and a substance used outside the areas its label covers."""
+        return [w.patient_text for w in self.result.warnings
+                if w.effect == "caution" and w.patient_text and (code is None or w.code == code)]
 
     def aftercare(self, when: str) -> list[Aftercare]:
         return [a for a in self.kb.aftercare if a.when == when and self.applies(a.applies_to)]

@@ -17,7 +17,7 @@ from mesodesk.domain.document import Consultation
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.records import ClinicSettings
 from mesodesk.domain.screening import ScreeningResult
-from mesodesk.i18n import _
+from mesodesk.domain.translated import MissingTranslation
 from mesodesk.reports.blocks import glue
 from mesodesk.reports.consent import consent_story
 from mesodesk.reports.context import Context
@@ -37,6 +37,15 @@ from mesodesk.reports.layout import (
 from mesodesk.reports.plan import plan_story
 from mesodesk.reports.styles import BODY_SIZE, make_styles
 from mesodesk.reports.text import clean
+from mesodesk.reports.words import _, writing_in
+
+
+def _clinic_details(ctx: Context) -> str:
+    """The clinic's address on one line and its phone, for the running header."""
+    lines = [clean(line).strip() for line in ctx.clinic.address.splitlines() if line.strip()]
+    if ctx.clinic.phone.strip():
+        lines.append(_("Phone: {phone}").format(phone=clean(ctx.clinic.phone).strip()))
+    return " · ".join(lines)
 
 
 def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
@@ -44,6 +53,19 @@ def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
     if result.blocked:
         causes = "; ".join(f"{block.history}: {block.text}" for block in result.blocked_by)
         raise ReportError(f"no plan is printed for a clinically blocked consultation ({causes})")
+    # The patient's language, for every word on the paper (not the app's).
+    with writing_in(doc.language):
+        try:
+            return _build(doc, result, kb, clinic, paper)
+        except MissingTranslation as missing:
+            raise ReportError(
+                f"the knowledge base has no '{missing.language}' text for “{missing.text}”, so a "
+                f"paper in that language cannot be printed; run 'mesodesk knowledge check'"
+            ) from None
+
+
+def _build(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
+           clinic: ClinicSettings | None, paper: str) -> bytes:
     size = page_size(paper)
     register_fonts()
     styles = make_styles()
@@ -61,6 +83,7 @@ def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
     decor = PageDecor(
         date=ctx.date, fingerprint=doc.fingerprint(), patient=patient,
         clinic=ctx.clinic_name_raw or ctx.practitioner_name_raw,
+        clinic_details=_clinic_details(ctx),
         part_titles={"plan": _("Treatment plan"), "consent": _("Consent summary")},
         chain_head=chain_head,
     )
@@ -75,7 +98,7 @@ def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
                   "(record {fingerprint})").format(date=doc.date.isoformat(),
                                                    fingerprint=doc.fingerprint()),
         creator=f"mesodesk {__version__}",
-        keywords=["mesotherapy", "treatment plan", "consent", doc.fingerprint()],
+        keywords=[_("mesotherapy"), _("treatment plan"), _("consent"), doc.fingerprint()],
         lang=doc.language,
         # Without this the canvas starts every page in Helvetica, which would be
         # referenced (though unused) on every page.
@@ -92,7 +115,7 @@ def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
     ])
     try:
         template.build(story, canvasmaker=partial(NumberedCanvas, decor=decor))
-    except ReportError:
+    except (ReportError, MissingTranslation):
         raise
     except Exception as error:  # reportlab's LayoutError and friends
         raise ReportError(f"the document could not be laid out: {error}") from error

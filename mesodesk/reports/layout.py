@@ -17,21 +17,22 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from mesodesk.i18n import _
 from mesodesk.reports.errors import ReportError
 from mesodesk.reports.fonts import REGULAR
 from mesodesk.reports.styles import MUTED, RULE
+from mesodesk.reports.words import _, number
 
 PAGE_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
 
 SAFE_MARGIN = 12 * mm  # nothing at all is drawn closer than this to an edge
 LEFT_MARGIN = RIGHT_MARGIN = 20 * mm
-TOP_MARGIN = 23 * mm  # the running header sits above the text frame
+TOP_MARGIN = 24 * mm  # the running header sits above the text frame
 FIRST_TOP_MARGIN = 15 * mm  # the first page of each part has no running header
 BOTTOM_MARGIN = 24 * mm  # the footer sits below it
 
 HEADER_BASELINE = 16 * mm  # from the top edge
-HEADER_RULE = 18.2 * mm
+HEADER_DETAILS_BASELINE = 19.2 * mm  # the clinic's address and phone, under its name
+HEADER_RULE = 20.6 * mm
 FOOTER_BASELINE = 14 * mm  # from the bottom edge
 FOOTER_RULE = 18 * mm
 DECOR_SIZE = 7.8
@@ -55,6 +56,7 @@ class PageDecor:
     clinic: str
     part_titles: dict[str, str]
     chain_head: str = ""  # the audit chain's head when printed (short hash), if from records
+    clinic_details: str = ""  # the address on one line, and the phone
 
 
 def fit(text: str, width: float, font: str = REGULAR, size: float = DECOR_SIZE) -> str:
@@ -122,9 +124,9 @@ class NumberedCanvas(Canvas):
 
     def save(self) -> None:
         total = self.pages_closed
-        for number in range(1, total + 1):
-            self.beginForm(footer_form(number))
-            self.draw_footer(number, total)
+        for page in range(1, total + 1):
+            self.beginForm(footer_form(page))
+            self.draw_footer(page, total)
             self.endForm()
         super().save()
 
@@ -148,17 +150,22 @@ class NumberedCanvas(Canvas):
         self.drawString(LEFT_MARGIN, y, left)
         if right:
             self.drawRightString(self.page_width - RIGHT_MARGIN, y, right)
+        if decor.clinic_details:
+            # How to reach the clinic, on every page: a page alone still says who to call.
+            self.drawRightString(self.page_width - RIGHT_MARGIN,
+                                 self.page_height - HEADER_DETAILS_BASELINE,
+                                 fit(decor.clinic_details, inner))
         self.line(LEFT_MARGIN, self.page_height - HEADER_RULE,
                   self.page_width - RIGHT_MARGIN, self.page_height - HEADER_RULE)
         self.restoreState()
 
-    def draw_footer(self, number: int, total: int) -> None:
+    def draw_footer(self, page: int, total: int) -> None:
         decor = self.decor
         inner = self.page_width - LEFT_MARGIN - RIGHT_MARGIN
         self._decor_pen()
         self.line(LEFT_MARGIN, FOOTER_RULE, self.page_width - RIGHT_MARGIN, FOOTER_RULE)
         footer = _("Page {page} of {pages} · {date} · {fingerprint}").format(
-            page=number, pages=total, date=decor.date, fingerprint=decor.fingerprint)
+            page=number(page), pages=number(total), date=decor.date, fingerprint=decor.fingerprint)
         if decor.chain_head:
             footer += " · " + _("audit {head}").format(head=decor.chain_head)
         self.drawCentredString(self.page_width / 2, FOOTER_BASELINE, fit(footer, inner))

@@ -11,7 +11,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from mesodesk.domain.courses import PlannedCourse
-from mesodesk.i18n import _, ngettext
 from mesodesk.reports.blocks import (
     StoryItem,
     Together,
@@ -24,7 +23,8 @@ from mesodesk.reports.blocks import (
     plain_table,
 )
 from mesodesk.reports.context import Context
-from mesodesk.reports.text import esc, long_date, paragraphs, sentence, weekday
+from mesodesk.reports.text import esc, paragraphs, sentence
+from mesodesk.reports.words import _, long_date, ngettext, number, weekday
 
 
 def header(ctx: Context, title: str, subtitle: str) -> list[StoryItem]:
@@ -32,7 +32,7 @@ def header(ctx: Context, title: str, subtitle: str) -> list[StoryItem]:
     styles = ctx.styles
     name = esc(ctx.clinic_name_raw)
     practitioner = ctx.practitioner_line
-    flowables: list[StoryItem] = [*clinic_header(name, ctx.clinic_address_lines, practitioner,
+    flowables: list[StoryItem] = [*clinic_header(name, ctx.clinic_details, practitioner,
                                                  ctx.logo, ctx.width, styles)]
     flowables += [Paragraph(title, styles.title), Paragraph(subtitle, styles.subtitle)]
     return flowables
@@ -130,12 +130,12 @@ def _not_used(ctx: Context) -> list[StoryItem]:
 
 def course_title(ctx: Context, course: PlannedCourse) -> str:
     count = len(course.sessions)
-    sessions = ngettext("{n} session", "{n} sessions", count).format(n=count)
+    sessions = ngettext("{n} session", "{n} sessions", count).format(n=number(count))
     if count == 1:
         return _("{concern}: {sessions}").format(
             concern=esc(ctx.kb.concerns[course.concern].name), sessions=sessions)
     every = ngettext("one every day", "one every {n} days", course.interval_days).format(
-        n=course.interval_days)
+        n=number(course.interval_days))
     return _("{concern}: {sessions}, {every}").format(
         concern=esc(ctx.kb.concerns[course.concern].name), sessions=sessions, every=every)
 
@@ -147,7 +147,7 @@ def _courses(ctx: Context) -> list[StoryItem]:
                              "be moved if you need to; tell us as early as you can."), styles.intro))
     widths = [24 * mm, 58 * mm, 40 * mm]
     for course in ctx.result.courses:
-        rows = [[str(s.number), long_date(s.date), weekday(s.date)] for s in course.sessions]
+        rows = [[number(s.number), long_date(s.date), weekday(s.date)] for s in course.sessions]
         table = plain_table([_("Session"), _("Date"), _("Day")], rows, widths, styles)
         afterwards = Paragraph(_("<b>Afterwards:</b> {maintenance}").format(
             maintenance=esc(course.maintenance)), styles.body)
@@ -175,8 +175,14 @@ def _what_you_can_do(ctx: Context) -> list[StoryItem]:
 
 
 def _care(ctx: Context) -> list[StoryItem]:
+    return heading(_("Before and after each session"), ctx.styles) + care_story(ctx)
+
+
+def care_story(ctx: Context) -> list[StoryItem]:
+    """The before- and after-care for what is chosen: in the plan, and in the consent
+    (the paper the patient signs and keeps)."""
     styles = ctx.styles
-    story = heading(_("Before and after each session"), styles)
+    story: list[StoryItem] = []
     before = ctx.aftercare("before")
     if before:
         story.append(Paragraph(_("Before each session"), styles.h3))
@@ -193,9 +199,10 @@ def _care(ctx: Context) -> list[StoryItem]:
                              [ctx.width - 45 * mm, 45 * mm], styles), Spacer(1, 3 * mm)]
     if untimed:
         block += bullets([esc(a.text) for a in untimed], styles)
-    block.append(Paragraph(_("If anything worries you after a session, contact us. The risks, "
-                             "including what to watch for in the weeks after a session, are "
-                             "listed in your consent summary."), styles.body))
+    block.append(Paragraph(ctx.contact_us(_(
+        "If anything worries you after a session, contact us{contact}. The risks, including "
+        "what to watch for in the weeks after a session, are listed in your consent summary.")),
+        styles.body))
     # The after-care is read as one piece: it moves to the next page whole rather than
     # leaving its last line alone there.
     story.append(Together(block))

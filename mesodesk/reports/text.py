@@ -1,18 +1,18 @@
-"""Text for the page: escaping for reportlab's Paragraph markup, and dates in words.
+"""Text for the page: in the document's language, escaped for reportlab's Paragraph markup.
 
 Everything that reaches a Paragraph and was not written by this package (the
 patient's name, notes, areas, and the knowledge base's own wording, which a
 clinician edits) goes through ``esc`` or ``esc_lines`` first: an unescaped ``<``
-or ``&`` would corrupt the page or inject markup (``<font size=40>``).
+or ``&`` would corrupt the page or inject markup (``<font size=40>``). A knowledge
+text is taken in the document's language on the way (``words.local``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from xml.sax.saxutils import escape
 
-from mesodesk.i18n import _
+from mesodesk.reports.words import local
 
 # C0 and C1 control characters other than tab and newline have no glyph and no
 # meaning on paper; a stray one would print as an empty box or break the line.
@@ -22,8 +22,8 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n+")
 
 
 def clean(text: str) -> str:
-    """Normalise line ends, expand tabs and drop control characters."""
-    text = _NEWLINES.sub("\n", text)
+    """In the document's language; line ends normalised, tabs expanded, control characters dropped."""
+    text = _NEWLINES.sub("\n", local(text))
     text = text.replace("\t", "    ")
     return _CONTROL.sub("", text)
 
@@ -47,37 +47,7 @@ def paragraphs(text: str) -> list[str]:
     return [esc_lines(part) for part in _BLANK_LINE.split(text) if part.strip()]
 
 
-def _months() -> tuple[str, ...]:
-    return (_("January"), _("February"), _("March"), _("April"), _("May"), _("June"),
-            _("July"), _("August"), _("September"), _("October"), _("November"),
-            _("December"))
-
-
-def _weekdays() -> tuple[str, ...]:
-    return (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
-            _("Saturday"), _("Sunday"))
-
-
-def long_date(day: dt.date) -> str:
-    """``3 December 2026``: unambiguous on paper wherever the patient lives."""
-    return _("{day} {month} {year}").format(day=day.day, month=_months()[day.month - 1],
-                                             year=day.year)
-
-
-def weekday(day: dt.date) -> str:
-    return _weekdays()[day.weekday()]
-
-
-def join_words(items: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return _("{first} and {last}").format(first=", ".join(items[:-1]), last=items[-1])
-
-
 def sentence(text: str) -> str:
     """The text with a full stop at the end, if it has no closing punctuation."""
-    text = text.rstrip()
+    text = local(text).rstrip()
     return text if not text or text[-1] in ".!?:;…" else text + "."

@@ -61,8 +61,15 @@ def check_regular_file(path: Path, what: str, limit: int = MAX_INPUT_BYTES) -> N
         raise InvalidInput(f"{path}: is not a regular file (a device or a pipe?); give the "
                            f"{what} itself", field=str(path))
     if info.st_size > limit:
-        raise InvalidInput(f"{path}: is {info.st_size // (1024 * 1024)} MB; a {what} is at "
-                           f"most {limit // (1024 * 1024)} MB", field=str(path))
+        raise InvalidInput(f"{path}: is {_size(info.st_size)}; a {what} is at most "
+                           f"{_size(limit)}", field=str(path))
+
+
+def _size(count: int) -> str:
+    """A file size in whole MB, or in KB below one MB (a 64 KB limit is not "0 MB")."""
+    if count >= 1024 * 1024:
+        return f"{count // (1024 * 1024)} MB"
+    return f"{-(-count // 1024)} KB"
 
 
 def parse_document(text: str, kb: KnowledgeBase, source: str = "the document") -> Consultation:

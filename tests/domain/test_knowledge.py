@@ -63,8 +63,8 @@ def test_knowledge_check_names_file_entry_and_field_of_a_dangling_id(kb_copy, ca
     ("substances.toml", 'sources = ["levothyroxine-label"]\n\n[[substance]]\nid = "rutin"',
      'sources = []\n\n[[substance]]\nid = "rutin"',
      "substances.toml: substance 'levothyroxine': field 'sources': needs at least one source"),
-    ("lifestyle.toml", 'advice = "A balanced diet', 'advice = "  "\nx = "',
-     "lifestyle.toml: risk 'diet': field 'advice': must not be empty"),
+    ("lifestyle.toml", 'advice.en = "A balanced diet', 'advice.en = "  "\nx = "',
+     "lifestyle.toml: risk 'diet': field 'advice.en': must not be empty"),
     ("interactions.toml", 'sources = ["jayasinghe-2013"]', 'sources = ["jayasinghe-2031"]',
      "interactions.toml: interaction 'lidocaine-inhibits-lipolysis': field 'sources': 'jayasinghe-2031' is not a known id"),
 ])
@@ -85,9 +85,12 @@ def test_broken_toml_and_missing_files_are_reported(kb_copy):
 OVERLAY_CLASS = '''
 [[class]]
 id = "clinic-peptides"
-name = "Clinic peptide blend"
-patient_text = "Our clinic's peptide blend for firmer skin."
-practitioner_note = "House protocol."
+name.en = "Clinic peptide blend"
+name.el = "Πεπτίδια της κλινικής"
+patient_text.en = "Our clinic's peptide blend for firmer skin."
+patient_text.el = "Το μείγμα πεπτιδίων της κλινικής μας για πιο σφιχτό δέρμα."
+practitioner_note.en = "House protocol."
+practitioner_note.el = "Πρωτόκολλο της κλινικής."
 substances = ["clinic-peptide"]
 concerns = ["skin-rejuvenation"]
 sources = ["clinic-protocol"]
@@ -95,12 +98,18 @@ sources = ["clinic-protocol"]
 OVERLAY_SUBSTANCE = '''
 [[substance]]
 id = "clinic-peptide"
-name = "Biomimetic peptides"
-patient_text = "Short chains of amino acids that signal the skin to repair."
-practitioner_note = "House protocol."
-regulatory = "Cosmetic ingredient; injection is off-label."
-regulatory_patient = "These peptides are not approved for injection; their use is off-label."
-evidence = "None controlled."
+name.en = "Biomimetic peptides"
+name.el = "Βιομιμητικά πεπτίδια"
+patient_text.en = "Short chains of amino acids that signal the skin to repair."
+patient_text.el = "Μικρές αλυσίδες αμινοξέων που δίνουν στο δέρμα σήμα να επανορθωθεί."
+practitioner_note.en = "House protocol."
+practitioner_note.el = "Πρωτόκολλο της κλινικής."
+regulatory.en = "Cosmetic ingredient; injection is off-label."
+regulatory.el = "Καλλυντικό συστατικό· η ένεση είναι εκτός εγκεκριμένων ενδείξεων."
+regulatory_patient.en = "These peptides are not approved for injection; their use is off-label."
+regulatory_patient.el = "Αυτά τα πεπτίδια δεν έχουν έγκριση για ένεση· χρησιμοποιούνται εκτός εγκεκριμένων ενδείξεων."
+evidence.en = "None controlled."
+evidence.el = "Καμία ελεγχόμενη μελέτη."
 sources = ["clinic-protocol"]
 '''
 OVERLAY_SOURCE = '''
@@ -138,6 +147,16 @@ def test_knowledge_check_includes_the_users_overlay(capsys):
     (overlay_knowledge_dir() / "sources.toml").unlink()
     assert main(["knowledge", "check"]) == 2
     assert "overlay/classes.toml" in capsys.readouterr().err
+
+
+def test_knowledge_check_names_an_overlays_text_written_before_texts_were_bilingual(capsys):
+    english_only = OVERLAY_SUBSTANCE.replace(
+        'evidence.en = "None controlled."\nevidence.el = "Καμία ελεγχόμενη μελέτη."',
+        'evidence = "None controlled."')
+    write_overlay(overlay_knowledge_dir(), english_only)
+    assert main(["knowledge", "check"]) == 2
+    assert ("overlay/substances.toml: substance 'clinic-peptide': field 'evidence': has no 'el' text"
+            in capsys.readouterr().err)
 
 
 USER_VISIBLE = [*Path(knowledge_dir()).glob("*.toml"), *knowledge_dir().parent.joinpath("examples").glob("*.json")]

@@ -8,6 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from mesodesk.domain.document import Consultation, parse_consultation
+from mesodesk.i18n import translation
+from mesodesk.paths import resource_dir
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.records import ClinicSettings
 from mesodesk.domain.screening import ScreeningResult, screen
@@ -22,7 +24,25 @@ BLOCKED = ["pregnant.json", "minor-16.json"]
 TODAY = dt.date(2026, 11, 26)  # the examples are dated up to this day
 
 CLINIC = ClinicSettings(name="Clinique Lumière", address="12 Odos Ermou\n105 63 Athens",
-                        practitioner_name="Dr Maria Ioannou", practitioner_registration="12345")
+                        phone="+30 210 123 4567", practitioner_name="Dr Maria Ioannou",
+                        practitioner_registration="12345", jurisdiction="EU", member_state="GR")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def documents_catalogues_compiled() -> None:
+    """The papers' catalogues compiled from their .po, as ``make`` does before the tests
+    (the .mo files are not committed), so a Greek paper is Greek however pytest is run."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in resource_dir("i18n").glob("*/LC_MESSAGES/documents.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalogue = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalogue)
+    translation.cache_clear()
 
 
 class Rendered:

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from mesodesk.reports.layout import (
     FOOTER_BASELINE,
     HEADER_BASELINE,
+    HEADER_DETAILS_BASELINE,
     LEFT_MARGIN,
     RIGHT_MARGIN,
     SAFE_MARGIN,
@@ -73,6 +74,7 @@ def text_runs(pdf: bytes) -> list[list[Run]]:
 def is_decor(run: Run, page_height: float) -> bool:
     """A run on the running header's or the footer's baseline."""
     return (abs(run.y - (page_height - HEADER_BASELINE)) < 0.5
+            or abs(run.y - (page_height - HEADER_DETAILS_BASELINE)) < 0.5
             or abs(run.y - FOOTER_BASELINE) < 0.5)
 
 

@@ -11,7 +11,7 @@ from mesodesk.domain.document import parse_consultation
 from mesodesk.domain.records import ClinicSettings
 from mesodesk.domain.screening import screen
 from mesodesk.reports import ReportError, render_plan
-from mesodesk.reports.text import long_date
+from mesodesk.reports.words import long_date
 from tests.reports.conftest import CLINIC, PRINTABLE, TODAY
 from tests.reports.pdfcheck import (
     body_text,
@@ -37,7 +37,7 @@ CONSENT_SECTIONS = [
     "What will be injected, and its approval status", "Your medical history",
     "Decisions to use a substance despite a reason not to", "Risks and side effects",
     "Rare but serious", "Important: painful lumps weeks later", "Photographs (optional)",
-    "Your decision", "Agreement", "Patient", "Practitioner",
+    "Your decision", "Agreement", "Patient's signature", "Practitioner's signature",
 ]
 
 
@@ -85,7 +85,7 @@ def test_substances_grouped_by_class_with_their_regulatory_status(render, kb, na
         substance = kb.substances[item.id]
         assert kb.classes[item.class_id].name in text
         assert f"{substance.name}: {one_line(substance.patient_text)}" in text
-        assert one_line(substance.regulatory_patient) in text
+        assert one_line(substance.status_for(CLINIC.jurisdiction)) in text
     for item in rendered.result.substances:
         if not item.selected and not item.excluded_by_screening:
             assert kb.substances[item.id].patient_text not in text, item.id
@@ -152,7 +152,16 @@ def test_declared_history_and_notes_are_in_the_consent(render, kb):
 
 def test_no_history_is_said_plainly(render):
     text = one_line(full_text(render("skin-rejuvenation.json").pdf))
-    assert "You told us of no illness, medicine, allergy or other condition" in text
+    assert "You answered no to every question we asked about your health" in text
+
+
+def test_the_declared_history_and_every_other_answer_no(render, kb):
+    rendered = render("format-example.json")
+    text = one_line(full_text(rendered.pdf))
+    for history in ("anticoagulants", "allergy-soy"):
+        assert one_line(kb.history[history].patient_text) in text
+    assert "You answered no to every other question we asked about your health" in text
+    assert "Not every question about your health has been answered" not in text
 
 
 def test_an_override_that_does_not_apply_is_not_printed(render):
@@ -182,6 +191,7 @@ def test_risks_are_those_that_apply(render, kb, name):
         s.class_id for s in rendered.result.selected}
     for effect in kb.adverse_effects:
         applies = "*" in effect.applies_to or bool(ids & set(effect.applies_to))
+        applies = applies and rendered.result.area_applies(effect.areas)
         assert (one_line(effect.text) in text) == applies, effect.id
 
 
@@ -189,7 +199,7 @@ def test_risks_are_those_that_apply(render, kb, name):
 def test_the_delayed_infection_warning_is_always_there(render, name):
     text = one_line(full_text(render(name).pdf))
     assert "Important: painful lumps weeks later" in text
-    assert "1 to 12 weeks after a session as painful lumps or abscesses" in text
+    assert "1 to 12 weeks after a session, as painful lumps or abscesses" in text
     assert "see a doctor" in text
 
 

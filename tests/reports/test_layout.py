@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from mesodesk.domain.records import ClinicSettings
 from mesodesk.reports.layout import SAFE_MARGIN
-from mesodesk.reports.text import long_date
+from mesodesk.reports.words import long_date
 from tests.reports.conftest import CLINIC, PRINTABLE
 from tests.reports.pdfcheck import (
     body_runs,
@@ -84,15 +84,16 @@ def test_a_long_course_repeats_its_table_header_on_every_page(render):
         assert f"\n{session.number}\n{long_date(session.date)}\n" in text
 
 
+@pytest.mark.parametrize("language", ["en", "el"])  # Greek is longer: pages break elsewhere
 @pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_a_heading_or_an_introduction_never_ends_a_page(stress, render, paper):
+def test_a_heading_or_an_introduction_never_ends_a_page(stress, render, paper, language):
     from mesodesk.reports.styles import BODY_SIZE
 
-    pdfs = {"stress": render(stress_document(), paper=paper).pdf}
-    pdfs.update({name: render(name, paper=paper).pdf for name in PRINTABLE})
+    pdfs = {"stress": render(stress_document(), paper=paper, language=language).pdf}
+    pdfs.update({name: render(name, paper=paper, language=language).pdf for name in PRINTABLE})
     # A course longer than a page: the group its heading and introduction are kept
     # with must split.
-    pdfs["long course"] = render("skin-rejuvenation.json", paper=paper, courses=[
+    pdfs["long course"] = render("skin-rejuvenation.json", paper=paper, language=language, courses=[
         {"concern": "skin-rejuvenation", "sessions": 90, "interval_days": 7,
          "start_date": "2026-11-26"}]).pdf
     for name, pdf in pdfs.items():
@@ -124,20 +125,22 @@ def rendered_pages(qapp, tmp_path):
     return _render
 
 
+@pytest.mark.parametrize("language", ["en", "el"])
 @pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_nothing_is_drawn_outside_the_margins(stress, render, rendered_pages, paper):
+def test_nothing_is_drawn_outside_the_margins(stress, render, rendered_pages, paper, language):
     clinic = ClinicSettings(name="Κλινική <Lumière> & Co " * 4, address="12 Odos Ermou",
                             logo_png=logo_png())
-    rendered = render(stress_document(), clinic=clinic, paper=paper)
+    rendered = render(stress_document(), clinic=clinic, paper=paper, language=language)
     images = rendered_pages(rendered.pdf)
     assert len(images) == len(reader(rendered.pdf).pages) >= 10
     assert all(ink_inside(image) for image in images), "a page rendered blank"
     assert ink_outside_margins(images) == []
 
 
+@pytest.mark.parametrize("language", ["en", "el"])
 @pytest.mark.parametrize("name", PRINTABLE)
-def test_the_examples_stay_inside_the_margins(render, rendered_pages, name):
-    images = rendered_pages(render(name).pdf)
+def test_the_examples_stay_inside_the_margins(render, rendered_pages, name, language):
+    images = rendered_pages(render(name, language=language).pdf)
     assert ink_outside_margins(images) == []
 
 

@@ -18,6 +18,9 @@ CASES = {
     "reason-required": {"substances": ["caffeine", "levothyroxine"], "overrides": []},
     # Nothing left to consent to.
     "nothing-to-treat": {"substances": [], "overrides": []},
+    # Deoxycholic acid every 14 days: its label asks for at least 28 days between sessions.
+    "label-limit": {"overrides": [], "courses": [
+        {"concern": "localized-fat", "sessions": 4, "interval_days": 14, "start_date": "2026-12-03"}]},
 }
 
 
@@ -63,6 +66,12 @@ def test_an_imported_document_is_kept_but_gets_no_plan(code, db, kb, tmp_path):
 def test_with_the_reason_recorded_the_plan_is_made(kb):
     doc = _document(kb, "reason-required", overrides=[
         {"substance": "levothyroxine", "history": None, "reason": "Hypothyroid; endocrinologist agrees."}])
+    assert plans.render(doc, kb).startswith(b"%PDF-")
+
+
+def test_with_a_reason_for_the_label_limit_the_plan_is_made(kb):
+    doc = _document(kb, "label-limit", overrides=[
+        {"substance": "deoxycholic-acid", "limit": "interval-min", "reason": "Agreed: 2 weeks apart."}])
     assert plans.render(doc, kb).startswith(b"%PDF-")
 
 
