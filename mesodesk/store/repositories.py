@@ -321,21 +321,8 @@ class Patients(_Repository):
         with self._db.writing() as connection:
             removed = self._row(connection, removed_id)
             kept = self._row(connection, kept_id)
-            moved = connection.execute(
-                select(t.consultations).where(t.consultations.c.patient_id == removed_id)
-                .order_by(t.consultations.c.id)).all()
-            for consultation in moved:
-                before = audit.state_hash("consultations", consultation._mapping)
-                connection.execute(t.consultations.update()
-                                   .where(t.consultations.c.id == consultation.id)
-                                   .values(patient_id=kept_id))
-                audit.append(connection, actor=actor, action="move-to-patient",
-                             table="consultations", record_id=consultation.id, before=before,
-                             after=audit.state_hash("consultations", {
-                                 **consultation._mapping, "patient_id": kept_id}),
-                             details={"from_patient": removed_id, "to_patient": kept_id,
-                                      "why": "merge"})
-            ids = [consultation.id for consultation in moved]
+            ids = self._move_records(connection, "consultations", removed_id, kept_id, actor)
+            self._move_records(connection, "sessions", removed_id, kept_id, actor)
             listed = ",".join(str(number) for number in ids)
             before = audit.state_hash("patients", kept._mapping)
             after = audit.state_hash("patients", {**values, "id": kept_id})
@@ -350,6 +337,25 @@ class Patients(_Repository):
                          before=audit.state_hash("patients", removed._mapping), after=None,
                          details={"into": kept_id, "consultations": listed})
             return _patient(self._row(connection, kept_id)), ids
+
+    @staticmethod
+    def _move_records(connection: Connection, name: str, removed_id: int, kept_id: int,
+                      actor: str) -> list[int]:
+        """Give every consultation (or session) of ``removed_id`` to ``kept_id``, each
+        with its audit event; nothing else of them changes (migration 0007's triggers
+        refuse anything more). Returns their ids."""
+        table = getattr(t, name)
+        rows = connection.execute(select(table).where(table.c.patient_id == removed_id)
+                                  .order_by(table.c.id)).all()
+        for row in rows:
+            connection.execute(table.update().where(table.c.id == row.id)
+                               .values(patient_id=kept_id))
+            audit.append(connection, actor=actor, action="move-to-patient", table=name,
+                         record_id=row.id, before=audit.state_hash(name, row._mapping),
+                         after=audit.state_hash(name, {**row._mapping, "patient_id": kept_id}),
+                         details={"from_patient": removed_id, "to_patient": kept_id,
+                                  "why": "merge"})
+        return [row.id for row in rows]
 
 
 class _Values:

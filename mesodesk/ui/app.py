@@ -36,10 +36,17 @@ class InstanceLock:
 
 def lock_dir() -> str:
     """Where the lock files are: the user's own data folder, the same whatever TMPDIR a
-    process was started with (a lock under TMPDIR let a second window open)."""
+    process was started with (a lock under TMPDIR let a second window open). Where that
+    folder cannot be made (a read-only home), the temporary folder still guards the usual
+    case."""
     from mesodesk.paths import make_private_dir, user_data_dir
 
-    return str(make_private_dir(user_data_dir() / "locks"))
+    try:
+        return str(make_private_dir(user_data_dir() / "locks"))
+    except OSError:
+        from PySide6.QtCore import QDir
+
+        return QDir.tempPath()
 
 
 def _lock_paths(options: Any) -> list[str]:
@@ -52,12 +59,7 @@ def acquire_instance_lock(options: Any) -> tuple[InstanceLock | None, str | None
     from PySide6.QtCore import QLockFile
 
     held = []
-    try:
-        paths = _lock_paths(options)
-    except OSError as error:  # the data folder cannot be made: the database cannot either
-        return None, _("mesodesk cannot keep its lock files in the data folder: "
-                       "{reason}").format(reason=error.strerror or error)
-    for path in paths:
+    for path in _lock_paths(options):
         lock = QLockFile(path)
         lock.setStaleLockTime(0)  # a lock left by a crashed process is detected by its pid
         if lock.tryLock(200):

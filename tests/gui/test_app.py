@@ -149,7 +149,7 @@ def test_the_lock_is_keyed_on_the_database_not_on_how_it_is_named(tmp_path):
     from mesodesk.services.records import open_records
 
     database = tmp_path / "clinic.db"
-    open_records(database).close()
+    open_records(database, unencrypted=True).close()  # a plain file: any name opens it
     (tmp_path / "elsewhere").mkdir()
     link = tmp_path / "elsewhere" / "same-clinic.db"
     os.link(database, link)
@@ -169,7 +169,7 @@ def test_a_hard_link_in_another_tmpdir_cannot_open_a_second_window(tmp_path):
     from mesodesk.services.records import open_records
 
     database = tmp_path / "clinic.db"
-    open_records(database).close()
+    open_records(database, unencrypted=True).close()  # a plain file: any name opens it
     (tmp_path / "elsewhere").mkdir()
     link = tmp_path / "elsewhere" / "linked.db"
     os.link(database, link)
@@ -189,6 +189,22 @@ def test_a_hard_link_in_another_tmpdir_cannot_open_a_second_window(tmp_path):
     third = run(["-m", "mesodesk", "--db", str(link), "--no-crash-dialog"],
                 env={"TMPDIR": str(other_tmp), "MESODESK_EXIT_AFTER": "rows"})
     assert third.returncode == 0, third.stderr
+
+
+def test_the_locks_live_in_the_data_folder_or_else_the_temporary_one(tmp_path, monkeypatch):
+    from PySide6.QtCore import QDir
+
+    from mesodesk.paths import user_data_dir
+    from mesodesk.ui.app import lock_dir
+
+    assert Path(lock_dir()) == user_data_dir() / "locks"
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the data folder would go")
+    monkeypatch.setenv("MESODESK_HOME", str(blocked))
+    assert lock_dir() == QDir.tempPath()  # a read-only home still gets a lock
+    lock, refusal = acquire_instance_lock(StartOptions(location=str(tmp_path / "clinic.db")))
+    assert lock is not None and refusal is None
+    lock.unlock()
 
 
 def test_an_unreadable_passphrase_file_is_named(tmp_path, capsys):

@@ -4,6 +4,7 @@ merge), a record with no consultation deleted, one with consultations kept (and 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 
@@ -17,7 +18,7 @@ from tests.store.helpers import MINIMAL_PDF
 
 SIGNED_AT = dt.datetime(2026, 11, 26, 10, 30, tzinfo=dt.timezone.utc)
 UNCHANGED = ("id", "practitioner_id", "date", "concerns", "status", "document", "fingerprint",
-             "supersedes", "created_at", "updated_at", "finalized_at")
+             "supersedes", "created_at", "updated_at", "finalized_at", "format")
 
 
 def two_records(db, doc):
@@ -99,7 +100,7 @@ def test_the_trigger_lets_a_closed_consultation_change_its_patient_only(backend,
     literal = {"id": 9999, "practitioner_id": None, "date": "2001-01-01", "concerns": "x",
                "status": "draft", "document": "{}", "fingerprint": "000000000000",
                "supersedes": final.id, "created_at": "2001-01-01 00:00:00",
-               "updated_at": "2001-01-01 00:00:00", "finalized_at": None}
+               "updated_at": "2001-01-01 00:00:00", "finalized_at": None, "format": "x"}
     for column in UNCHANGED:  # with the patient or without, every other change is refused
         for patient_too in (False, True):
             moving = ", patient_id = ?" if patient_too else ""
@@ -110,6 +111,42 @@ def test_the_trigger_lets_a_closed_consultation_change_its_patient_only(backend,
     backend.execute("UPDATE consultations SET patient_id = ? WHERE id = ?", (kept.id, final.id))
     assert db.consultations.get(final.id).patient_id == kept.id
     assert not db.audit.verify().ok  # moved outside mesodesk: the audit check says so
+
+
+def test_a_merge_moves_the_recorded_sessions_too(db, doc) -> None:
+    from tests.store.test_sessions import session_doc
+
+    kept, removed, final, *_ = two_records(db, doc)
+    session = db.sessions.record(final.id, session_doc())
+    service.merge_patients(db, removed.id, kept.id, actor="dr")
+    moved = db.sessions.get(session.id)
+    assert moved.patient_id == kept.id
+    assert moved == dataclasses.replace(session, patient_id=kept.id)  # nothing else changed
+    event = db.audit.events(limit=1, table="sessions", record_id=session.id)[0]
+    assert (event.action, event.details["to_patient"]) == ("move-to-patient", str(kept.id))
+    assert db.audit.verify().ok
+
+
+SESSION_UNCHANGED = {"id": 9999, "consultation_id": 9999, "concern": "x", "number": 99,
+                     "date": "2001-01-01", "document": "{}", "fingerprint": "000000000000",
+                     "corrects": "itself", "correction_reason": "x",
+                     "recorded_at": "2001-01-01 00:00:00"}
+
+
+def test_the_trigger_lets_a_session_change_its_patient_only(backend, db, doc) -> None:
+    from tests.store.test_sessions import session_doc
+
+    kept, removed, final, *_ = two_records(db, doc)
+    session = db.sessions.record(final.id, session_doc())
+    for column, value in SESSION_UNCHANGED.items():
+        value = session.id if value == "itself" else value
+        for patient_too in (False, True):
+            moving = ", patient_id = ?" if patient_too else ""
+            with pytest.raises(Exception, match="recorded session cannot be changed"):
+                backend.execute(f"UPDATE sessions SET {column} = ?{moving} WHERE id = ?",
+                                (value, *((kept.id,) if patient_too else ()), session.id))
+    backend.execute("UPDATE sessions SET patient_id = ? WHERE id = ?", (kept.id, session.id))
+    assert db.sessions.get(session.id).patient_id == kept.id
 
 
 def test_a_patient_with_no_consultation_is_deleted(db, doc) -> None:
