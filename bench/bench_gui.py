@@ -81,7 +81,7 @@ def patient_with_history(count: int = 1000) -> Path:
     from mesodesk.store import open_database
 
     kb = default_knowledge()
-    db = open_database(str(path))
+    db = open_database(str(path), unencrypted=True)  # comparable runs, no key store needed
     patient = db.patients.create(NewPatient(name="Ελένη Παπαδοπούλου", date_of_birth=dt.date(1970, 3, 1)))
     for n in range(count):
         day = dt.date(2000, 1, 1) + dt.timedelta(days=n * 9)

@@ -73,7 +73,7 @@ def make_clinic(count: int, path: Path, seed: int = 2026, per_patient: tuple[int
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(path.name + "*"):
         stale.unlink()
-    db = open_database(str(path))
+    db = open_database(str(path), unencrypted=True)  # comparable runs, no key store needed
     started = time.monotonic()
     batch = 1000
     made = 0

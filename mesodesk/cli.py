@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from mesodesk import __version__
-from mesodesk.exit_codes import EXIT_FAILURE, EXIT_OK
+from mesodesk.exit_codes import EXIT_FAILURE, EXIT_INVALID, EXIT_OK
 
 
 def _add_database_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
@@ -25,7 +25,11 @@ def _add_database_options(parser: argparse.ArgumentParser, *, top_level: bool = 
                              "else the user data directory)")
     parser.add_argument("--passphrase-file", metavar="FILE", default=default,
                         help="open an encrypted (SQLCipher) database with the passphrase in FILE "
-                             "(or set MESODESK_PASSPHRASE)")
+                             "(or set MESODESK_PASSPHRASE); a new database is encrypted with a "
+                             "key kept in the operating system's key store without one")
+    parser.add_argument("--unencrypted", action="store_true", default=default,
+                        help="create a new database as a plain, unencrypted SQLite file "
+                             "(anyone with the file can read it)")
 
 
 def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
@@ -76,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_lazy("mesodesk.commands.clinical", "knowledge_check_command"))
 
     _add_record_commands(commands)
+    _add_session_commands(commands)
     return parser
 
 
@@ -97,16 +102,96 @@ def _add_record_commands(commands: argparse._SubParsersAction) -> None:
     _add_database_options(backup)
     backup.set_defaults(handler=_lazy(records, "backup_command"))
 
-    restore = commands.add_parser("restore", help="replace the database with a verified backup")
-    restore.add_argument("file", metavar="FILE")
+    restore = commands.add_parser(
+        "restore", help="replace the database with a verified backup, after showing what it "
+                        "holds and asking")
+    restore.add_argument("file", metavar="FILE", nargs="?")
+    restore.add_argument("--yes", action="store_true",
+                         help="replace without asking (for scripts)")
+    restore.add_argument("--keep", type=int, default=None, metavar="N",
+                         help="copies of replaced databases to keep aside (default: 5)")
+    restore.add_argument("--list-kept", action="store_true",
+                         help="list the copies earlier restores kept aside, and exit")
     _add_database_options(restore)
     restore.set_defaults(handler=_lazy(records, "restore_command"))
+
+    encrypt = commands.add_parser(
+        "encrypt", help="encrypt a plain database (its key kept in the key store, or the "
+                        "passphrase of --passphrase-file or MESODESK_PASSPHRASE)")
+    _add_database_options(encrypt)
+    encrypt.set_defaults(handler=_lazy(records, "encrypt_command"))
+
+    rekey = commands.add_parser("rekey", help="change the key of an encrypted database")
+    new_key = rekey.add_mutually_exclusive_group(required=True)
+    new_key.add_argument("--new-passphrase-file", metavar="FILE",
+                         help="the new passphrase, on the first line of FILE")
+    new_key.add_argument("--key-store", action="store_true",
+                         help="a new random key, kept in the operating system's key store")
+    _add_database_options(rekey)
+    rekey.set_defaults(handler=_lazy(records, "rekey_command"))
+
+    patient = commands.add_parser("patient", help="keep the patient records clean")
+    patient_commands = patient.add_subparsers(dest="patient_command", metavar="ACTION",
+                                              required=True)
+    merge = patient_commands.add_parser(
+        "merge", help="merge two records of one person: REMOVED's consultations move to KEPT")
+    merge.add_argument("removed", metavar="REMOVED_ID")
+    merge.add_argument("kept", metavar="KEPT_ID")
+    merge.add_argument("--yes", action="store_true", help="merge without asking (for scripts)")
+    _add_database_options(merge)
+    merge.set_defaults(handler=_lazy("mesodesk.commands.patients", "merge_command"))
+    delete = patient_commands.add_parser(
+        "delete", help="delete a patient who has no consultation (made by mistake)")
+    delete.add_argument("patient", metavar="PATIENT_ID")
+    delete.add_argument("--yes", action="store_true", help="delete without asking")
+    _add_database_options(delete)
+    delete.set_defaults(handler=_lazy("mesodesk.commands.patients", "delete_command"))
 
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = audit_commands.add_parser("verify", help="check the hash chain of the audit trail")
     _add_database_options(verify)
     verify.set_defaults(handler=_lazy(records, "audit_verify_command"))
+
+
+def _add_session_commands(commands: argparse._SubParsersAction) -> None:
+    module = "mesodesk.commands.sessions"
+    session = commands.add_parser("session", help="treatment sessions")
+    session_commands = session.add_subparsers(dest="session_command", metavar="ACTION",
+                                              required=True)
+    add = session_commands.add_parser("add", help="record a session (mesodesk.session/1); "
+                                                  "prints its id last")
+    add.add_argument("file", metavar="FILE.json")
+    _add_database_options(add)
+    add.set_defaults(handler=_lazy(module, "session_add_command"))
+
+    course = commands.add_parser("sessions", help="a consultation's course: planned and done")
+    course.add_argument("consultation", metavar="CONSULTATION")
+    _add_database_options(course)
+    course.set_defaults(handler=_lazy(module, "sessions_command"))
+
+    recall = commands.add_parser("recall", help="every session that used a lot")
+    recall.add_argument("lot", metavar="LOT")
+    recall.add_argument("--json", action="store_true", help="print the uses as JSON")
+    recall.add_argument("--csv", metavar="FILE", help="also write them as CSV for the authorities")
+    _add_database_options(recall)
+    recall.set_defaults(handler=_lazy(module, "recall_command"))
+
+    calendar = commands.add_parser("calendar", help="the sessions still to come, as iCalendar")
+    calendar.add_argument("consultation", metavar="CONSULTATION")
+    calendar.add_argument("--out", required=True, metavar="FILE.ics")
+    _add_database_options(calendar)
+    calendar.set_defaults(handler=_lazy(module, "calendar_command"))
+
+    listing = commands.add_parser("consultations", help="list stored consultations")
+    listing.add_argument("--patient", metavar="TEXT", help="only this patient's (a search)")
+    listing.add_argument("--json", action="store_true")
+    _add_database_options(listing)
+    listing.set_defaults(handler=_lazy(module, "consultations_command"))
+
+    demo = commands.add_parser("demo-db", help="write the demo clinic to a new database file")
+    demo.add_argument("--out", required=True, metavar="PATH")
+    demo.set_defaults(handler=_lazy(module, "demo_db_command"))
 
 
 def _run_gui(args: argparse.Namespace) -> int:
@@ -126,7 +211,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     from mesodesk.commands.common import CommandError
+    from mesodesk.commands.text_checks import output_problem, say, text_problem
 
+    problem = text_problem(sys.argv[1:] if argv is None else argv)
+    if problem is None and (handler is not None or args.smoke_test):
+        problem = output_problem()  # before anything is stored: the output comes after
+    if problem is not None:
+        say(f"mesodesk: {problem}")
+        return EXIT_INVALID
     try:
         if args.smoke_test:
             from mesodesk.commands.smoke import smoke_test
@@ -138,6 +230,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"mesodesk: {error}", file=sys.stderr)
         return error.exit_code
+    except UnicodeEncodeError as error:
+        # Checked before the command ran; a value that slips through still gets a message.
+        say(f"mesodesk: text that cannot be written here: {error}")
+        return EXIT_INVALID
     except KeyboardInterrupt:
         return EXIT_FAILURE
     except BrokenPipeError:

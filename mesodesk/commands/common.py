@@ -2,7 +2,8 @@
 errors as messages, consultation ids.
 
 ``--db`` (or ``MESODESK_DB``, else the user data directory) names the database;
-``--passphrase-file`` (or ``MESODESK_PASSPHRASE``) opens an encrypted one. The commands
+``--passphrase-file`` (or ``MESODESK_PASSPHRASE``) opens an encrypted one, else the key
+store's key does; ``--unencrypted`` makes a new one plain. The commands
 call ``mesodesk.services`` directly; its errors become one-line messages with their exit
 code, never tracebacks. Imports neither Qt nor SQLAlchemy until a database is opened.
 """
@@ -59,23 +60,90 @@ def actor(command: str) -> str:
 
 
 @contextmanager
-def open_store(args: argparse.Namespace, command: str, *, migrate: bool = True) -> Iterator[Any]:
+def open_store(args: argparse.Namespace, command: str, *, migrate: bool = True,
+               read_only_ok: bool = False) -> Iterator[Any]:
     """The database the options name, closed afterwards; errors become messages.
-    ``migrate=False`` opens an existing schema as it is (for commands that only read)."""
+    ``migrate=False`` opens an existing schema as it is (for commands that only read).
+    ``read_only_ok``: a database that cannot be written is opened read-only (verify,
+    export, backup). A command that wrote ends its session with a checkpoint of the audit
+    chain's head."""
     from mesodesk.services.records import open_records
+    from mesodesk.services.verify import Session, open_readable
 
     passphrase = read_passphrase(args)
+    location = getattr(args, "db", None) or None
     with service_errors():
-        db = open_records(getattr(args, "db", None) or None, passphrase, migrate=migrate,
-                          actor=actor(command))
+        if read_only_ok:
+            db = open_readable(location, passphrase, migrate=migrate, actor=actor(command))
+        else:
+            db = open_records(location, passphrase, migrate=migrate,
+                              unencrypted=bool(getattr(args, "unencrypted", False)),
+                              actor=actor(command))
+    if getattr(db, "read_only", False):
+        from mesodesk.i18n import _
+        from mesodesk.store.outside import outside_path
+
+        print(_("{name} cannot be written: opened read-only; this command's audit events are "
+                "kept outside it, in {path}").format(name=db.location.name,
+                                                    path=outside_path(db.location)),
+              file=sys.stderr)
     try:
+        session = Session(db)
         if getattr(db, "upgrade_backup", None) is not None:
             print(f"upgraded the database schema; the previous version is backed up at "
                   f"{db.upgrade_backup}", file=sys.stderr)
-        with service_errors():
-            yield db
+        try:
+            with service_errors():
+                yield db
+        finally:
+            end_session(session)
     finally:
         db.close()
+
+
+def confirm(question: str, yes: bool, nothing: str) -> None:
+    """Go on only when the person says so: ``--yes``, or "y" typed on the terminal.
+    Without a terminal (a script, a pipe) and without ``--yes``, the command stops with
+    ``nothing`` ("nothing was restored") and why."""
+    from mesodesk.i18n import _
+
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise CommandError(_("{nothing}: that is done only when you say so. Run the command "
+                             "in a terminal to be asked, or add --yes.").format(nothing=nothing))
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in {"y", "yes", _("y"), _("yes")}:
+        raise CommandError(_("{nothing} (not confirmed)").format(nothing=nothing))
+
+
+def whole_number(text: str, what: str) -> int:
+    """An id typed on the command line (``what`` names it), or a message."""
+    value = int(text) if text.strip().isdigit() else 0
+    if value <= 0:
+        raise CommandError(f"'{text}': not a {what} (it must be a whole number above 0)",
+                           EXIT_INVALID)
+    return value
+
+
+def end_session(session: Any) -> None:
+    """Checkpoint the audit chain; a checkpoint that cannot be written is said, not fatal
+    (what the command did is stored)."""
+    from mesodesk.i18n import _
+
+    try:
+        with service_errors():
+            written = session.end()
+    except CommandError as error:
+        written = None
+        print(_("the audit checkpoint was not updated: {reason}").format(reason=error),
+              file=sys.stderr)
+    if written is not None and not written.written:
+        print(_("the audit checkpoint was not updated: {reason}; run `mesodesk audit verify`")
+              .format(reason=written.reason), file=sys.stderr)
 
 
 def consultation_id(text: str, option: str = "") -> int:
@@ -99,5 +167,5 @@ def write_file(path: Path, data: bytes | str) -> None:
         raise CommandError(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE) from None
 
 
-__all__ = ["EXIT_FAILURE", "CommandError", "actor", "consultation_id", "open_store",
-           "read_passphrase", "service_errors", "write_file"]
+__all__ = ["EXIT_FAILURE", "CommandError", "actor", "confirm", "consultation_id", "end_session",
+           "open_store", "read_passphrase", "service_errors", "whole_number", "write_file"]

@@ -1,4 +1,5 @@
-"""Headless record commands: ``import``, ``export``, ``backup``, ``restore``, ``audit verify``.
+"""Headless record commands: ``import``, ``export``, ``backup``, ``restore``, ``encrypt``,
+``rekey``, ``audit verify``.
 
 Each opens the database named by ``--db`` (or ``MESODESK_DB``, else the user data
 directory), with ``--passphrase-file`` (or ``MESODESK_PASSPHRASE``) for an encrypted one,
@@ -13,13 +14,16 @@ import sys
 
 from mesodesk.commands.clinical import knowledge, load_document
 from mesodesk.commands.common import (
+    CommandError,
     actor,
+    confirm,
     consultation_id,
     open_store,
     read_passphrase,
     service_errors,
 )
 from mesodesk.exit_codes import EXIT_FAILURE, EXIT_OK
+from mesodesk.i18n import _, ngettext
 from mesodesk.services import documents, records
 
 
@@ -46,7 +50,7 @@ def import_command(args: argparse.Namespace) -> int:
 def export_command(args: argparse.Namespace) -> int:
     wanted = consultation_id(args.consultation_id)
     out = None if args.out == "-" else args.out
-    with open_store(args, "export", migrate=False) as db:
+    with open_store(args, "export", migrate=False, read_only_ok=True) as db:
         result = documents.export_document(db, wanted, out, actor=actor("export"),
                                            write_stdout=sys.stdout.write)
     record = result.record
@@ -58,7 +62,7 @@ def export_command(args: argparse.Namespace) -> int:
 
 
 def backup_command(args: argparse.Namespace) -> int:
-    with open_store(args, "backup") as db:
+    with open_store(args, "backup", read_only_ok=True) as db:
         result = records.backup(db, args.out, actor=actor("backup"))
         print(f"backed up {db.description} to {result.path} ({result.summary.describe()})")
     return EXIT_OK
@@ -66,25 +70,98 @@ def backup_command(args: argparse.Namespace) -> int:
 
 def restore_command(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args)
+    location = getattr(args, "db", None)
+    if args.list_kept:
+        return _list_kept(location, passphrase)
+    if not args.file:
+        raise CommandError(_("give the backup FILE to restore (or --list-kept)"))
+    if args.keep is not None and args.keep < 1:
+        raise CommandError(_("--keep {keep}: keep at least 1 copy of the replaced database")
+                           .format(keep=args.keep))
     with service_errors():
-        result = records.restore(getattr(args, "db", None), passphrase, args.file,
-                                 actor=actor("restore"))
-    print(f"verified {result.source}: {result.summary.describe()}")
+        preview = records.preview_restore(location, passphrase, args.file)
+    print(_("{file} is a whole mesodesk backup:").format(file=preview.summary.path))
+    for line in preview.lines():
+        print(f"  {line}")
+    _confirm_restore(preview, args.yes)
+    with service_errors():
+        result = records.restore(location, passphrase, args.file, actor=actor("restore"),
+                                 keep=args.keep)
     print(f"restored it into {result.target}")
     if result.kept_aside is not None:
         print(f"the database it replaced is kept at {result.kept_aside}")
+    for removed in result.removed:
+        print(_("removed the oldest copy kept aside: {path}").format(path=removed))
     if result.upgrade_backup is not None:
         print(f"upgraded the restored database to the current schema (its previous "
               f"version is backed up at {result.upgrade_backup})")
     return EXIT_OK
 
 
+def _where_the_key_is(change) -> str:
+    return (_("with a key kept in this computer's key store") if change.location.key_in_key_store
+            else _("with the passphrase given"))
+
+
+def encrypt_command(args: argparse.Namespace) -> int:
+    """The passphrase of ``--passphrase-file`` (or ``MESODESK_PASSPHRASE``) is the new
+    one; without it the key is kept in the key store."""
+    import os
+
+    passphrase = read_passphrase(args) or os.environ.get("MESODESK_PASSPHRASE") or None
+    with service_errors():
+        change = records.encrypt(getattr(args, "db", None), passphrase, actor=actor("encrypt"))
+    patients = change.tables.get("patients", 0)
+    print(_("encrypted {path} {where} ({patients}, verified); the plain file was removed").format(
+        path=change.location.path, where=_where_the_key_is(change),
+        patients=ngettext("{n} patient", "{n} patients", patients).format(n=patients)))
+    print(_("backups made before are not encrypted: make a new backup and delete the old ones"))
+    return EXIT_OK
+
+
+def rekey_command(args: argparse.Namespace) -> int:
+    from mesodesk.services.records import read_passphrase_file
+
+    new_passphrase = None
+    if args.new_passphrase_file:
+        with service_errors():
+            new_passphrase = read_passphrase_file(args.new_passphrase_file)
+    with service_errors():
+        change = records.rekey(getattr(args, "db", None), read_passphrase(args), new_passphrase,
+                               actor=actor("rekey"))
+    print(_("changed the key of {path}: it now opens {where}").format(
+        path=change.location.path, where=_where_the_key_is(change)))
+    print(_("backups made before keep the old key: make a new backup"))
+    if change.note:
+        print(_("note: {note}").format(note=change.note))
+
+def _confirm_restore(preview: records.RestorePreview, yes: bool) -> None:
+    if preview.from_here is False and not yes:
+        print(_("This backup was made by another installation of mesodesk."))
+    confirm(_("Replace {target} with this backup?").format(target=preview.target), yes,
+            _("nothing was restored"))
+
+
+def _list_kept(location: str | None, passphrase: str | None) -> int:
+    with service_errors():
+        copies = records.kept_copies(location, passphrase)
+    if not copies:
+        print(_("no copies of replaced databases are kept aside"))
+    for copy in copies:
+        print(f"{copy.kept_at.strftime('%Y-%m-%d %H:%M')}  {copy.size:>12,} B  {copy.path}")
+    return EXIT_OK
+
+
 def audit_verify_command(args: argparse.Namespace) -> int:
-    with open_store(args, "audit verify", migrate=False) as db:
-        report = records.verify(db)
+    from mesodesk.services import verify
+
+    with open_store(args, "audit verify", migrate=False, read_only_ok=True) as db:
+        report = verify.verify(db)
     print(report.message)
-    if report.ok:
-        return EXIT_OK
-    for problem in report.problems:
-        print(f"  {problem}")
-    return EXIT_FAILURE
+    for title, lines in ((_("checked"), report.checked), (_("problems"), report.problems),
+                         (_("not checked, or not vouched for"), report.notices)):
+        if lines:
+            print(f"{title}:")
+            for line in lines:
+                print(f"  {line}")
+    return EXIT_OK if report.ok else EXIT_FAILURE

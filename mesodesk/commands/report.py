@@ -62,12 +62,15 @@ def plan_command(args: argparse.Namespace) -> int:
             with service_errors("--clinic-file: "):
                 clinic = read_clinic_file(clinic_file)
         doc = load_document(file, kb)
-        if clinic is None and _database_requested(args):
+        head = ""  # a document file with a database: the records' state it was printed in
+        if _database_requested(args):
             with open_store(args, "plan") as db:
-                clinic = db.settings.get()
+                if clinic is None:  # --clinic-file, when given, is the clinic on the paper
+                    clinic = db.settings.get()
+                head = plans.recorded_head(db)
         paper = args.paper or (clinic.default_paper if clinic is not None else "a4")
         with service_errors(suffix="\nno plan was written"):
-            pdf = plans.render(doc, kb, clinic, paper)
+            pdf = plans.render(doc, kb, clinic, paper, head)
         write_file(out, pdf)
     else:
         raise CommandError("give a consultation document FILE.json or --consultation ID")

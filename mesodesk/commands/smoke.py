@@ -42,7 +42,11 @@ def _database_and_example(workdir: Path):
     from mesodesk.services import documents, records
     from mesodesk.store.base import SCHEMA_HEAD
 
-    db = records.open_records(str(workdir / "smoke.db"))
+    from mesodesk.store.keys import new_raw_key
+
+    # Encrypted (SQLCipher in the bundle) with a key that lives as long as the check: the
+    # machine's key store is not the bundle's to test, nor to fill with temporary entries.
+    db = records.open_records(str(workdir / "smoke.db"), new_raw_key())
     _check(db.schema_revision == SCHEMA_HEAD,
            f"the schema is at {db.schema_revision}, not {SCHEMA_HEAD}, after migrating")
     kb = knowledge()
@@ -84,7 +88,7 @@ def _qt_pdf_checks(pdf: bytes, name: str) -> None:
     document.close()
 
 
-def _main_window(database: Path) -> None:
+def _main_window(database: Path, key: str | None) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -92,7 +96,7 @@ def _main_window(database: Path) -> None:
     from mesodesk.ui.session import StartOptions
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(StartOptions(location=str(database)))
+    window = MainWindow(StartOptions(location=str(database), passphrase=key))
     loop = QEventLoop()
     outcome: dict[str, str] = {}
     window.firstRowsShown.connect(lambda: (outcome.setdefault("ok", "rows"), loop.quit()))
@@ -118,7 +122,8 @@ def smoke_test(_args: argparse.Namespace) -> int:
             ("QtPdf found the Greek name and rendered page 1",
              lambda: _qt_pdf_checks(state["pdf"], state["doc"].patient.name)),
             ("main window opened offscreen and listed the patient",
-             lambda: (state["db"].close(), _main_window(Path(workdir) / "smoke.db"))),
+             lambda: (state["db"].close(), _main_window(Path(workdir) / "smoke.db",
+                                                        state["db"].location.passphrase))),
         ]
         for label, step in steps:
             try:

@@ -439,12 +439,37 @@ def _structural_issues(error: ValidationError) -> list[DocumentIssue]:
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [key for key, _value in pairs]
-    twice = sorted({key for key in keys if keys.count(key) > 1})
-    if twice:
-        # Last-wins would silently drop what was written first.
-        raise ValueError(f"the field '{twice[0]}' appears twice in the same object")
-    return dict(pairs)
+    """``json``'s object hook: refuses a field that appears twice in one object (last-wins
+    would silently drop what was written first) and a lone surrogate (a ``"\\ud800"``
+    escape: half of a character, which can be neither stored nor printed). Linear in the
+    object's size: each key is looked up once in the object being built."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        _refuse_lone_surrogates("", key)
+        if key in found:
+            raise ValueError(f"the field '{key}' appears twice in the same object")
+        _refuse_lone_surrogates(key, value)
+        found[key] = value
+    return found
+
+
+def _refuse_lone_surrogates(field: str, value: Any) -> None:
+    """Raise ``ValueError`` naming ``field`` if ``value`` (text, or the arrays directly in
+    it) holds a lone surrogate. An object inside was checked by its own hook call, so
+    every string of a document is looked at once."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str) and not item.isascii():
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as error:
+                where = f"the field '{field}'" if field else "a field name"
+                raise ValueError(
+                    f"{where} holds \\u{ord(item[error.start]):04x}, half of a character (a "
+                    "lone surrogate), which is not text; correct the file") from None
 
 
 def parse_structure(data: Any) -> Consultation:

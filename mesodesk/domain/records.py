@@ -55,6 +55,9 @@ class PatientRecord:
     notes: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    # The columns whose stored values no longer parse (a damaged record, listed so the
+    # other patients still show): their fields above hold placeholders, not the record.
+    damaged: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _coerce(self, "sex", Sex)

@@ -28,14 +28,17 @@ __all__ = ["PAPER_SIZES", "ReportError", "render_plan"]
 
 
 def render_plan(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
-                clinic: ClinicSettings | None = None, paper: str = "a4") -> bytes:
+                clinic: ClinicSettings | None = None, paper: str = "a4",
+                chain_head: str = "") -> bytes:
     """The treatment plan followed by the consent summary, as one PDF.
 
     ``result`` must be ``screen(doc, kb)``. The output depends only on the arguments:
     the same consultation gives the same bytes. Raises ``ReportError`` (with a message
     for a person) when the consultation is clinically blocked, the paper size is
-    unknown, or an image (clinic logo, signature) cannot be read.
+    unknown, or an image (clinic logo, signature) cannot be read. ``chain_head`` (the
+    audit chain's short hash, for a consultation from the records) is printed in the
+    footer beside the fingerprint.
     """
     from mesodesk.reports.document import build_pdf
 
-    return build_pdf(doc, result, kb, clinic, paper)
+    return build_pdf(doc, result, kb, clinic, paper, chain_head)

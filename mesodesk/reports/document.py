@@ -49,14 +49,14 @@ def _clinic_details(ctx: Context) -> str:
 
 
 def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
-              clinic: ClinicSettings | None, paper: str) -> bytes:
+              clinic: ClinicSettings | None, paper: str, chain_head: str = "") -> bytes:
     if result.blocked:
         causes = "; ".join(f"{block.history}: {block.text}" for block in result.blocked_by)
         raise ReportError(f"no plan is printed for a clinically blocked consultation ({causes})")
     # The patient's language, for every word on the paper (not the app's).
     with writing_in(doc.language):
         try:
-            return _build(doc, result, kb, clinic, paper)
+            return _build(doc, result, kb, clinic, paper, chain_head)
         except MissingTranslation as missing:
             raise ReportError(
                 f"the knowledge base has no '{missing.language}' text for “{missing.text}”, so a "
@@ -65,7 +65,7 @@ def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
 
 
 def _build(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
-           clinic: ClinicSettings | None, paper: str) -> bytes:
+           clinic: ClinicSettings | None, paper: str, chain_head: str) -> bytes:
     size = page_size(paper)
     register_fonts()
     styles = make_styles()
@@ -85,6 +85,7 @@ def _build(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
         clinic=ctx.clinic_name_raw or ctx.practitioner_name_raw,
         clinic_details=_clinic_details(ctx),
         part_titles={"plan": _("Treatment plan"), "consent": _("Consent summary")},
+        chain_head=chain_head,
     )
     buffer = io.BytesIO()
     template = BaseDocTemplate(

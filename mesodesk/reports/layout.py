@@ -56,6 +56,7 @@ class PageDecor:
     clinic: str
     part_titles: dict[str, str]
     clinic_details: str = ""  # the address on one line, and the phone
+    chain_head: str = ""  # the audit chain's head when printed (short hash), if from records
 
 
 def fit(text: str, width: float, font: str = REGULAR, size: float = DECOR_SIZE) -> str:
@@ -165,5 +166,7 @@ class NumberedCanvas(Canvas):
         self.line(LEFT_MARGIN, FOOTER_RULE, self.page_width - RIGHT_MARGIN, FOOTER_RULE)
         footer = _("Page {page} of {pages} · {date} · {fingerprint}").format(
             page=number(page), pages=number(total), date=decor.date, fingerprint=decor.fingerprint)
+        if decor.chain_head:
+            footer += " · " + _("audit {head}").format(head=decor.chain_head)
         self.drawCentredString(self.page_width / 2, FOOTER_BASELINE, fit(footer, inner))
         self.restoreState()

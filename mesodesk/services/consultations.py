@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mesodesk.services.errors import Blocked, InvalidInput, ServiceError, store_errors
-from mesodesk.services.plans import render, screen_checked
+from mesodesk.services.plans import render_recorded, screen_checked
 
 if TYPE_CHECKING:
     from mesodesk.domain.document import Consultation
@@ -41,7 +41,7 @@ def check_treatable(doc: Consultation, kb: KnowledgeBase) -> None:
         raise InvalidInput("the consultation cannot be finalized",
                            issues=tuple(str(issue) for issue in issues))
     try:
-        screen_checked(doc, kb)
+        screen_checked(doc, kb, for_plan=True)
     except Blocked as blocked:
         raise Blocked("the consultation is clinically blocked, so it cannot be finalized as "
                       "treated (record it as not treated instead)", issues=blocked.issues) from None
@@ -74,6 +74,7 @@ def finalize_signed(db: Database, kb: KnowledgeBase, clinic: ClinicSettings | No
     caller rendered ``pdf`` from ``doc`` already), save the draft, then finalize it with its
     signed consent in one transaction. A retry after a first attempt that was in fact
     stored returns what was stored."""
+    doc = doc.rewritten()  # stored as version 2: the consent carries that fingerprint
     signatures = doc.signatures
     if signatures is None or not signatures.patient or not signatures.practitioner:
         raise InvalidInput("signatures: both the patient and the practitioner sign to finish",
@@ -84,7 +85,7 @@ def finalize_signed(db: Database, kb: KnowledgeBase, clinic: ClinicSettings | No
                            "Settings)", field="practitioner.name")
     check_treatable(doc, kb)
     if pdf is None:
-        pdf = render(doc, kb, clinic)
+        pdf = render_recorded(db, doc, kb, clinic)
     try:
         if consultation_id is not None:
             earlier = _finished_already(db, consultation_id, doc)

@@ -92,7 +92,11 @@ def read_document(path: str | os.PathLike[str], kb: KnowledgeBase) -> Consultati
 def import_document(db: Database, doc: Consultation, actor: str = "") -> ImportResult:
     """Store a document: the patient matched (name and date of birth) or created, and a new
     draft, in one transaction; a document already stored adds nothing (``added`` False).
-    Signatures are not carried into the draft: it is signed again when it is finished."""
+    Signatures are not carried into the draft: it is signed again when it is finished.
+    A database with damaged values is refused (see ``verify.check_undamaged``)."""
+    from mesodesk.services.verify import check_undamaged
+
+    check_undamaged(db, _("import"))
     with store_errors():
         return db.consultations.import_document(doc, actor=actor)
 
@@ -112,7 +116,9 @@ class ExportResult:
 def export_document(db: Database, consultation_id: int, out: str | os.PathLike[str] | None,
                     actor: str = "", *, write_stdout=None) -> ExportResult:
     """Write a stored consultation as a document to ``out`` (whole or not at all), or hand
-    it to ``write_stdout`` when ``out`` is None; the audit trail records where it went."""
+    it to ``write_stdout`` when ``out`` is None; the audit trail records where it went.
+    A damaged consultation, or any damaged value in the database, is refused by name."""
+    from mesodesk.services.verify import check_undamaged
     from mesodesk.store.files import write_atomically
 
     path = Path(out) if out is not None else None
@@ -122,6 +128,7 @@ def export_document(db: Database, consultation_id: int, out: str | os.PathLike[s
     if path is not None and not path.absolute().parent.is_dir():
         raise InvalidInput(f"{path}: the folder {path.absolute().parent} does not exist",
                            field="--out")
+    check_undamaged(db, _("export"))
     with store_errors():
         record = db.consultations.get(consultation_id)
     text = record.document.to_json(indent=2) + "\n"

@@ -20,11 +20,13 @@ def blocked_causes(result: ScreeningResult) -> tuple[str, ...]:
     return tuple(f"{block.history}: {block.text}" for block in result.blocked_by)
 
 
-def screen_checked(doc: Consultation, kb: KnowledgeBase) -> ScreeningResult:
-    """Screen a document; a blocked one raises ``Blocked`` naming each cause."""
+def screen_checked(doc: Consultation, kb: KnowledgeBase, *, for_plan: bool = False
+                   ) -> ScreeningResult:
+    """Screen a document; a blocked one raises ``Blocked`` naming each cause. ``for_plan``:
+    for a plan to be signed, which also needs the history reviewed (``history-not-reviewed``)."""
     from mesodesk.domain.screening import screen
 
-    result = screen(doc, kb)
+    result = screen(doc, kb, for_plan=for_plan)
     if result.blocked:
         raise Blocked("clinically blocked", issues=blocked_causes(result))
     return result
@@ -44,16 +46,33 @@ def check_knowledge(doc: Consultation, kb: KnowledgeBase) -> None:
 
 
 def render(doc: Consultation, kb: KnowledgeBase, clinic: ClinicSettings | None = None,
-           paper: str | None = None) -> bytes:
-    """The treatment plan and consent summary of a document that screening does not block."""
+           paper: str | None = None, chain_head: str = "") -> bytes:
+    """The treatment plan and consent summary of a document that screening does not block;
+    ``chain_head`` (see ``recorded_head``) goes into the footer."""
     from mesodesk.reports import ReportError, render_plan
 
-    result = screen_checked(doc, kb)
+    result = screen_checked(doc, kb, for_plan=True)
     paper = paper or (clinic.default_paper if clinic is not None else "a4")
     try:
-        return render_plan(doc, result, kb, clinic, paper)
+        return render_plan(doc, result, kb, clinic, paper, chain_head)
     except ReportError as error:
         raise InvalidInput(f"cannot make the plan: {error}") from None
+
+
+def recorded_head(db: Database) -> str:
+    """The audit chain's head as a PDF prints it (12 hex digits): which state of the
+    records the paper was made from."""
+    from mesodesk.store.checkpoints import head_hash
+
+    with store_errors():
+        with db.reading() as connection:
+            return head_hash(connection)[:12]
+
+
+def render_recorded(db: Database, doc: Consultation, kb: KnowledgeBase,
+                    clinic: ClinicSettings | None = None, paper: str | None = None) -> bytes:
+    """``render`` of a consultation of the records, with the chain's head in the footer."""
+    return render(doc, kb, clinic, paper, recorded_head(db))
 
 
 @dataclass(frozen=True)
@@ -90,7 +109,8 @@ def stored_plan(db: Database, kb: KnowledgeBase, consultation_id: int,
                       "it has no plan to print")
     check_knowledge(record.document, kb)
     paper = paper or clinic.default_paper
-    return StoredPlan(record, render(record.document, kb, clinic, paper), False, paper)
+    return StoredPlan(record, render_recorded(db, record.document, kb, clinic, paper), False,
+                      paper)
 
 
 def page_count(pdf: bytes) -> int:
@@ -99,5 +119,6 @@ def page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type /Page[^s]", pdf))
 
 
-__all__ = ["Blocked", "ServiceError", "StoredPlan", "check_knowledge", "page_count", "render",
-           "screen_checked", "signed_pdf", "stored_plan"]
+__all__ = ["Blocked", "ServiceError", "StoredPlan", "check_knowledge", "page_count",
+           "recorded_head", "render", "render_recorded", "screen_checked", "signed_pdf",
+           "stored_plan"]

@@ -6,7 +6,9 @@ calls ``open_database``. ``Database`` is importable from here too, but that attr
 loads SQLAlchemy; for type hints use ``if TYPE_CHECKING:``.
 
     db = open_database()                       # MESODESK_DB, else the user data directory
-    db = open_database("/path/clinic.db", passphrase="...")   # SQLCipher
+    db = open_database("/path/clinic.db")      # new: SQLCipher, its key in the key store
+    db = open_database("/path/clinic.db", passphrase="...")   # SQLCipher with a passphrase
+    db = open_database("/path/plain.db", unencrypted=True)    # plain SQLite, by choice
     db = open_database("postgresql://user:pw@host/clinic")
 """
 
@@ -23,6 +25,7 @@ from mesodesk.store.base import (
     IntegrityFailure,
     InvalidRecord,
     NotADatabase,
+    NoKeyStore,
     NotFound,
     ReadOnlyLocation,
     SchemaOutdated,
@@ -38,20 +41,22 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AuditReport", "Database", "DatabaseLocked", "DiskFull",
-    "ImmutableRecord", "IntegrityFailure", "InvalidRecord", "NotADatabase", "NotFound",
+    "ImmutableRecord", "IntegrityFailure", "InvalidRecord", "NoKeyStore", "NotADatabase", "NotFound",
     "ReadOnlyLocation", "SchemaOutdated", "SchemaTooNew", "StoreError", "Unsupported",
     "WrongPassphrase", "import_document", "open_database", "write_atomically",
 ]
 
 
 def open_database(location: str | os.PathLike[str] | None = None, passphrase: str | None = None,
-                  *, migrate: bool = True, busy_timeout: float = 5.0,
+                  *, unencrypted: bool = False, migrate: bool = True, busy_timeout: float = 5.0,
                   actor: str = "") -> Database:
     """Open (or create) the database and bring its schema up to date.
 
     ``location``: a file path or a ``postgresql://`` URL; None means ``MESODESK_DB``, else
     ``mesodesk.db`` in the user data directory. ``passphrase``: opens or creates an
-    encrypted (SQLCipher) file; None means ``MESODESK_PASSPHRASE`` if set. When the schema
+    encrypted (SQLCipher) file; None means ``MESODESK_PASSPHRASE`` if set, else the key
+    the key store keeps for the file. A new file is encrypted with a key kept in the key
+    store (``NoKeyStore`` when there is none) unless ``unencrypted`` asks for a plain one. When the schema
     is behind, the file is backed up to ``backups/`` beside it and then migrated;
     ``migrate=False`` opens an existing schema as it is (for reading, e.g. ``audit verify``).
     A schema newer than this build is refused. Every failure is a ``StoreError`` whose
@@ -60,7 +65,8 @@ def open_database(location: str | os.PathLike[str] | None = None, passphrase: st
     """
     from mesodesk.store.database import open_database as _open
 
-    return _open(location, passphrase, migrate=migrate, busy_timeout=busy_timeout, actor=actor)
+    return _open(location, passphrase, unencrypted=unencrypted, migrate=migrate,
+                 busy_timeout=busy_timeout, actor=actor)
 
 
 def __getattr__(name: str) -> Any:

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from mesodesk.domain.records import AuditEvent
+from mesodesk.store import damage
 from mesodesk.store import tables as t
 from mesodesk.store.base import GENESIS_HASH, AuditReport
 
@@ -37,11 +38,17 @@ STATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "consultations": ("id", "patient_id", "practitioner_id", "status", "date", "concerns",
                       "document", "fingerprint", "supersedes"),
     "signed_consents": ("id", "consultation_id", "pdf_sha256", "fingerprint", "signed_at"),
+    "sessions": ("id", "consultation_id", "patient_id", "concern", "number", "date",
+                 "document", "fingerprint", "corrects", "correction_reason"),
+    "session_products": ("id", "session_id", "position", "substance", "product",
+                         "manufacturer", "lot", "expiry", "volume_ml",
+                         "concentration_mg_per_ml"),
     "clinic_settings": ("id", "name", "address", "logo_png", "practitioner_name",
                         "practitioner_registration", "default_paper", "default_language"),
 }
 AUDITED_TABLES = {"patients": t.patients, "practitioners": t.practitioners,
                   "consultations": t.consultations, "signed_consents": t.signed_consents,
+                  "sessions": t.sessions, "session_products": t.session_products,
                   "clinic_settings": t.clinic_settings}
 
 
@@ -192,21 +199,21 @@ def verify(connection: Connection, *, batch: int = 2000) -> AuditReport:
     last_id = 0
     columns = t.audit_events.c
     while True:
-        rows = connection.execute(
-            select(t.audit_events).where(columns.id > last_id).order_by(columns.id)
-            .limit(batch)).all()
+        rows = damage.read_rows(connection, t.audit_events, where=columns.id > last_id,
+                                order_by=[columns.id], limit=batch)
         if not rows:
             break
         for row in rows:
             checked += 1
-            broken = []
+            broken = [f"event {row.id}: cannot be checked, a stored value does not parse "
+                      f"({', '.join(item.column for item in row.damaged)})"] if row.damaged else []
             if row.id != expected_id:
                 broken.append(f"event {row.id}: events {expected_id}..{row.id - 1} are missing "
                               "before it")
             if row.previous_hash != previous_hash:
                 broken.append(f"event {row.id}: does not follow the event before it "
                               "(its previous-hash link does not match)")
-            if _recomputed(row) != row.hash:
+            if not row.damaged and _recomputed(row) != row.hash:
                 broken.append(f"event {row.id}: its contents were changed after it was "
                               "written (the hash does not match)")
             if broken:
@@ -239,14 +246,20 @@ def verify(connection: Connection, *, batch: int = 2000) -> AuditReport:
 
 _LABELS = {"patients": "patient", "practitioners": "practitioner",
            "consultations": "consultation", "signed_consents": "signed consent",
+           "sessions": "session", "session_products": "session product",
            "clinic_settings": "clinic settings"}
 
 
 def _record_problems(connection: Connection,
                      last_after: dict[tuple[str, int], tuple[str | None, int]],
                      batch: int) -> list[str]:
+    from sqlalchemy import inspect
+
     problems: list[str] = []
+    present = set(inspect(connection).get_table_names())
     for name, table in AUDITED_TABLES.items():
+        if name not in present:
+            continue  # a database (or a backup of one) from before the table existed
         label = _LABELS[name]
         seen: set[int] = set()
         wanted = [table.c[column] for column in STATE_COLUMNS[name]]
@@ -254,21 +267,26 @@ def _record_problems(connection: Connection,
             wanted.append(table.c.pdf)
         last_id = 0
         while True:
-            rows = connection.execute(select(*wanted).where(table.c.id > last_id)
-                                      .order_by(table.c.id).limit(batch)).all()
+            rows = damage.read_rows(connection, table, wanted, where=table.c.id > last_id,
+                                    order_by=[table.c.id], limit=batch)
             if not rows:
                 break
             for row in rows:
-                values = row._mapping
+                values = row.values
                 seen.add(row.id)
                 audited = last_after.get((name, row.id))
-                if audited is None:
+                if row.damaged:
+                    problems.append(f"{label} {row.id}: cannot be checked against its audit "
+                                    "trail, a stored value does not parse "
+                                    f"({', '.join(item.column for item in row.damaged)})")
+                elif audited is None:
                     problems.append(f"{label} {row.id}: has no audit event (written outside "
                                     "mesodesk)")
                 elif audited[0] != state_hash(name, values):
                     problems.append(f"{label} {row.id}: differs from its last audited state "
                                     f"(event {audited[1]}): changed outside mesodesk")
-                if name == "signed_consents" and sha256_hex(bytes(row.pdf)) != row.pdf_sha256:
+                if (name == "signed_consents" and not row.damaged
+                        and sha256_hex(bytes(row.pdf)) != row.pdf_sha256):
                     problems.append(f"signed consent {row.id}: the PDF no longer matches its "
                                     "SHA-256")
             last_id = rows[-1].id

@@ -12,7 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from mesodesk.store import backup as backups
-from mesodesk.store.base import NotFound, StoreError
+from mesodesk.store import damage
+from mesodesk.store.base import IntegrityFailure, NotFound, StoreError
 from mesodesk.store.engine import (
     DEFAULT_BUSY_TIMEOUT,
     PG_LOCK_KEY,
@@ -23,7 +24,10 @@ from mesodesk.store.engine import (
     probe_sqlite,
     resolve_location,
     translating,
+    with_new_key,
 )
+from mesodesk.store.keys import forget_key
+from mesodesk.store.sessions import Sessions
 from mesodesk.store.repositories import (
     AuditTrail,
     Consents,
@@ -46,8 +50,13 @@ class Database:
         self.consultations = Consultations(self)
         self.consents = Consents(self)
         self.settings = Settings(self)
+        self.sessions = Sessions(self)
         self.audit = AuditTrail(self)
         self.upgrade_backup: Path | None = None  # the backup made before a schema upgrade
+        # The last audit event's id when the session began (services.verify.Session):
+        # later events are the session's own, for the checkpoint a backup carries.
+        self.session_start: int | None = None
+        self.read_only = False  # opened by store.readonly: events are kept outside it
 
     # -- what it is ----------------------------------------------------------------------
     @property
@@ -79,7 +88,7 @@ class Database:
     def reading(self) -> Iterator[Connection]:
         """One snapshot for all reads inside (SQLite: a read transaction in WAL mode;
         PostgreSQL: REPEATABLE READ); every database error becomes a StoreError."""
-        with translating(self.location):
+        with translating(self.location), self._unparsed_values():
             with self.engine.connect() as connection:
                 if connection.dialect.name == "postgresql":
                     connection.execution_options(isolation_level="REPEATABLE READ")
@@ -93,7 +102,7 @@ class Database:
         SQLite: BEGIN IMMEDIATE. PostgreSQL: a transaction-level advisory lock. Either way
         writers take turns, which keeps the audit chain a single line.
         """
-        with translating(self.location):
+        with translating(self.location), self._unparsed_values():
             with self.engine.connect() as connection:
                 connection.execution_options(mesodesk_begin="IMMEDIATE")
                 with connection.begin():
@@ -101,6 +110,18 @@ class Database:
                         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                                            {"key": PG_LOCK_KEY})
                     yield connection
+
+    @contextmanager
+    def _unparsed_values(self) -> Iterator[None]:
+        """A stored value that no longer parses (SQLAlchemy raises while reading the row)
+        is a damaged record: said so, with the way to find it and to repair it."""
+        try:
+            yield
+        except damage.READ_ERRORS as error:
+            raise IntegrityFailure(
+                f"{self.location.name}: a stored value does not parse ({error}). "
+                "`mesodesk audit verify` names the table, row and column; restore the latest "
+                "backup with `mesodesk restore`.") from error
 
     # -- backups -------------------------------------------------------------------------
     def backup(self, path: str | os.PathLike[str]) -> Path:
@@ -145,17 +166,21 @@ class Database:
 
 
 def open_database(location: str | os.PathLike[str] | None = None, passphrase: str | None = None,
-                  *, migrate: bool = True, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-                  actor: str = "") -> Database:
+                  *, unencrypted: bool = False, migrate: bool = True,
+                  busy_timeout: float = DEFAULT_BUSY_TIMEOUT, actor: str = "") -> Database:
     from mesodesk.store.schema import ensure_schema
 
-    where = resolve_location(location, passphrase)
+    where = resolve_location(location, passphrase, unencrypted=unencrypted)
+    made_key = False
     if where.kind == "sqlite":
         assert where.path is not None
         if not migrate and not (where.path.exists() and where.path.stat().st_size > 0):
             raise NotFound(f"there is no database at {where.path}")
         check_writable(where)
-        check_ours(where, probe_sqlite(where))
+        probe = probe_sqlite(where)
+        if not probe.exists and not where.encrypted and not unencrypted:
+            where, made_key = with_new_key(where)  # encrypted by default
+        check_ours(where, probe)
     engine = create_store_engine(where, busy_timeout=busy_timeout)
     db = Database(where, engine)
     try:
@@ -163,5 +188,12 @@ def open_database(location: str | os.PathLike[str] | None = None, passphrase: st
             ensure_schema(db, migrate=migrate, actor=actor)
     except BaseException:
         engine.dispose()
+        if made_key and _nothing_created(where):
+            forget_key(where.path)  # no database came of it
         raise
     return db
+
+
+def _nothing_created(location: Location) -> bool:
+    path = location.path
+    return path is not None and not (path.exists() and path.stat().st_size > 0)

@@ -1,9 +1,10 @@
 """Where the database is, how to connect to it, and what its errors mean to a person.
 
-SQLite (the default) and SQLCipher both go through the ``sqlcipher3`` driver: one SQLite
-library per process, because two copies of SQLite in one process break each other's file
-locks. Without a passphrase ``sqlcipher3`` is plain SQLite and the file is an ordinary
-SQLite database. Every SQLite connection runs with WAL, foreign keys on, a busy timeout
+SQLite and SQLCipher both go through the ``sqlcipher3`` driver: one SQLite library per
+process, because two copies of SQLite in one process break each other's file locks. A new
+file is encrypted by default, with a key kept in the key store (``mesodesk.store.keys``) or
+the passphrase given; without a key ``sqlcipher3`` is plain SQLite and the file an ordinary
+SQLite database (only by explicit choice for a new one: ``unencrypted``). Every SQLite connection runs with WAL, foreign keys on, a busy timeout
 and ``synchronous = FULL`` (a committed record survives a power cut). A ``postgresql://``
 URL runs the same repositories on a server through psycopg 3.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Literal
 
@@ -28,6 +29,13 @@ from mesodesk.store.base import (
     StoreError,
     Unsupported,
     WrongPassphrase,
+)
+from mesodesk.store.keys import (
+    KEY_SOURCE_KEY_STORE,
+    KEY_SOURCE_PASSPHRASE,
+    key_for_new_database,
+    normalize_passphrase,
+    stored_key,
 )
 
 if TYPE_CHECKING:
@@ -46,11 +54,17 @@ class Location:
     kind: Literal["sqlite", "postgresql"]
     path: Path | None = None
     url: str | None = field(default=None, repr=False)  # may hold a password
+    # The SQLCipher key: a passphrase (NFC), or a raw key ``x'…'`` from the key store.
     passphrase: str | None = field(default=None, repr=False)
+    key_source: str = ""  # "passphrase", "key store", or "" (not encrypted)
 
     @property
     def encrypted(self) -> bool:
         return self.passphrase is not None
+
+    @property
+    def key_in_key_store(self) -> bool:
+        return self.key_source == KEY_SOURCE_KEY_STORE
 
     @property
     def description(self) -> str:
@@ -74,15 +88,23 @@ def default_database_path() -> Path:
 
 
 def resolve_location(location: str | os.PathLike[str] | None = None,
-                     passphrase: str | None = None) -> Location:
+                     passphrase: str | None = None, *, unencrypted: bool = False) -> Location:
     """Where to open: the argument, else ``MESODESK_DB``, else the user data directory.
 
-    ``passphrase`` None means ``MESODESK_PASSPHRASE`` (if set and not empty).
+    ``passphrase`` None means ``MESODESK_PASSPHRASE`` (if set and not empty), and then, for
+    an existing encrypted file, the key the key store keeps for it. ``unencrypted``: the
+    explicit choice of a plain file (``MESODESK_PASSPHRASE`` is then ignored; a passphrase
+    given as well is a contradiction).
     """
-    if passphrase is None:
+    if unencrypted and passphrase is not None:
+        raise Unsupported("a passphrase and --unencrypted contradict each other: give one of "
+                          "them (--unencrypted makes a plain database)")
+    if passphrase is None and not unencrypted:
         passphrase = os.environ.get("MESODESK_PASSPHRASE") or None
     elif passphrase == "":
         raise WrongPassphrase("the passphrase is empty: an encrypted database needs a passphrase")
+    if passphrase is not None:
+        passphrase = normalize_passphrase(passphrase)
     if location is None or str(location) == "":
         location = os.environ.get("MESODESK_DB") or None
     if location is None:
@@ -94,7 +116,7 @@ def resolve_location(location: str | os.PathLike[str] | None = None,
         except OSError as error:
             raise ReadOnlyLocation(
                 f"cannot create the data folder {path.parent}: {error.strerror}") from None
-        return Location("sqlite", path=path, passphrase=passphrase)
+        return _with_key(path, passphrase, unencrypted)
     text = os.fspath(location)
     scheme = _URL_SCHEME.match(text)
     if scheme:
@@ -122,7 +144,37 @@ def resolve_location(location: str | os.PathLike[str] | None = None,
     path = Path(text).expanduser().absolute()
     if path.is_dir():
         raise NotADatabase(f"{path} is a folder: give the path of a database file")
-    return Location("sqlite", path=path, passphrase=passphrase)
+    return _with_key(path, passphrase, unencrypted)
+
+
+def _with_key(path: Path, passphrase: str | None, unencrypted: bool) -> Location:
+    """The file with its key: the passphrase given, else the key store's key for an
+    encrypted file. A new file gets its key when it is created (``with_new_key``)."""
+    if passphrase is not None:
+        return Location("sqlite", path=path, passphrase=passphrase,
+                        key_source=KEY_SOURCE_PASSPHRASE)
+    if not unencrypted and _looks_encrypted(path):
+        key = stored_key(path)
+        if key is not None:
+            return Location("sqlite", path=path, passphrase=key, key_source=KEY_SOURCE_KEY_STORE)
+    return Location("sqlite", path=path)
+
+
+def _looks_encrypted(path: Path) -> bool:
+    """A file with content that is not plain SQLite (SQLCipher, or not a database at all)."""
+    try:
+        return path.stat().st_size > 0 and read_header(path) != SQLITE_HEADER
+    except (OSError, StoreError):
+        return False  # unreadable: the checks that follow name the problem
+
+
+def with_new_key(location: Location) -> tuple[Location, bool]:
+    """A new SQLite file, encrypted by default: with the key store's key for its place (a
+    new random key, kept there, if there is none). ``NoKeyStore`` when there is no key
+    store. The flag says whether the key was made now (to forget it if creation fails)."""
+    assert location.path is not None and not location.encrypted
+    key, made = key_for_new_database(location.path)
+    return replace(location, passphrase=key, key_source=KEY_SOURCE_KEY_STORE), made
 
 
 # -- SQLite: probing a file before touching it -------------------------------------------
@@ -173,7 +225,9 @@ def check_sqlite_file(path: Path, passphrase: str | None) -> None:
     elif passphrase is None:
         raise NotADatabase(
             f"{path} is not a mesodesk database: it is not an SQLite file, or it is encrypted "
-            "(then give --passphrase-file or set MESODESK_PASSPHRASE). Nothing was changed.")
+            "and this computer's key store has no key for it (moved, copied or from another "
+            "computer?): then give its passphrase with --passphrase-file or MESODESK_PASSPHRASE. "
+            "Nothing was changed.")
 
 
 def probe_sqlite(location: Location) -> Probe:
@@ -326,6 +380,11 @@ def _translate_sqlite(error: BaseException, message: str, location: Location) ->
     lowered = message.lower()
     name = location.name
     if code.startswith("SQLITE_NOTADB") or "file is not a database" in lowered:
+        if location.key_in_key_store:
+            return WrongPassphrase(
+                f"the key this computer's key store keeps for {name} does not open it (was the "
+                "file replaced?): give its passphrase with --passphrase-file or "
+                "MESODESK_PASSPHRASE. Nothing was changed.")
         if location.encrypted:
             return WrongPassphrase(
                 f"wrong passphrase for {name} (or the file is not an encrypted mesodesk "

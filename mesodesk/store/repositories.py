@@ -13,13 +13,14 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, exists, func, select, true, union
 from sqlalchemy.engine import Connection
 
 from mesodesk.domain.document import (
+    FORMAT_V1,
     Consultation,
     DocumentError,
     Patient,
@@ -35,7 +36,7 @@ from mesodesk.domain.records import (
     PractitionerRecord,
     SignedConsent,
 )
-from mesodesk.store import audit
+from mesodesk.store import audit, damage
 from mesodesk.store import tables as t
 from mesodesk.store.base import (
     AuditReport,
@@ -45,7 +46,7 @@ from mesodesk.store.base import (
     NotFound,
     StoreError,
 )
-from mesodesk.store.search import parse_query, phone_digits, search_key
+from mesodesk.store.search import latin_key, parse_query, phone_digits, search_key
 
 if TYPE_CHECKING:
     from mesodesk.store.handle import DatabaseHandle
@@ -73,9 +74,24 @@ def clean_patient(new: NewPatient, today: dt.date | None = None) -> dict[str, An
         raise InvalidRecord(str(error)) from None
     return {
         "name": valid.name, "search_key": search_key(valid.name),
+        "latin_key": latin_key(valid.name),
         "date_of_birth": valid.date_of_birth, "sex": valid.sex, "phone": valid.phone,
         "phone_digits": phone_digits(valid.phone), "email": valid.email, "notes": valid.notes,
     }
+
+
+_PLACEHOLDERS = {"date_of_birth": dt.date.min,
+                 "created_at": dt.datetime.min.replace(tzinfo=dt.timezone.utc),
+                 "updated_at": dt.datetime.min.replace(tzinfo=dt.timezone.utc)}
+
+
+def _listed_patient(row: damage.Row) -> PatientRecord:
+    """A patient for the list; a damaged one with placeholders and its damaged columns."""
+    if not row.damaged:
+        return _patient(row)
+    values = {name: _PLACEHOLDERS.get(name, "") if isinstance(value, damage.Unreadable)
+              else value for name, value in row.values.items()}
+    return replace(_patient(_Values(values)), damaged=tuple(item.column for item in row.damaged))
 
 
 def _patient(row: Any) -> PatientRecord:
@@ -89,13 +105,24 @@ def document_text(doc: Consultation) -> str:
     return json.dumps(doc.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
-def load_document(text: str, consultation_id: int) -> Consultation:
+def load_document(text: str, consultation_id: int, stored_format: str | None = None
+                  ) -> Consultation:
+    """A stored document, a version-1 one upgraded as it is read (with the fingerprint it
+    was stored with). ``stored_format`` is the row's ``format``: the document must be
+    written in that version."""
     try:
-        return parse_structure(text)
+        doc = parse_structure(text)
     except DocumentError as error:
         raise IntegrityFailure(
             f"consultation {consultation_id}: the stored document cannot be read ({error}); "
             "restore a backup or run `mesodesk audit verify`") from None
+    written_in = FORMAT_V1 if doc.upgraded_from_v1 else doc.format
+    if stored_format is not None and written_in != stored_format:
+        raise IntegrityFailure(
+            f"consultation {consultation_id}: the stored document is written in "
+            f"{written_in}, but the record says {stored_format}; restore a backup or run "
+            "`mesodesk audit verify`")
+    return doc
 
 
 class _Repository:
@@ -168,10 +195,10 @@ class Patients(_Repository):
         # Digits typed as a date or a phone number are not looked for in names.
         if query.words and (query.date_of_birth is None and not query.phone
                             or any(ch.isalpha() for word in query.words for ch in word)):
-            by_name = and_(*[t.patients.c.search_key.contains(word, autoescape=True)
+            by_name = and_(*[t.patients.c.latin_key.contains(word, autoescape=True)
                              for word in query.words])
             if query.date_of_birth is None and not query.phone:
-                return by_name  # scanned along the search-key index, in result order
+                return by_name  # scanned along the name-keys index, in result order
             conditions.append(by_name)
         if query.date_of_birth is not None:
             conditions.append(t.patients.c.date_of_birth == query.date_of_birth)
@@ -189,11 +216,11 @@ class Patients(_Repository):
         limit = max(0, min(int(limit), MAX_SEARCH_LIMIT))
         offset = max(0, int(offset))
         with self._db.reading() as connection:
-            rows = connection.execute(
-                select(t.patients).where(self._matching(text))
-                .order_by(t.patients.c.search_key, t.patients.c.id)
-                .limit(limit).offset(offset))
-            return [_patient(row) for row in rows]
+            # A value that no longer parses leaves its patient marked, not the list empty.
+            rows = damage.read_rows(connection, t.patients, where=self._matching(text),
+                                    order_by=[t.patients.c.search_key, t.patients.c.id],
+                                    limit=limit, offset=offset)
+            return [_listed_patient(row) for row in rows]
 
     def count(self, text: str = "") -> int:
         with self._db.reading() as connection:
@@ -233,6 +260,76 @@ class Patients(_Repository):
             if row is not None:
                 return _patient(row)
             return self._insert(connection, [values], actor)[0]
+
+    def consultation_count(self, patient_id: int) -> int:
+        with self._db.reading() as connection:
+            self._row(connection, patient_id)
+            return self._consultations(connection, patient_id)
+
+    @staticmethod
+    def _consultations(connection: Connection, patient_id: int) -> int:
+        return connection.execute(select(func.count()).select_from(t.consultations)
+                                  .where(t.consultations.c.patient_id == patient_id)).scalar_one()
+
+    def delete(self, patient_id: int, actor: str = "") -> None:
+        """Delete a patient who has no consultation (a record made by mistake); one with
+        consultations is refused, saying how many (their records are kept)."""
+        with self._db.writing() as connection:
+            row = self._row(connection, patient_id)
+            held = self._consultations(connection, patient_id)
+            if held:
+                raise ImmutableRecord(
+                    f"patient {patient_id} ({row.name}) has {held} consultation"
+                    f"{'s' if held != 1 else ''} and cannot be deleted: clinical records are "
+                    "kept. If this is a second record of the same person, merge it into the "
+                    "other one instead")
+            connection.execute(t.patients.delete().where(t.patients.c.id == patient_id))
+            audit.append(connection, actor=actor, action="delete", table="patients",
+                         record_id=patient_id, before=audit.state_hash("patients", row._mapping),
+                         after=None)
+
+    def merge(self, removed_id: int, kept_id: int, details: NewPatient, actor: str = ""
+              ) -> tuple[PatientRecord, list[int]]:
+        """Merge two records of one person, in one transaction: ``kept_id`` takes
+        ``details`` (chosen from both), every consultation of ``removed_id`` moves to it
+        unchanged (a signed consent stays with its consultation, its PDF as signed), and
+        ``removed_id`` is deleted, its audit trail ending with the merge. Returns the kept
+        patient and the ids of the consultations moved."""
+        if removed_id == kept_id:
+            raise InvalidRecord(f"patient {kept_id} cannot be merged into itself")
+        values = clean_patient(details)
+        with self._db.writing() as connection:
+            removed = self._row(connection, removed_id)
+            kept = self._row(connection, kept_id)
+            moved = connection.execute(
+                select(t.consultations).where(t.consultations.c.patient_id == removed_id)
+                .order_by(t.consultations.c.id)).all()
+            for consultation in moved:
+                before = audit.state_hash("consultations", consultation._mapping)
+                connection.execute(t.consultations.update()
+                                   .where(t.consultations.c.id == consultation.id)
+                                   .values(patient_id=kept_id))
+                audit.append(connection, actor=actor, action="move-to-patient",
+                             table="consultations", record_id=consultation.id, before=before,
+                             after=audit.state_hash("consultations", {
+                                 **consultation._mapping, "patient_id": kept_id}),
+                             details={"from_patient": removed_id, "to_patient": kept_id,
+                                      "why": "merge"})
+            ids = [consultation.id for consultation in moved]
+            listed = ",".join(str(number) for number in ids)
+            before = audit.state_hash("patients", kept._mapping)
+            after = audit.state_hash("patients", {**values, "id": kept_id})
+            connection.execute(t.patients.update().where(t.patients.c.id == kept_id)
+                               .values(**values, updated_at=audit.now()))
+            audit.append(connection, actor=actor, action="merge", table="patients",
+                         record_id=kept_id, before=before, after=after,
+                         details={"merged": removed_id, "consultations": listed})
+            connection.execute(t.patients.delete().where(t.patients.c.id == removed_id))
+            audit.append(connection, actor=actor, action="merge-into", table="patients",
+                         record_id=removed_id,
+                         before=audit.state_hash("patients", removed._mapping), after=None,
+                         details={"into": kept_id, "consultations": listed})
+            return _patient(self._row(connection, kept_id)), ids
 
 
 class _Values:
@@ -285,17 +382,21 @@ def _consultation(row: Any) -> ConsultationRecord:
     return ConsultationRecord(
         id=row.id, patient_id=row.patient_id, date=row.date,
         concerns=tuple(row.concerns.split()), status=row.status,
-        document=load_document(row.document, row.id), supersedes=row.supersedes,
+        document=load_document(row.document, row.id, row.format), supersedes=row.supersedes,
         created_at=row.created_at, updated_at=row.updated_at,
         has_signed_consent=bool(row.has_signed_consent), finalized_at=row.finalized_at,
         superseded_by=row.superseded_by)
 
 
 def _document_columns(doc: Consultation) -> dict[str, Any]:
+    """The columns a document is stored in: always written as version 2 (a document read
+    as version 1 is written with its version-2 fingerprint, matching the text stored)."""
     if not isinstance(doc, Consultation):
         raise InvalidRecord("document: must be a consultation document")
-    return {"document": document_text(doc), "fingerprint": doc.fingerprint(),
-            "date": doc.date, "concerns": " ".join(doc.concerns)}
+    doc = doc.rewritten()
+    return {"document": document_text(doc), "format": doc.format,
+            "fingerprint": doc.fingerprint(), "date": doc.date,
+            "concerns": " ".join(doc.concerns)}
 
 
 _STATUS_WORDS = {"final": "finalized", "not-treated": "recorded as not treated"}
@@ -748,6 +849,12 @@ class AuditTrail(_Repository):
         chain. For a record of an audited table, before and after are its current state."""
         if not action or len(action) > 40:
             raise InvalidRecord("action: must be 1 to 40 characters")
+        if getattr(self._db, "read_only", False):  # recorded outside, signed (see checkpoints)
+            from mesodesk.store.outside import note_outside
+
+            return note_outside(self._db.location, action=action, table=table,
+                                record_id=record_id, details=details or {},
+                                actor=audit.actor_or_default(actor))
         with self._db.writing() as connection:
             state = None
             if record_id is not None and table in audit.AUDITED_TABLES:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    Float,
     DateTime,
     ForeignKey,
     Index,
@@ -55,7 +56,9 @@ class PatientRow(SQLModel, table=True):
     __tablename__ = "patients"
     __table_args__ = (
         CheckConstraint("sex IN ('female', 'male', 'other', 'unspecified')", name="ck_patients_sex"),
-        Index("ix_patients_search_key", "search_key"),
+        # Walked in name order with the Latin key beside it, so a search reads only the
+        # index (the search matches the Latin key, the list is ordered by the name's key).
+        Index("ix_patients_name_keys", "search_key", "latin_key"),
         Index("ix_patients_date_of_birth", "date_of_birth"),
         Index("ix_patients_phone_digits", "phone_digits"),
         {"sqlite_autoincrement": True},  # ids are never reused: the audit trail names them
@@ -64,6 +67,7 @@ class PatientRow(SQLModel, table=True):
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     name: str = Field(sa_column=Column(Text, nullable=False))
     search_key: str = Field(sa_column=Column(Text, nullable=False))
+    latin_key: str = Field(sa_column=Column(Text, nullable=False))
     date_of_birth: dt.date = Field(sa_column=Column(Date, nullable=False))
     sex: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
     phone: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
@@ -112,6 +116,10 @@ class ConsultationRow(SQLModel, table=True):
     concerns: str = Field(sa_column=Column(String(400), nullable=False))
     status: str = Field(sa_column=Column(String(16), nullable=False))
     document: str = Field(sa_column=Column(Text, nullable=False))
+    # The version of the document format the document is written in (revision 0004); rows
+    # stored before it hold version 1, which is upgraded as it is read, never rewritten.
+    format: str = Field(default="mesodesk.consultation/2", sa_column=Column(
+        String(40), nullable=False, server_default="mesodesk.consultation/1"))
     fingerprint: str = Field(sa_column=Column(String(12), nullable=False))
     supersedes: int | None = Field(default=None, sa_column=Column(
         Integer, ForeignKey("consultations.id", name="fk_consultations_supersedes",
@@ -140,6 +148,67 @@ class SignedConsentRow(SQLModel, table=True):
     fingerprint: str = Field(sa_column=Column(String(12), nullable=False))
     signed_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     recorded_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class SessionRow(SQLModel, table=True):
+    """A treatment session as performed (``mesodesk.session/1``). Never changes once recorded
+    (triggers, migration 0006); a correction is a new row naming the one it corrects."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        UniqueConstraint("corrects", name="uq_sessions_corrects"),
+        Index("ix_sessions_consultation", "consultation_id", "concern", "number"),
+        Index("ix_sessions_patient", "patient_id", "date"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    consultation_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("consultations.id", name="fk_sessions_consultation",
+                            ondelete="RESTRICT"), nullable=False))
+    # The consultation's patient, kept here so a recall joins one row less.
+    patient_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("patients.id", name="fk_sessions_patient", ondelete="RESTRICT"),
+        nullable=False))
+    concern: str = Field(sa_column=Column(String(64), nullable=False))
+    number: int = Field(sa_column=Column(Integer, nullable=False))
+    date: dt.date = Field(sa_column=Column(Date, nullable=False))
+    document: str = Field(sa_column=Column(Text, nullable=False))
+    fingerprint: str = Field(sa_column=Column(String(12), nullable=False))
+    corrects: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("sessions.id", name="fk_sessions_corrects", ondelete="RESTRICT"),
+        nullable=True))
+    correction_reason: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                                server_default=""))
+    recorded_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class SessionProductRow(SQLModel, table=True):
+    """One product of a session, with its lot: what a recall looks up."""
+
+    __tablename__ = "session_products"
+    __table_args__ = (
+        UniqueConstraint("session_id", "position", name="uq_session_products_position"),
+        Index("ix_session_products_lot", "lot_key", "session_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    session_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("sessions.id", name="fk_session_products_session",
+                            ondelete="RESTRICT"), nullable=False))
+    position: int = Field(sa_column=Column(Integer, nullable=False))
+    substance: str = Field(sa_column=Column(String(64), nullable=False))
+    product: str = Field(default="", sa_column=Column(String(200), nullable=False,
+                                                      server_default=""))
+    manufacturer: str = Field(default="", sa_column=Column(String(200), nullable=False,
+                                                           server_default=""))
+    lot: str = Field(sa_column=Column(String(40), nullable=False))
+    lot_key: str = Field(sa_column=Column(String(40), nullable=False))  # trimmed, upper case
+    expiry: str = Field(sa_column=Column(String(10), nullable=False))
+    volume_ml: float = Field(sa_column=Column(Float, nullable=False))
+    concentration_mg_per_ml: float | None = Field(default=None, sa_column=Column(
+        Float, nullable=True))
 
 
 class ClinicSettingsRow(SQLModel, table=True):
@@ -200,6 +269,8 @@ patients = PatientRow.__table__
 practitioners = PractitionerRow.__table__
 consultations = ConsultationRow.__table__
 signed_consents = SignedConsentRow.__table__
+sessions = SessionRow.__table__
+session_products = SessionProductRow.__table__
 clinic_settings = ClinicSettingsRow.__table__
 audit_events = AuditEventRow.__table__
 metadata = SQLModel.metadata

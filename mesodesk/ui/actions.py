@@ -9,7 +9,6 @@ refreshes by hand. Rendering a plan runs in the work pool (``window.work_runner`
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu, QMessageBox
 
 from mesodesk.i18n import _
-from mesodesk.services import ServiceError, clinic, consultations, documents, patients, plans, records
+from mesodesk.services import ServiceError, clinic, consultations, documents, patients, plans
 from mesodesk.ui.config import save_database_location, saved_database_location
 from mesodesk.ui.duplicates import ask_about_duplicates
 from mesodesk.ui.help import HelpDialog, open_log_folder, show_about
@@ -27,6 +26,7 @@ from mesodesk.ui.icons import icon
 from mesodesk.ui.labels import CONSULTATION_STATUS_IN_TEXT
 from mesodesk.ui.operations import RecordsChange, disclosure_audit
 from mesodesk.ui.patient_dialog import PatientDialog
+from mesodesk.ui.record_actions import RecordActions
 from mesodesk.ui.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
@@ -37,12 +37,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-
 class MainActions(QObject):
-    """The window's QActions, its menus and toolbar, and the workflows behind them.
-
-    ``window`` is the ``MainWindow`` (not imported here: it imports this module); the
-    workflows use its session, runners, panes and ``show_patient``/``resume``/``refresh``."""
+    """The window's QActions, its menus and toolbar, and the workflows behind them. ``window``
+    is the ``MainWindow`` (not imported here: it imports this module), whose session,
+    runners, panes and ``show_patient``/``resume``/``refresh`` the workflows use."""
 
     def __init__(self, window: QMainWindow):
         super().__init__(window)
@@ -75,8 +73,8 @@ class MainActions(QObject):
                                       "one is kept"))
         self.delete_draft_action = a(None, _("&Delete draft…"), self.delete_draft, None,
                                      _("Delete an unfinished consultation"))
-        self.backup_action = a("backup", _("&Back up database…"), self.backup_database, None,
-                               _("Copy the whole database to a file"))
+        self.records = RecordActions(window, a)  # back up, restore, merge, delete patient
+        self.backup_action = self.records.backup_action
         self.settings_action = a("settings", _("&Settings…"), self.open_settings, "Ctrl+,",
                                  _("Clinic details, practitioner, paper size, database"))
         self.find_action = a("search", _("&Find patient"), window.patient_list.focus_search,
@@ -107,9 +105,10 @@ class MainActions(QObject):
         for title, actions in (
                 (_("&File"), (self.new_consultation_action, self.new_patient_action, None,
                               self.import_action, self.export_action, None, self.print_action,
-                              None, self.backup_action, None, self.quit_action)),
-                (_("&Edit"), (self.find_action, self.edit_patient_action, None,
-                              self.settings_action)),
+                              None, self.backup_action, self.records.restore_action, None,
+                              self.quit_action)),
+                (_("&Edit"), (self.find_action, self.edit_patient_action,
+                              *self.records.patient_actions, None, self.settings_action)),
                 (_("&Consultation"), (self.new_consultation_action, self.resume_action,
                                       self.open_action, self.new_version_action, None,
                                       self.delete_draft_action)),
@@ -132,8 +131,8 @@ class MainActions(QObject):
     def show_patient_menu(self, where: QPoint) -> None:
         """A row's context menu: what the toolbar offers for that patient (now selected)."""
         menu = QMenu(self.window)
-        for action in (self.new_consultation_action, self.resume_action,
-                       self.edit_patient_action, None, self.new_patient_action):
+        for action in (self.new_consultation_action, self.resume_action, self.edit_patient_action,
+                       *self.records.patient_actions, None, self.new_patient_action):
             menu.addSeparator() if action is None else menu.addAction(action)
         self.patient_menu = menu
         menu.popup(where)
@@ -163,6 +162,7 @@ class MainActions(QObject):
         draft_kept = window.session is not None and window.session.draft is not None
         self.new_consultation_action.setEnabled(open_)
         self.edit_patient_action.setEnabled(open_ and patient)
+        self.records.update(open_, patient)
         self.resume_action.setEnabled(open_ and (record is not None and record.status == "draft"
                                                  or draft_kept))
         self.export_action.setEnabled(open_ and record is not None)
@@ -173,11 +173,12 @@ class MainActions(QObject):
         window.detail.update_buttons(record, can_version=self.new_version_action.isEnabled(),
                                      can_delete=self.delete_draft_action.isEnabled())
 
-    def _status(self, text: str, timeout: int = 0) -> None:
+    def _status(self, text: str, timeout: int) -> None:  # every message goes away by itself
         self.window.statusBar().showMessage(text, timeout)
 
     def _failed(self, error: BaseException) -> None:
         """A workflow's error is shown as a problem; a bug goes to the crash handler."""
+        self.window.statusBar().clearMessage()  # "Backing up…" must not outlive the failure
         if isinstance(error, ServiceError):
             self.window.show_problem(str(error))
         else:
@@ -281,7 +282,7 @@ class MainActions(QObject):
             # Rendered again: screened against today's knowledge base, so check first.
             if window.knowledge_mismatch(record, "print" if print_it else "show"):
                 return
-            window.work_runner.submit(plans.render, record.document, kb, settings,
+            window.work_runner.submit(plans.render_recorded, db, record.document, kb, settings,
                                       on_done=lambda data: self._show_pdf(
                                           data, name, record, False, print_it),
                                       on_error=self._failed)
@@ -456,7 +457,7 @@ class MainActions(QObject):
         session = window.session
         dialog = self.settings_dialog = SettingsDialog(
             session.settings, str(getattr(session.db, "description", "")),
-            saved_database_location(), window)
+            saved_database_location(), window, window.encryption.state())
 
         def accepted() -> None:
             if dialog.database_location != saved_database_location():
@@ -465,6 +466,7 @@ class MainActions(QObject):
             def saved(settings: Any) -> None:
                 session.settings = settings
                 self._status(_("Settings saved."), 5000)
+                window.encryption.start(dialog.encryption_request)
 
             window.ops.change(_("Save the settings"), clinic.save_settings, session.db,
                               dialog.settings, session.actor,
@@ -473,23 +475,6 @@ class MainActions(QObject):
 
         dialog.accepted.connect(accepted)
         dialog.open()
-
-    @Slot()
-    def backup_database(self) -> None:
-        window = self.window
-        if not window.usable:
-            return
-        suggested = Path.home() / f"mesodesk-backup-{dt.date.today().isoformat()}.db"
-        path, _selected = QFileDialog.getSaveFileName(window, _("Back up the database"),
-                                                      str(suggested), _("Database backup (*.db)"))
-        if not path:
-            return
-        self._status(_("Backing up…"), 60000)  # replaced by the outcome, never left standing
-        window.ops.query(_("Back up the database"), records.backup, window.session.db, path,
-                         window.session.actor,
-                         on_done=lambda written: self._status(
-                             _("Backup written to {path}").format(path=written.path), 10000),
-                         on_error=self._failed)
 
     # ====================================================================== help
     @Slot()

@@ -18,30 +18,58 @@ import os
 import sys
 from typing import Any
 
-from mesodesk.exit_codes import EXIT_FAILURE, EXIT_INVALID
+from mesodesk.exit_codes import EXIT_FAILURE, EXIT_INVALID, EXIT_OK
 from mesodesk.i18n import _
 
 
 
-def _lock_path(options: Any) -> str:
-    from PySide6.QtCore import QDir
+class InstanceLock:
+    """The lock files held while the app runs on a database (see ``StartOptions.lock_keys``)."""
 
-    return os.path.join(QDir.tempPath(), f"mesodesk-{options.lock_key()}.lock")
+    def __init__(self, locks: list[Any]):
+        self.locks = locks
+
+    def unlock(self) -> None:
+        for lock in self.locks:
+            lock.unlock()
 
 
-def acquire_instance_lock(options: Any) -> tuple[Any, str | None]:
-    """A QLockFile held while the app runs on this database, or a message why not."""
+def lock_dir() -> str:
+    """Where the lock files are: the user's own data folder, the same whatever TMPDIR a
+    process was started with (a lock under TMPDIR let a second window open)."""
+    from mesodesk.paths import make_private_dir, user_data_dir
+
+    return str(make_private_dir(user_data_dir() / "locks"))
+
+
+def _lock_paths(options: Any) -> list[str]:
+    folder = lock_dir()
+    return [os.path.join(folder, f"mesodesk-{key}.lock") for key in options.lock_keys()]
+
+
+def acquire_instance_lock(options: Any) -> tuple[InstanceLock | None, str | None]:
+    """The locks held while the app runs on this database, or a message why not."""
     from PySide6.QtCore import QLockFile
 
-    lock = QLockFile(_lock_path(options))
-    lock.setStaleLockTime(0)  # a lock left by a crashed process is detected by its pid
-    if lock.tryLock(200):
-        return lock, None
-    pid, host, _application = lock.getLockInfo()
-    detail = _(" (process {pid} on {host})").format(pid=pid, host=host) if pid else ""
-    return None, _("mesodesk is already open on this database{detail}. Switch to that window; "
-                   "two windows on the same records could overwrite each other's work.").format(
-        detail=detail)
+    held = []
+    try:
+        paths = _lock_paths(options)
+    except OSError as error:  # the data folder cannot be made: the database cannot either
+        return None, _("mesodesk cannot keep its lock files in the data folder: "
+                       "{reason}").format(reason=error.strerror or error)
+    for path in paths:
+        lock = QLockFile(path)
+        lock.setStaleLockTime(0)  # a lock left by a crashed process is detected by its pid
+        if lock.tryLock(200):
+            held.append(lock)
+            continue
+        InstanceLock(held).unlock()
+        pid, host, _application = lock.getLockInfo()
+        detail = _(" (process {pid} on {host})").format(pid=pid, host=host) if pid else ""
+        return None, _("mesodesk is already open on this database{detail}. Switch to that "
+                       "window; two windows on the same records could overwrite each other's "
+                       "work.").format(detail=detail)
+    return InstanceLock(held), None
 
 
 def _refuse(message: str) -> None:
@@ -61,7 +89,7 @@ def run_app(args: Any) -> int:
         print(problem, file=sys.stderr)
         return EXIT_FAILURE
 
-    from mesodesk.ui.session import StartOptions
+    from mesodesk.ui.session import StartOptions, needs_first_run
 
     try:
         options = StartOptions.from_args(args)
@@ -94,6 +122,18 @@ def run_app(args: Any) -> int:
             if not getattr(args, "no_crash_dialog", False):
                 _refuse(refusal)
             return EXIT_FAILURE
+
+    if needs_first_run(options):
+        from mesodesk.ui.first_run import run_first_run
+
+        choice = run_first_run(options)  # the clinic set up, or the demo chosen
+        if choice is None:
+            if lock is not None:
+                lock.unlock()
+            return EXIT_OK  # cancelled: nothing was made
+        if choice == "demo" and lock is not None:
+            lock.unlock()
+            lock = None
 
     crash = CrashHandler(show_dialog=not getattr(args, "no_crash_dialog", False))
     crash.install()

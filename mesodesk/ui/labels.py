@@ -34,5 +34,6 @@ SEX_CHOICES: list[tuple[str | None, str]] = [(None, "—"), *SEX.items()]
 # A substance's screening status, and "override" for a contraindication lifted with a reason.
 SCREENING_STATUS = {"ok": N_("OK"), "caution": N_("Caution"),
                     "contraindicated": N_("Contraindicated")}
-SCREENING_COLOURS = {"ok": "#1b5e20", "caution": "#8a5300", "contraindicated": "#b71c1c",
-                     "override": "#6a1b9a"}
+# The colour role of each screening status (mesodesk.ui.colours gives its shade).
+SCREENING_COLOURS = {"ok": "ok", "caution": "caution", "contraindicated": "contraindicated",
+                     "override": "override"}

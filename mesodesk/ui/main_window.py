@@ -20,8 +20,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFileDialog,
-    QInputDialog,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -33,9 +31,11 @@ from mesodesk.i18n import _
 from mesodesk.services.errors import ServiceError
 from mesodesk.ui.actions import MainActions
 from mesodesk.ui.config import restore_window, save_database_location, save_window
+from mesodesk.ui.encryption import EncryptionWorkflow
 from mesodesk.ui.icons import icon
 from mesodesk.ui.knowledge_mismatch import knowledge_mismatch_box
 from mesodesk.ui.operations import Operations, RecordsChange
+from mesodesk.ui.passphrase import offer_passphrase
 from mesodesk.ui.patient_detail import PatientDetailPane
 from mesodesk.ui.patient_list import PatientListPane
 from mesodesk.ui.session import Session, StartOptions, complete_session, open_session
@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
         self._first_rows = False
         self._offered_draft: ConsultationRecord | None = None
         self.knowledge_box: QMessageBox | None = None  # the last refusal shown
+        self.passphrase_dialog = None  # the one asking for a new database's passphrase
+        self.encryption = EncryptionWorkflow(self)  # encrypt or re-key, from the settings
 
         self.setWindowTitle(_("mesodesk — demo") if self.options.demo else "mesodesk")
         self.setWindowIcon(icon("mesodesk"))
@@ -238,13 +240,11 @@ class MainWindow(QMainWindow):
 
     def _open_failed(self, error: BaseException) -> None:
         log.warning("could not open the database: %s", error)
-        name = type(error).__name__
         self.patient_list.show_message(_("The database is not open."))
         self.db_label.setText(_("No database open"))
         self.show_problem(_("The database could not be opened: {reason}").format(reason=error))
         self.problem_banner.clear_buttons()
-        if name == "WrongPassphrase" or "passphrase" in str(error).lower():
-            self.problem_banner.add_button(_("Enter passphrase…")).clicked.connect(self._ask_passphrase)
+        offer_passphrase(self, self.problem_banner, error)
         self.problem_banner.add_button(_("Try again")).clicked.connect(self._retry_open)
         self.problem_banner.add_button(_("Use another database…")).clicked.connect(
             self._choose_other_database)
@@ -258,14 +258,8 @@ class MainWindow(QMainWindow):
         self.patient_list.show_message(_("Opening the database…"))
         self.start()
 
-    @Slot()
-    def _ask_passphrase(self) -> None:
-        text, ok = QInputDialog.getText(self, _("Encrypted database"),
-                                        _("Passphrase for this database:"), QLineEdit.EchoMode.Password)
-        if ok and text:
-            self.open_with_passphrase(text)
-
     def open_with_passphrase(self, passphrase: str) -> None:
+        """Open the database (a new one: create it) with this passphrase."""
         self.options.passphrase = passphrase
         self._retry_open()
 
@@ -493,7 +487,7 @@ class MainWindow(QMainWindow):
         self.work_runner.silence()
         if self.session is not None:
             try:
-                self.session.db.close()
+                self.session.close()
             except Exception:  # noqa: BLE001 - closing must not stop the app from quitting
                 log.exception("closing the database")
         super().closeEvent(event)

@@ -199,6 +199,8 @@ class PatientTableModel(_RowsModel):
             return None
         patient = self._rows[index.row()]
         column = index.column()
+        if patient.damaged:
+            return self._damaged_data(patient, column, role)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.NAME:
                 return patient.name
@@ -214,6 +216,24 @@ class PatientTableModel(_RowsModel):
         elif role == Qt.ItemDataRole.UserRole:
             return patient
         return None
+
+    def _damaged_data(self, patient: PatientRecord, column: int, role: int) -> Any:
+        """A record whose stored values no longer parse: named, marked, not opened."""
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {self.NAME: patient.name, self.BORN: _("damaged")}.get(column, "")
+        if role == Qt.ItemDataRole.DecorationRole and column == self.NAME:
+            return icon("status-blocked")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _("This patient's record is damaged ({columns} cannot be read). Run "
+                     "`mesodesk audit verify` to see every problem, and restore the latest "
+                     "backup.").format(columns=", ".join(patient.damaged))
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        patient = self.patient(index.row()) if index.isValid() else None
+        if patient is not None and patient.damaged:
+            return Qt.ItemFlag.ItemIsEnabled  # shown, but not opened: its values are wrong
+        return super().flags(index)
 
     def patient(self, row: int) -> PatientRecord | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from mesodesk.domain.records import NewPatient
 from mesodesk.i18n import _
+from mesodesk.ui import colours
 from mesodesk.ui.labels import SEX_CHOICES
 from mesodesk.ui.widgets import DateField, FieldError, plain_label, show_field_error
 
@@ -36,6 +37,7 @@ class PatientForm(QWidget):
         self.name = QLineEdit()
         self.name.setPlaceholderText(_("Full name, in any script"))
         self.born = DateField()
+        self.born.set_name(_("Date of birth"))
         self.sex = QComboBox()
         for value, text in SEX_CHOICES:
             self.sex.addItem(_(text), value)
@@ -48,7 +50,7 @@ class PatientForm(QWidget):
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(90)
         self.error = plain_label()
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(f"color: {colours.css('error', self.palette())};")
         self.error.hide()
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from mesodesk.i18n import _
+from mesodesk.ui import colours
 from mesodesk.ui.widgets import N_, FieldError, hint_label, plain_label, show_field_error
 
 if TYPE_CHECKING:
@@ -61,8 +62,12 @@ class SettingsDialog(QDialog):
     location to use from the next start (None: the default, unchanged: the same string)."""
 
     def __init__(self, settings: ClinicSettings, database_description: str,
-                 database_location: str | None, parent: QWidget | None = None):
+                 database_location: str | None, parent: QWidget | None = None,
+                 encryption: str = ""):
+        """``encryption``: "plain", "key store" or "passphrase" for the open SQLite file
+        (its buttons then offer to encrypt it or change its key), "" for none."""
         super().__init__(parent)
+        self.encryption_request: str | None = None  # "encrypt" or "rekey", after saving
         self.setWindowTitle(_("Settings"))
         self.setMinimumWidth(560)
         self.original = settings
@@ -125,11 +130,13 @@ class SettingsDialog(QDialog):
         box.addWidget(self.database_now)
         box.addWidget(self.database_next)
         box.addLayout(row)
+        if encryption:
+            box.addLayout(self._encryption_row(encryption))
         box.addWidget(hint_label(_("A change of database takes effect the next time mesodesk "
                                    "starts.")))
 
         self.error = plain_label()
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(f"color: {colours.css('error', self.palette())};")
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -143,6 +150,30 @@ class SettingsDialog(QDialog):
         for edit in (self.name, self.practitioner, self.registration):
             edit.textChanged.connect(lambda _text: self.show_error(None))
         self.address.textChanged.connect(lambda: self.show_error(None))
+
+    def _encryption_row(self, encryption: str) -> QHBoxLayout:
+        states = {"plain": _("Not encrypted: anyone with the file can read the records."),
+                  "key store": _("Encrypted; the key is kept in this computer's key store."),
+                  "passphrase": _("Encrypted with a passphrase.")}
+        self.encryption_state = plain_label(states.get(encryption, ""))
+        if encryption == "plain":
+            self.encryption_button = QPushButton(_("Save and encrypt…"))
+            request = "encrypt"
+        else:
+            self.encryption_button = QPushButton(_("Save and change the key…"))
+            request = "rekey"
+        self.encryption_button.clicked.connect(lambda: self._request(request))
+        row = QHBoxLayout()
+        row.addWidget(self.encryption_state, 1)
+        row.addWidget(self.encryption_button)
+        return row
+
+    def _request(self, request: str) -> None:
+        """Save what was typed, then (once the dialog is closed) encrypt or re-key."""
+        self.encryption_request = request
+        self.accept()
+        if self.result() != QDialog.DialogCode.Accepted:
+            self.encryption_request = None  # a field is wrong: nothing happens yet
 
     # -- logo and database ------------------------------------------------------------------
     def set_logo(self, png: bytes | None) -> None:

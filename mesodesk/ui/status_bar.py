@@ -55,6 +55,13 @@ class DatabaseStatus:
             description = _("Demo database (temporary): {where}").format(where=description)
         self.db_label.setText(f"{description} · {state}" if state not in description
                               else description)
-        self.db_icon.setToolTip(_("The database is encrypted") if encrypted
-                                else _("The database is not encrypted"))
-        self.db_label.setToolTip(self.db_label.text())
+        location = getattr(db, "location", None)
+        if not encrypted:
+            tip = _("The database is not encrypted: anyone with the file can read the records. "
+                    "Settings can encrypt it.")
+        elif getattr(location, "key_in_key_store", False):
+            tip = _("The database is encrypted; its key is kept in this computer's key store")
+        else:
+            tip = _("The database is encrypted with a passphrase")
+        self.db_icon.setToolTip(tip)
+        self.db_label.setToolTip(f"{self.db_label.text()}\n{tip}")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from mesodesk.domain import dates
 from mesodesk.i18n import _
+from mesodesk.ui import colours
 from mesodesk.ui.icons import icon, status_icon
 
 
@@ -93,15 +94,8 @@ def mark_invalid(widget: QWidget | None, invalid: bool) -> None:
     if widget is None:
         return
     widget.setProperty("invalid", invalid)
-    widget.setStyleSheet("border: 1px solid #c62828; border-radius: 3px;" if invalid else "")
-
-
-_BANNER_COLOURS = {
-    "blocked": ("#fdecea", "#c62828"),
-    "caution": ("#fff8e1", "#f9a825"),
-    "info": ("#e8f1fb", "#1565c0"),
-    "ok": ("#e8f5e9", "#2e7d32"),
-}
+    widget.setStyleSheet(f"border: 1px solid {colours.css('error', widget.palette())}; "
+                         "border-radius: 3px;" if invalid else "")
 
 
 class Banner(QFrame):
@@ -135,10 +129,10 @@ class Banner(QFrame):
         if getattr(self, "_applied", None) == self.kind:
             return
         self._applied = self.kind
-        background, border = _BANNER_COLOURS[self.kind]
+        background, border, text = colours.banner(self.kind, self.palette())
         self.setStyleSheet(
             f"QFrame#banner {{ background: {background}; border: 1px solid {border};"
-            " border-radius: 4px; } QFrame#banner QLabel { color: #212121; }")
+            f" border-radius: 4px; }} QFrame#banner QLabel {{ color: {text}; }}")
         self._icon.setPixmap(status_icon(self.kind).pixmap(QSize(20, 20)))
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -205,6 +199,12 @@ class DateField(QWidget):
         layout.addWidget(self.edit, 0)
         layout.addWidget(self.button, 0)
         layout.addWidget(self.hint, 1)
+        self.setFocusProxy(self.edit)
+
+    def set_name(self, name: str) -> None:
+        """What a screen reader says for the date and for its calendar button."""
+        self.edit.setAccessibleName(name)
+        self.button.setAccessibleName(_("{field}: pick on a calendar").format(field=name))
         self.edit.setMinimumWidth(120)
         self.edit.setMaximumWidth(160)
         self.setFocusProxy(self.edit)

@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QApplication
 
-from mesodesk.ui.app import _lock_path, acquire_instance_lock, run_app
+from mesodesk.ui.app import _lock_paths, acquire_instance_lock, run_app
 from mesodesk.ui.crash import CrashHandler, log_file, setup_logging
 from mesodesk.ui.demo import DEMO_PATIENTS
 from mesodesk.ui.platform_check import display_problem
@@ -127,7 +127,7 @@ def test_demo_command_runs_and_cleans_up(tmp_path):
 
 def test_a_second_instance_on_the_same_database_is_refused(tmp_path, capsys):
     options = StartOptions(location=str(tmp_path / "clinic.db"))
-    holder = QLockFile(_lock_path(options))
+    holder = QLockFile(_lock_paths(options)[0])
     assert holder.tryLock(100)
     try:
         lock, refusal = acquire_instance_lock(options)
@@ -143,6 +143,52 @@ def test_a_second_instance_on_the_same_database_is_refused(tmp_path, capsys):
         other.unlock()
     finally:
         holder.unlock()
+
+
+def test_the_lock_is_keyed_on_the_database_not_on_how_it_is_named(tmp_path):
+    from mesodesk.services.records import open_records
+
+    database = tmp_path / "clinic.db"
+    open_records(database).close()
+    (tmp_path / "elsewhere").mkdir()
+    link = tmp_path / "elsewhere" / "same-clinic.db"
+    os.link(database, link)
+    (tmp_path / "alias").symlink_to(tmp_path)
+    same = [StartOptions(location=str(path)) for path in (
+        database, link, tmp_path / "alias" / "clinic.db", tmp_path / "elsewhere" / ".." / "clinic.db")]
+    keys = [set(options.lock_keys()) for options in same]
+    assert all(keys[0] & other for other in keys[1:])
+    assert not keys[0] & set(StartOptions(location=str(tmp_path / "other.db")).lock_keys())
+    server = StartOptions(location="postgresql://ann:secret@DB.clinic.example/records").lock_keys()
+    assert server == StartOptions(
+        location="postgresql+psycopg://bob@db.clinic.example:5432/records").lock_keys()
+    assert server != StartOptions(location="postgresql://db.clinic.example/other").lock_keys()
+
+
+def test_a_hard_link_in_another_tmpdir_cannot_open_a_second_window(tmp_path):
+    from mesodesk.services.records import open_records
+
+    database = tmp_path / "clinic.db"
+    open_records(database).close()
+    (tmp_path / "elsewhere").mkdir()
+    link = tmp_path / "elsewhere" / "linked.db"
+    os.link(database, link)
+    other_tmp = tmp_path / "other-tmp"
+    other_tmp.mkdir()
+    lock, refusal = acquire_instance_lock(StartOptions(location=str(database)))
+    assert lock is not None, refusal
+    try:
+        # Without the lock, this process would open the window and quit at its first rows.
+        second = run(["-m", "mesodesk", "--db", str(link), "--no-crash-dialog"],
+                     env={"TMPDIR": str(other_tmp), "MESODESK_EXIT_AFTER": "rows"})
+        assert second.returncode == 1, second.stderr
+        assert "already open on this database" in second.stderr
+    finally:
+        lock.unlock()
+    # Once the first window is gone, the linked name opens.
+    third = run(["-m", "mesodesk", "--db", str(link), "--no-crash-dialog"],
+                env={"TMPDIR": str(other_tmp), "MESODESK_EXIT_AFTER": "rows"})
+    assert third.returncode == 0, third.stderr
 
 
 def test_an_unreadable_passphrase_file_is_named(tmp_path, capsys):

@@ -25,7 +25,9 @@ from .conftest import SCREEN, TIMEOUT, screenshot, settle, type_text
 def test_new_patient_dialog_names_the_wrong_field(qtbot, open_window, db_path):
     window = open_window(db_path)
     assert "clinic.db" in window.db_label.text()
-    assert "not encrypted" in window.db_label.text()
+    # A new database is encrypted by default, its key in the (test's) key store.
+    assert "(encrypted)" in window.db_label.text() and "not encrypted" not in window.db_label.text()
+    assert "key store" in window.db_icon.toolTip()
     window.new_patient_action.trigger()
     dialog = window.main_actions.patient_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=TIMEOUT)
@@ -178,7 +180,7 @@ def test_history_signed_pdf_preview_print_save_export_import(qtbot, open_window,
     assert event.action == "export" and event.record_id == record.id
     assert event.details["to"] == str(exported.absolute())
     data = json.loads(exported.read_text(encoding="utf-8"))
-    assert data["format"] == "mesodesk.consultation/1"
+    assert data["format"] == "mesodesk.consultation/2"  # export writes version 2
     assert data["patient"]["name"] == "Ελένη Παπαδοπούλου"
 
     # Import it back unchanged: it is already stored, so nothing is added (as with
@@ -337,7 +339,7 @@ def test_an_encrypted_database_asks_for_its_passphrase(qtbot, db_path):
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=TIMEOUT)
     assert not window.problem_banner.isVisible()
     assert window.db_label.text().endswith("(encrypted)")
-    assert window.db_icon.toolTip() == "The database is encrypted"
+    assert window.db_icon.toolTip() == "The database is encrypted with a passphrase"
     window.close()
 
 

@@ -399,3 +399,18 @@ def test_no_clinic_name_and_no_practitioner_still_prints(render, example_doc):
     assert pages[0].startswith("Your treatment plan")
     assert "Practitioner\nnot recorded" in pages[0]
     assert "Treatment plan · José Álvarez Núñez" in pages[1]
+
+
+def test_the_chain_head_is_printed_beside_the_fingerprint_on_every_page(kb, render):
+    plain = render("format-example.json")
+    head = "3fa9c2e1b7d4"
+    pdf = render_plan(plain.doc, plain.result, kb, CLINIC, "a4", chain_head=head)
+    pages = page_texts(pdf)
+    for number, text in enumerate(pages, start=1):
+        assert (f"Page {number} of {len(pages)} · {long_date(plain.doc.date)} · "
+                f"{plain.doc.fingerprint()} · audit {head}") in text
+    assert "audit " not in full_text(plain.pdf)  # a document file alone has no records' head
+    # deterministic: the same inputs, the same bytes; another head, other bytes
+    assert render_plan(plain.doc, plain.result, kb, CLINIC, "a4", chain_head=head) == pdf
+    assert render_plan(plain.doc, plain.result, kb, CLINIC, "a4",
+                       chain_head="000000000000") != pdf

@@ -38,3 +38,27 @@ def test_no_plan_for_a_consultation_recorded_as_not_treated(db, kb, patient):
     closed = consultations.save_not_treated(db, patient.id, blocked)
     with pytest.raises(Blocked, match="not treated"):
         plans.stored_plan(db, kb, closed.id)
+
+
+def test_a_plan_from_the_records_prints_the_chain_head_it_was_made_in(db, kb, patient):
+    from tests.reports.pdfcheck import full_text
+
+    doc = example_document("format-example.json", kb)
+    draft = consultations.save_draft(db, patient.id, doc)
+    head = plans.recorded_head(db)
+    assert head == db.audit.events(limit=1)[0].hash[:12]
+    first = plans.stored_plan(db, kb, draft.id).pdf
+    assert f"{doc.fingerprint()} · audit {head}" in full_text(first)
+    assert plans.stored_plan(db, kb, draft.id).pdf == first  # nothing changed: same bytes
+    db.audit.note("print", table="consultations", record_id=draft.id)
+    later = plans.stored_plan(db, kb, draft.id).pdf
+    assert later != first and f"audit {plans.recorded_head(db)}" in full_text(later)
+
+
+def test_the_signed_pdf_carries_the_head_of_the_records_it_was_signed_in(db, kb, patient):
+    from tests.reports.pdfcheck import full_text
+
+    doc = example_document("format-example.json", kb, signatures=SIGNATURES)
+    head = plans.recorded_head(db)
+    finished = consultations.finalize_signed(db, kb, None, patient.id, doc)
+    assert f"audit {head}" in full_text(finished.pdf)

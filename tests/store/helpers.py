@@ -88,8 +88,12 @@ class Backend:
     path: Path | None
 
     def open(self, **options: Any):
+        """The "sqlite" backend is a plain file, by explicit choice (a new file is encrypted
+        by default: tests/store/test_encryption.py)."""
         from mesodesk.store import open_database
 
+        if self.name == "sqlite":
+            options.setdefault("unencrypted", True)
         return open_database(self.location, self.passphrase, **options)
 
     @contextlib.contextmanager

@@ -132,8 +132,9 @@ def test_a_record_changed_outside_mesodesk_is_found(backend, busy) -> None:
 
 
 def test_a_record_written_outside_mesodesk_is_found(backend, busy) -> None:
-    backend.execute("INSERT INTO patients (name, search_key, date_of_birth, notes, phone_digits, "
-                    "created_at, updated_at) VALUES ('X', 'x', '1990-01-01', '', '', "
+    backend.execute("INSERT INTO patients (name, search_key, latin_key, date_of_birth, notes, "
+                    "phone_digits, created_at, updated_at) VALUES ('X', 'x', 'x', '1990-01-01', "
+                    "'', '', "
                     "'2026-01-01 00:00:00', '2026-01-01 00:00:00')")
     report = busy.audit.verify()
     assert not report.ok

@@ -18,6 +18,8 @@ EXAMPLES = REPO / "resources" / "examples"
 def _cli(backend, tmp_path, capsys):
     """Run ``mesodesk ARGS --db ...`` in-process; returns (exit code, stdout, stderr)."""
     options = ["--db", backend.location]
+    if backend.name == "sqlite":
+        options.append("--unencrypted")  # the plain backend (a new file is encrypted by default)
     if backend.passphrase is not None:
         key = tmp_path / "passphrase.txt"
         key.write_text(backend.passphrase + "\n", encoding="utf-8")
@@ -137,7 +139,7 @@ def test_backup_and_restore_commands(cli, backend, tmp_path) -> None:
     assert code == 0 and f"to {target}" in out and "1 patients" in out
     saved = table_dump(backend)
     cli("import", str(EXAMPLES / "skin-rejuvenation.json"))
-    code, out, _ = cli("restore", str(target))
+    code, out, _ = cli("restore", str(target), "--yes")
     assert code == 0
     assert "restored it into" in out and "kept at" in out
     restored = table_dump(backend)

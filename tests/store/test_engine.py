@@ -132,7 +132,7 @@ def test_importing_the_store_does_not_import_sqlalchemy() -> None:
 def test_an_encrypted_file_holds_no_readable_patient_data(tmp_path) -> None:
     plain, secret = tmp_path / "plain.db", tmp_path / "secret.db"
     for path, passphrase in ((plain, None), (secret, PASSPHRASE)):
-        with open_database(path, passphrase) as db:
+        with open_database(path, passphrase, unencrypted=passphrase is None) as db:
             db.patients.create(NewPatient(name=NAME, date_of_birth=dt.date(1988, 4, 12)))
     assert NAME.encode() in plain.read_bytes()  # the check below can fail
     assert NAME.encode() not in secret.read_bytes()
@@ -155,7 +155,7 @@ def test_a_wrong_passphrase_is_named_and_changes_nothing(tmp_path) -> None:
 
 def test_a_passphrase_for_a_plain_file_is_refused(tmp_path) -> None:
     path = tmp_path / "plain.db"
-    open_database(path).close()
+    open_database(path, unencrypted=True).close()
     with pytest.raises(WrongPassphrase, match="is not encrypted"):
         open_database(path, PASSPHRASE)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -15,13 +16,17 @@ from mesodesk.store import audit
 from mesodesk.store import tables as t
 from mesodesk.store.base import REVISIONS, SCHEMA_HEAD
 from mesodesk.store.engine import create_store_engine, resolve_location
-from mesodesk.store.repositories import document_text
+from mesodesk.domain.document import parse_structure
+from mesodesk.paths import examples_dir
 from mesodesk.store.schema import current_revision, downgrade, migration_connection, upgrade
-from tests.store.helpers import MINIMAL_PDF, example_document, table_dump
+from tests.store.helpers import MINIMAL_PDF, table_dump
 
 # The data below is written as the first release wrote it, then upgraded through every
 # later revision to the head.
 PREVIOUS = REVISIONS[0]
+V1_TEXT = json.dumps(json.loads((examples_dir() / "v1" / "format-example.json")
+                                .read_text(encoding="utf-8")),
+                     ensure_ascii=False, separators=(",", ":"))
 PEOPLE = [
     ("Ελένη Παπαδοπούλου", dt.date(1988, 4, 12), "+30 210 000 0000"),
     ("José Núñez", dt.date(1975, 6, 30), "+34 612 345 678"),
@@ -102,10 +107,11 @@ def fill_previous_revision(backend, kb) -> dict[str, int]:
                     audit.append(connection, actor="old mesodesk", action="create",
                                  table="patients", record_id=patient_id, before=None,
                                  after=audit.state_hash("patients", {**values, "id": patient_id}))
-                doc = example_document("format-example.json", kb)
+                # a version-1 document, as the first release stored it
+                doc = parse_structure(V1_TEXT)
                 consultation = {"patient_id": ids[0], "practitioner_id": None,
                                 "date": doc.date, "concerns": " ".join(doc.concerns),
-                                "status": "final", "document": document_text(doc),
+                                "status": "final", "document": V1_TEXT,
                                 "fingerprint": doc.fingerprint(), "supersedes": None}
                 consultation_id = connection.execute(t.consultations.insert().values(
                     **consultation, created_at=stamp, updated_at=stamp, finalized_at=stamp)
@@ -134,8 +140,11 @@ def test_a_database_filled_at_the_previous_revision_is_upgraded_intact(backend, 
         assert db.schema_revision == SCHEMA_HEAD
         # every record survives, unchanged
         after = table_dump(backend)
-        for table in ("consultations", "signed_consents", "practitioners", "clinic_settings"):
+        for table in ("signed_consents", "practitioners", "clinic_settings"):
             assert after[table] == before[table], table
+        # revision 0004 adds the document's format version, and changes nothing else
+        assert [row[:-1] for row in after["consultations"]] == before["consultations"]
+        assert [row[-1] for row in after["consultations"]] == ["mesodesk.consultation/1"]
         assert after["audit_events"][:len(before["audit_events"])] == before["audit_events"]
         patients = {p.name: p for p in db.patients.search()}
         assert sorted(patients) == sorted(name for name, _, _ in PEOPLE)

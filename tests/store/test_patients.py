@@ -98,8 +98,20 @@ def test_search_by_name_is_accent_case_and_script_insensitive(db, several) -> No
     assert _names(db.patients.search("zoe obrien")) == ["Zoë O'Brien"]
 
 
+def test_search_crosses_scripts_greek_and_latin(db, several) -> None:
+    # ELOT 743 both ways: the Latin spelling finds the Greek name, Greek letters the Latin one
+    assert _names(db.patients.search("Eleni")) == ["Ελένη Παπαδοπούλου"]
+    assert _names(db.patients.search("Papadopoulou")) == ["Ελένη Παπαδοπούλου"]
+    assert _names(db.patients.search("eleni papadopoulou")) == ["Ελένη Παπαδοπούλου"]
+    assert _names(db.patients.search("Odysseas Elytis")) == ["Οδυσσέας Ελύτης"]
+    assert _names(db.patients.search("σμιντ")) == []  # "smint", not Schmidt: no guessing
+    assert _names(db.patients.search("αννα σχμιδτ")) == ["Anna Schmidt"]
+    assert _names(db.patients.search("ζοε")) == ["Zoë O'Brien"]
+    assert db.patients.count("eleni") == 1
+
+
 def test_search_matches_every_word_anywhere_in_the_name(db, several) -> None:
-    assert _names(db.patients.search("papadop")) == []
+    assert _names(db.patients.search("papadop")) == ["Ελένη Παπαδοπούλου"]  # across scripts
     assert _names(db.patients.search("παδοπ")) == ["Ελένη Παπαδοπούλου"]
     assert _names(db.patients.search("παπαδοπουλου ελενη")) == ["Ελένη Παπαδοπούλου"]
     assert _names(db.patients.search("ελενη schmidt")) == []

@@ -160,13 +160,14 @@ def test_restore_keeps_the_current_database_aside_owner_only(tmp_path, umask, pa
     with open_database(target, passphrase) as db:
         _fill(db)
         backup = db.backup(tmp_path / "backup.db")
-    result = restore(Location("sqlite", path=target, passphrase=passphrase), backup)
+        key = db.location.passphrase  # without a passphrase: the key store's key
+    result = restore(Location("sqlite", path=target, passphrase=key), backup)
     assert result.kept_aside is not None and mode(result.kept_aside) == 0o600
     assert mode(target) == 0o600
     # Into a place where there was no database yet: the restored file is 0600 too.
     elsewhere = tmp_path / "new" / "clinic.db"
     elsewhere.parent.mkdir()
-    restore(Location("sqlite", path=elsewhere, passphrase=passphrase), backup)
+    restore(Location("sqlite", path=elsewhere, passphrase=key), backup)
     assert mode(elsewhere) == 0o600
 
 
@@ -175,11 +176,12 @@ def test_restore_over_a_damaged_file_moves_it_aside_owner_only(tmp_path, umask) 
     with open_database(tmp_path / "good.db") as db:
         _fill(db)
         backup = db.backup(tmp_path / "backup.db")
+        key = db.location.passphrase  # the key store's key
     target.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)  # damaged
     Path(f"{target}-wal").write_bytes(b"junk")
     os.chmod(target, 0o644)
     os.chmod(f"{target}-wal", 0o644)
-    result = restore(Location("sqlite", path=target), backup)
+    result = restore(Location("sqlite", path=target, passphrase=key), backup)
     aside = result.kept_aside
     assert aside is not None and aside.read_bytes().startswith(b"SQLite format 3")
     assert mode(aside) == 0o600 and mode(Path(f"{aside}-wal")) == 0o600

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from mesodesk.store.search import parse_date, parse_query, phone_digits, search_key
+from mesodesk.store.search import latin_key, parse_date, parse_query, phone_digits, search_key
 
 
 @pytest.mark.parametrize(("typed", "stored"), [
@@ -57,8 +57,32 @@ def test_dates_typed_in_the_search_box(typed: str, expected: dt.date | None) -> 
 
 def test_a_query_says_what_it_asks_for() -> None:
     query = parse_query("  Ελένη  Παπα ")
-    assert query.words == ("ελενη", "παπα") and query.date_of_birth is None and not query.phone
+    assert query.words == ("eleni", "papa") and query.date_of_birth is None and not query.phone
     assert parse_query("+30 210 000").phone == "30210000"
     assert parse_query("12").phone == ""  # too short to be a phone search
     assert parse_query("1988-04-12").date_of_birth == dt.date(1988, 4, 12)
     assert parse_query("").empty
+
+
+@pytest.mark.parametrize(("greek", "latin"), [
+    # ELOT 743, as Greek passports write names
+    ("Ελένη Παπαδοπούλου", "eleni papadopoulou"),
+    ("Γεώργιος", "georgios"),
+    ("Χρήστος", "christos"),
+    ("Κωνσταντίνος", "konstantinos"),
+    ("Ξανθή Ψαρρά", "xanthi psarra"),
+    ("Άγγελος", "angelos"),            # γγ is ng
+    ("Ευαγγελία", "evangelia"),        # ευ before a vowel is ev
+    ("Ευθυμίου", "efthymiou"),         # ευ before θ is ef
+    ("Αύγουστος", "avgoustos"),        # αυ before a voiced consonant is av
+    ("Ευστάθιος", "efstathios"),
+    ("Ταΰγετος", "taygetos"),          # the diaeresis keeps α and υ apart
+    ("ΣΠΥΡΟΣ", "spyros"),
+    ("José Núñez", "jose nunez"),      # Latin names keep their letters
+])
+def test_greek_names_have_a_latin_key(greek: str, latin: str) -> None:
+    assert latin_key(greek) == latin
+
+
+def test_a_latin_name_typed_in_greek_letters_meets_it() -> None:
+    assert latin_key("Ελένη") == latin_key("Eleni") == latin_key("ελενη")

@@ -189,7 +189,7 @@ class WizardOperations(QObject):
 
             self.db_runner.submit(store, pdf, on_done=stored, on_error=not_stored)
 
-        self.work_runner.submit(plans.render, doc, kb, settings, on_done=rendered,
+        self.work_runner.submit(plans.render_recorded, db, doc, kb, settings, on_done=rendered,
                                 on_error=lambda e: on_error(_("The PDF could not be made: {reason}. "
                                                               "The consultation is kept as a draft.")
                                                             .format(reason=e)))

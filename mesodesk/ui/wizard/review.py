@@ -14,6 +14,7 @@ from mesodesk.domain.document import Consultation
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.screening import ScreeningResult
 from mesodesk.i18n import _
+from mesodesk.ui import colours
 from mesodesk.ui.labels import SCREENING_COLOURS, SEX
 
 
@@ -23,7 +24,8 @@ def long_date(day) -> str:
 
 
 def _section(title: str) -> str:
-    return (f'<h3 style="margin-top:14px; margin-bottom:4px; color:#00695c;">{escape(title)}</h3>')
+    return (f'<h3 style="margin-top:14px; margin-bottom:4px; color:{colours.css("accent")};">'
+            f'{escape(title)}</h3>')
 
 
 def _list(items: list[str]) -> str:
@@ -59,7 +61,7 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
 
     if result.blocked:
         causes = "".join(f"<li>{e(block.text)}</li>" for block in result.blocked_by)
-        parts.append(f"<p style='color:#c62828;'><b>{e(_('Blocked:'))}</b></p><ul>{causes}</ul>")
+        parts.append(f"<p style='color:{colours.css('error')};'><b>{e(_('Blocked:'))}</b></p><ul>{causes}</ul>")
 
     parts.append(_section(_("Concerns and areas")))
     concerns = ", ".join(kb.concerns[c].name for c in doc.concerns)
@@ -78,13 +80,13 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
     for item in result.selected:
         status = {"ok": _("no concern found"), "caution": _("caution"),
                   "contraindicated": _("contraindicated, chosen with override")}[item.status]
-        line = (f"<b>{e(item.name)}</b> <span style='color:#607d8b;'>"
+        line = (f"<b>{e(item.name)}</b> <span style='color:{colours.muted()};'>"
                 f"({e(kb.classes[item.class_id].name)})</span> "
-                f"<span style='color:{SCREENING_COLOURS[item.status]};'>{e(status)}</span>")
+                f"<span style='color:{colours.css(SCREENING_COLOURS[item.status])};'>{e(status)}</span>")
         notes = [e(reason.text) for reason in item.reasons]
         notes += [e(_("Override: {reason}").format(reason=o.reason)) for o in item.overrides]
         notes.append(e(kb.substances[item.id].regulatory))
-        line += "<br><span style='color:#455a64;'>" + "<br>".join(notes) + "</span>"
+        line += f"<br><span style='color:{colours.muted()};'>" + "<br>".join(notes) + "</span>"
         chosen.append(line)
     parts.append(_list(chosen) if chosen else _para(e(_("No substance chosen."))))
     if result.excluded:
@@ -94,7 +96,7 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
 
     if result.warnings:
         parts.append(_section(_("Warnings")))
-        parts.append(_list([f"<span style='color:#b26a00;'>{e(w.text)}</span>"
+        parts.append(_list([f"<span style='color:{colours.css('caution')};'>{e(w.text)}</span>"
                             for w in result.warnings]))
 
     parts.append(_section(_("Lifestyle")))
@@ -111,7 +113,7 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
             f"<b>{e(name)}</b>: "
             + e(_("{count} sessions, every {days} days").format(count=len(course.sessions),
                                                                 days=course.interval_days))
-            + f"<br>{e(dates)}<br><span style='color:#455a64;'>{e(course.maintenance)}</span>"))
+            + f"<br>{e(dates)}<br><span style='color:{colours.muted()};'>{e(course.maintenance)}</span>"))
 
     if doc.notes.strip():
         parts.append(_section(_("Notes for the patient's plan (printed)")))

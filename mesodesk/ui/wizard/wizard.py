@@ -17,6 +17,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget, QWizard
 
 from mesodesk.i18n import _
+from mesodesk.ui import colours
 from mesodesk.ui.icons import icon
 from mesodesk.ui.widgets import FieldError
 from mesodesk.ui.wizard.autosave import AUTOSAVE_MS, watch_edits
@@ -197,7 +198,7 @@ class ConsultationWizard(QWizard):
 
     def _say_draft(self, text: str, error: bool = False) -> None:
         self.draft_status.setText(text)
-        colour = "#c62828" if error else "palette(placeholder-text)"
+        colour = colours.css("error", self.palette()) if error else "palette(placeholder-text)"
         self.draft_status.setStyleSheet(f"QPushButton {{ color: {colour}; border: none; "
                                         "text-align: left; }")
 

@@ -38,9 +38,11 @@ def pydate(day: QDate) -> dt.date:
     return dt.date(day.year(), day.month(), day.day())
 
 
-def scroll_area(widget: QWidget) -> QScrollArea:
-    """A frameless scroll area around ``widget``, which it resizes."""
+def scroll_area(widget: QWidget, name: str = "") -> QScrollArea:
+    """A frameless scroll area around ``widget``, which it resizes; ``name`` is what a
+    screen reader says for it."""
     scroll = QScrollArea()
+    scroll.setAccessibleName(name)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(widget)

@@ -44,16 +44,18 @@ class CourseEditor(QGroupBox):
         defaults = kb.concerns[concern_id].course
         self.sessions = QSpinBox()
         self.sessions.setRange(1, MAX_SESSIONS)
-        self.sessions.setAccessibleName(_("Sessions"))
+        concern = kb.concerns[concern_id].name  # each course's fields are named apart
+        self.sessions.setAccessibleName(_("{concern}: sessions").format(concern=concern))
         self.interval = QSpinBox()
         self.interval.setRange(1, MAX_INTERVAL_DAYS)
         self.interval.setSuffix(_(" days"))
-        self.interval.setAccessibleName(_("Interval"))
+        self.interval.setAccessibleName(_("{concern}: days between sessions").format(
+            concern=concern))
         self.start = QDateEdit()
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("ddd d MMM yyyy")
         self.start.setMinimumDate(QDate(2000, 1, 1))
-        self.start.setAccessibleName(_("First session"))
+        self.start.setAccessibleName(_("{concern}: first session").format(concern=concern))
         form = QFormLayout()
         form.addRow(_("Sessions:"), self.sessions)
         form.addRow(_("Every:"), self.interval)
@@ -66,6 +68,7 @@ class CourseEditor(QGroupBox):
         form.addRow(usual)
         self.reset_button = QPushButton(_("Usual course"))
         self.reset_button.setToolTip(_("Go back to the usual number of sessions, interval and start"))
+        self.reset_button.setAccessibleName(_("{concern}: usual course").format(concern=concern))
         self.reset_button.clicked.connect(self.reset)
         form.addRow(self.reset_button)
         self.dates = QListWidget()
@@ -79,7 +82,7 @@ class CourseEditor(QGroupBox):
         self.dates.setMinimumHeight(24 * 3 + 8)
         self.dates.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.dates.setStyleSheet("QListWidget { background: palette(base); }")
-        self.dates.setAccessibleName(_("Session dates"))
+        self.dates.setAccessibleName(_("{concern}: session dates").format(concern=concern))
         self.warnings = Banner("caution")
         self.warnings.hide()
         self.maintenance = hint_label(defaults.maintenance)
@@ -157,7 +160,7 @@ class CoursePage(Page):
         self.holder = QWidget()
         self.editors_layout = QVBoxLayout(self.holder)
         self.editors_layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll_area(self.holder), 1)
+        layout.addWidget(scroll_area(self.holder, _("Courses")), 1)
         layout.addWidget(self.error)
         self.editors: dict[str, CourseEditor] = {}
 

@@ -52,7 +52,7 @@ class HistoryPage(Page):
         for stack in stacks:
             stack.addStretch(1)
             columns.addLayout(stack, 1)
-        layout.addWidget(scroll_area(holder), 1)
+        layout.addWidget(scroll_area(holder, _("Medical history questions")), 1)
         # the history item the domain adds for a patient under the knowledge base's minimum age
         self.under_18 = self.boxes.get(self.kb.under_age_history)
         if self.under_18 is not None:

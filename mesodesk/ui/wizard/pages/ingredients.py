@@ -7,7 +7,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from mesodesk.domain.document import DocumentError
 from mesodesk.domain.screening import ScreeningResult, SubstanceResult
 from mesodesk.i18n import _
+from mesodesk.ui import colours
 from mesodesk.ui.icons import icon, status_icon
 from mesodesk.ui.widgets import Banner, plain_label
 from mesodesk.ui.wizard.override_dialog import OverrideDialog
@@ -94,6 +95,7 @@ class IngredientsPage(Page):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(6, 0, 0, 0)
         self.details = QTextBrowser()
+        self.details.setAccessibleName(_("About the selected substance"))
         self.details.setOpenLinks(False)
         self.details.setMinimumWidth(280)
         side_layout.addWidget(self.details, 3)
@@ -102,6 +104,7 @@ class IngredientsPage(Page):
         self.edit_reason.hide()
         side_layout.addWidget(self.edit_reason)
         self.warnings = QTextBrowser()
+        self.warnings.setAccessibleName(_("Warnings for this selection"))
         self.warnings.setMaximumHeight(150)
         side_layout.addWidget(self.warnings, 1)
         splitter.addWidget(side)
@@ -209,7 +212,7 @@ class IngredientsPage(Page):
         for substance in self.result.substances:
             status, text = self._status_of(substance)
             tooltip = self._tooltip(substance)
-            colour = QColor(STATUS_COLOURS[status])
+            colour = colours.colour(STATUS_COLOURS[status], self.palette())
             for item in self.items.get(substance.id, []):
                 item.setIcon(1, status_icon(status))
                 item.setText(1, text)
@@ -227,23 +230,23 @@ class IngredientsPage(Page):
         if item is not None and substance_id is None and item.data(1, ROLE_ID):
             klass = self.kb.classes[item.data(1, ROLE_ID)]
             self.details.setHtml(f"<h3>{escape(klass.name)}</h3><p>{escape(klass.practitioner_note)}"
-                                 f"</p><p style='color:#455a64;'>{escape(klass.patient_text)}</p>")
+                                 f"</p><p style='color:{colours.muted(self.palette())};'>{escape(klass.patient_text)}</p>")
             return
         if self.result is not None and self.result.generally_contraindicated:
             causes = "".join(f"<li>{escape(b.text)}</li>" for b in self.result.blocked_by
                              if b.general)
-            self.details.setHtml("<p style='color:#b71c1c;'><b>" + escape(
+            self.details.setHtml(f"<p style='color:{colours.css('contraindicated', self.palette())};'><b>" + escape(
                 _("Every substance is ruled out for this patient:")) + f"</b></p><ul>{causes}</ul>")
             return
         if not substance_id or self.result is None:
-            self.details.setHtml("<p style='color:#607d8b;'>" + escape(
+            self.details.setHtml(f"<p style='color:{colours.muted(self.palette())};'>" + escape(
                 _("Select a substance to see why it has its status, its regulatory status and "
                   "the evidence.")) + "</p>")
             return
         substance = self.result.substance(substance_id)
         info = self.kb.substances[substance_id]
         status, text = self._status_of(substance)
-        colour = SCREENING_COLOURS[status]
+        colour = colours.css(SCREENING_COLOURS[status], self.palette())
         parts = [f"<h3 style='margin-bottom:2px;'>{escape(info.name)}</h3>",
                  f"<p style='color:{colour}; font-weight:bold; margin-top:0;'>{escape(text)}</p>"]
         if substance.reasons:
@@ -266,11 +269,11 @@ class IngredientsPage(Page):
     def _show_warnings(self) -> None:
         warnings = self.result.warnings if self.result else ()
         if not warnings:
-            self.warnings.setHtml("<p style='color:#607d8b;'>" + escape(_("No warning for this "
+            self.warnings.setHtml(f"<p style='color:{colours.muted(self.palette())};'>" + escape(_("No warning for this "
                                                                           "selection.")) + "</p>")
             return
         self.warnings.setHtml("<p><b>" + escape(_("Warnings")) + "</b></p><ul>" + "".join(
-            f"<li style='color:#8a5300;'>{escape(w.text)}</li>" for w in warnings) + "</ul>")
+            f"<li style='color:{colours.css('caution', self.palette())};'>{escape(w.text)}</li>" for w in warnings) + "</ul>")
 
     def _show_blocks(self) -> None:
         result = self.result

@@ -10,6 +10,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QPlainTextEdit, QTextBrowser
 
 from mesodesk.i18n import _
+from mesodesk.ui import colours
 from mesodesk.ui.widgets import plain_label
 from mesodesk.ui.wizard.pages.base import MAX_NOTES, Page
 
@@ -36,6 +37,7 @@ class LifestylePage(Page):
             self.boxes[risk.id] = check
         layout.addWidget(box)
         self.advice = QTextBrowser()
+        self.advice.setAccessibleName(_("Advice the plan will give"))
         self.advice.setFixedHeight(150)
         advice_label = plain_label(_("Advice the plan will give:"))
         layout.addWidget(advice_label)
@@ -78,7 +80,7 @@ class LifestylePage(Page):
         result = self.state.screening()
         advice = result.advice if result else ()
         if not advice:
-            self.advice.setHtml("<p style='color:#607d8b;'>" + escape(
+            self.advice.setHtml(f"<p style='color:{colours.muted(self.palette())};'>" + escape(
                 _("Nothing ticked, or nothing that applies to the chosen concerns.")) + "</p>")
             return
         self.advice.setHtml("<ul>" + "".join(f"<li><b>{escape(a.name)}</b>: {escape(a.text)}</li>"

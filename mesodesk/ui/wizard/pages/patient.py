@@ -45,6 +45,7 @@ class PatientPage(Page):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Find an existing patient: name, date of birth or phone"))
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(_("Find an existing patient"))
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.new_button = QPushButton(icon("patient-new"), _("New patient"))
         self.new_button.setToolTip(_("Clear the form to enter a new patient"))

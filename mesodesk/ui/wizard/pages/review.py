@@ -33,6 +33,7 @@ class ReviewPage(Page):
         layout = self.page_layout()
         row = QHBoxLayout()
         self.summary = QTextBrowser()
+        self.summary.setAccessibleName(_("The consultation as it will be printed"))
         self.summary.setOpenLinks(False)
         row.addWidget(self.summary, 3)
         side = QVBoxLayout()

@@ -1,0 +1,59 @@
+"""Headless patient commands: ``patient merge`` and ``patient delete``.
+
+They run the same workflows as the app's "Merge into…" and "Delete patient…"
+(``mesodesk.services.patients``), show what will happen and ask first (``--yes`` for
+scripts). Errors become one-line messages with their exit code, never tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from mesodesk.commands.common import actor, confirm, open_store, whole_number
+from mesodesk.exit_codes import EXIT_OK
+from mesodesk.i18n import _, ngettext
+from mesodesk.services import patients
+
+
+def _described(patient, consultations: int) -> str:
+    details = ", ".join(part for part in (
+        patient.date_of_birth.isoformat(), patient.sex or "", patient.phone or "",
+        patient.email or "") if part)
+    held = ngettext("{count} consultation", "{count} consultations",
+                    consultations).format(count=consultations)
+    return f"{patient.id}: {patient.name} ({details}; {held})"
+
+
+def merge_command(args: argparse.Namespace) -> int:
+    removed_id = whole_number(args.removed, _("patient id"))
+    kept_id = whole_number(args.kept, _("patient id"))
+    with open_store(args, "patient merge") as db:
+        removed, kept = db.patients.get(removed_id), db.patients.get(kept_id)
+        details = patients.merged_details(kept, removed)
+        print(_("Merge patient {removed}").format(removed=_described(
+            removed, patients.consultation_count(db, removed_id))))
+        print(_(" into patient {kept}").format(kept=_described(
+            kept, patients.consultation_count(db, kept_id))))
+        print(_("The consultations move unchanged (signed consents with their PDFs); "
+                "patient {removed} is then removed.").format(removed=removed_id))
+        confirm(_("Merge them?"), args.yes, _("nothing was merged"))
+        result = patients.merge_patients(db, removed_id, kept_id, details,
+                                         actor=actor("patient merge"))
+    print(ngettext("merged: {count} consultation moved to patient {kept}, {name}",
+                   "merged: {count} consultations moved to patient {kept}, {name}",
+                   len(result.moved)).format(count=len(result.moved), kept=kept_id,
+                                             name=result.patient.name))
+    return EXIT_OK
+
+
+def delete_command(args: argparse.Namespace) -> int:
+    patient_id = whole_number(args.patient, _("patient id"))
+    with open_store(args, "patient delete") as db:
+        patient = db.patients.get(patient_id)
+        count = patients.consultation_count(db, patient_id)
+        if count == 0:
+            confirm(_("Delete patient {patient}?").format(patient=_described(patient, 0)),
+                    args.yes, _("nothing was deleted"))
+        patients.delete_patient(db, patient_id, actor=actor("patient delete"))  # says why not
+    print(_("deleted patient {id}, {name}").format(id=patient_id, name=patient.name))
+    return EXIT_OK
