@@ -26,7 +26,6 @@ from mesodesk.commands.common import (
     write_file,
 )
 from mesodesk.exit_codes import EXIT_OK
-from mesodesk.i18n import _
 from mesodesk.services import documents, plans
 
 if TYPE_CHECKING:
@@ -39,15 +38,15 @@ def plan_command(args: argparse.Namespace) -> int:
     file = getattr(args, "file", None)
     wanted = getattr(args, "consultation", None)
     if file and wanted is not None:
-        raise CommandError(_("give either FILE.json or --consultation ID, not both"))
+        raise CommandError("give either FILE.json or --consultation ID, not both")
     if wanted is not None and getattr(args, "clinic_file", None):
-        raise CommandError(_("--clinic-file is for a plan made from FILE.json; a stored "
-                             "consultation's plan uses the database's settings"))
+        raise CommandError("--clinic-file is for a plan made from FILE.json; a stored "
+                           "consultation's plan uses the database's settings")
     signed = False
     if wanted is not None:
         number = consultation_id(wanted, "--consultation")
         with open_store(args, "plan") as db:
-            with service_errors(f"--consultation {wanted}: ", "\n" + _("no plan was written")):
+            with service_errors(f"--consultation {wanted}: ", "\nno plan was written"):
                 stored = plans.stored_plan(db, kb, number, args.paper)
             pdf, signed, paper = stored.pdf, stored.signed, stored.paper
             write_file(out, pdf)
@@ -57,26 +56,26 @@ def plan_command(args: argparse.Namespace) -> int:
     elif file:
         clinic_file = getattr(args, "clinic_file", None)
         clinic: ClinicSettings | None = None
-        head = ""  # a document file with a database: the records' state it was printed in
         if clinic_file:  # read first: a bad clinic file fails before anything else is done
             from mesodesk.services.clinic import read_clinic_file
 
             with service_errors("--clinic-file: "):
                 clinic = read_clinic_file(clinic_file)
         doc = load_document(file, kb)
-        if clinic is None and _database_requested(args):
+        head = ""  # a document file with a database: the records' state it was printed in
+        if _database_requested(args):
             with open_store(args, "plan") as db:
-                clinic = db.settings.get()
+                if clinic is None:  # --clinic-file, when given, is the clinic on the paper
+                    clinic = db.settings.get()
                 head = plans.recorded_head(db)
         paper = args.paper or (clinic.default_paper if clinic is not None else "a4")
-        with service_errors(suffix="\n" + _("no plan was written")):
+        with service_errors(suffix="\nno plan was written"):
             pdf = plans.render(doc, kb, clinic, paper, head)
         write_file(out, pdf)
     else:
-        raise CommandError(_("give a consultation document FILE.json or --consultation ID"))
-    layout = _("as it was signed") if signed else _PAPER_NAMES.get(paper, paper)
-    print(_("wrote {path} ({pages} pages, {layout}, {size} KB)").format(
-        path=out, pages=plans.page_count(pdf), layout=layout, size=len(pdf) // 1024))
+        raise CommandError("give a consultation document FILE.json or --consultation ID")
+    layout = "as it was signed" if signed else _PAPER_NAMES.get(paper, paper)
+    print(f"wrote {out} ({plans.page_count(pdf)} pages, {layout}, {len(pdf) // 1024} KB)")
     return EXIT_OK
 
 
@@ -86,10 +85,9 @@ _PAPER_NAMES = {"a4": "A4", "letter": "Letter"}
 def _output_path(value: str) -> Path:
     out = Path(value)
     if out.is_dir():
-        raise CommandError(f"--out {value}: " + _("is a directory; give a file name such as plan.pdf"))
+        raise CommandError(f"--out {value}: is a directory; give a file name such as plan.pdf")
     if not out.parent.is_dir():
-        raise CommandError(f"--out {value}: " + _("the directory {folder} does not exist").format(
-            folder=out.parent))
+        raise CommandError(f"--out {value}: the directory {out.parent} does not exist")
     return out
 
 

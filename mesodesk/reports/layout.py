@@ -55,8 +55,8 @@ class PageDecor:
     patient: str
     clinic: str
     part_titles: dict[str, str]
-    chain_head: str = ""  # the audit chain's head when printed (short hash), if from records
     clinic_details: str = ""  # the address on one line, and the phone
+    chain_head: str = ""  # the audit chain's head when printed (short hash), if from records
 
 
 def fit(text: str, width: float, font: str = REGULAR, size: float = DECOR_SIZE) -> str:
