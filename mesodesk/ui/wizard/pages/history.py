@@ -37,7 +37,7 @@ class HistoryPage(Page):
         total = sum(len(items) + 2 for items in groups.values())
         used = 0
         for group, items in groups.items():
-            box = QGroupBox(group)
+            box = QGroupBox(local(group))
             box_layout = QVBoxLayout(box)
             box_layout.setSpacing(2)
             for item in items:
@@ -111,7 +111,7 @@ class HistoryPage(Page):
                 self.under_18.setText(_("Under {minimum} years old (from the date of birth: {age} "
                                         "years)").format(minimum=self.kb.minimum_age, age=age))
             else:
-                self.under_18.setText(self.kb.history[self.kb.under_age_history].label)
+                self.under_18.setText(local(self.kb.history[self.kb.under_age_history].label))
         general = [b for b in (result.blocked_by if result else ()) if b.general]
         if general:
             lines = [_("Mesotherapy is ruled out for this patient:")]
