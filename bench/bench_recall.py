@@ -56,6 +56,8 @@ def _session(rng: random.Random, session_id: int, consultations: int, patients: 
         substance, product = rng.choice(SUBSTANCES)
         lot = f"LT{rng.randrange(LOTS):05d}"
         products.append({"session_id": session_id, "position": position,
+                         "patient_id": row["patient_id"], "consultation_id": consultation,
+                         "session_date": row["date"],
                          "substance": substance, "product": product,
                          "manufacturer": "Demo Pharma", "lot": lot, "lot_key": lot,
                          "expiry": "2027-06", "volume_ml": 2.0,

@@ -165,6 +165,12 @@ def _add_session_commands(commands: argparse._SubParsersAction) -> None:
     add.add_argument("file", metavar="FILE.json")
     _add_database_options(add)
     add.set_defaults(handler=_lazy(module, "session_add_command"))
+    summary = session_commands.add_parser("summary", help="the one-page summary of a session "
+                                                          "for the patient (PDF)")
+    summary.add_argument("session_id", metavar="SESSION_ID")
+    summary.add_argument("--out", required=True, metavar="SUMMARY.pdf")
+    _add_database_options(summary)
+    summary.set_defaults(handler=_lazy(module, "session_summary_command"))
 
     course = commands.add_parser("sessions", help=_("a consultation's course: planned and done"))
     course.add_argument("consultation", metavar="CONSULTATION")

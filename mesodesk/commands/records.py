@@ -139,6 +139,8 @@ def rekey_command(args: argparse.Namespace) -> int:
     print(_("backups made before keep the old key: make a new backup"))
     if change.note:
         print(_("note: {note}").format(note=change.note))
+    return EXIT_OK
+
 
 def _confirm_restore(preview: records.RestorePreview, yes: bool) -> None:
     if preview.from_here is False and not yes:

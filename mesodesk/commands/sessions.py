@@ -34,6 +34,28 @@ def session_add_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def session_summary_command(args: argparse.Namespace) -> int:
+    text = args.session_id.strip()
+    if not text.isdigit() or int(text) <= 0:
+        raise CommandError(_("'{text}': not a session id (a whole number above 0)").format(
+            text=args.session_id))
+    out = Path(args.out)
+    if out.is_dir():
+        raise CommandError(_("--out {path}: is a directory; give a file name such as "
+                             "summary.pdf").format(path=args.out))
+    kb = knowledge()
+    with open_store(args, "session summary", migrate=False) as db:
+        with service_errors():
+            pdf = service.session_summary(db, kb, int(text))
+            record = db.consultations.get(db.sessions.get(int(text)).consultation_id)
+        write_file(out, pdf)
+        with service_errors():
+            documents.record_disclosure(db, "session-summary", record, str(out.absolute()),
+                                        actor("session summary"), written=out)
+    print(_("wrote {path}").format(path=out))
+    return EXIT_OK
+
+
 def sessions_command(args: argparse.Namespace) -> int:
     kb = knowledge()
     with open_store(args, "sessions", migrate=False) as db:
@@ -62,13 +84,10 @@ def sessions_command(args: argparse.Namespace) -> int:
 def recall_command(args: argparse.Namespace) -> int:
     with open_store(args, "recall", migrate=False) as db:
         with service_errors():
-            hits = service.recall(db, args.lot)
-        if args.csv:
-            out = Path(args.csv)
-            with service_errors():
-                service.record_recall_disclosure(db, args.lot, str(out.absolute()), len(hits),
-                                                 actor("recall"))
-            write_file(out, service.recall_csv(hits))
+            if args.csv:
+                hits = service.write_recall_csv(db, args.lot, args.csv, actor("recall"))
+            else:
+                hits = service.recall(db, args.lot)
     if args.json:
         print(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
     else:
@@ -86,20 +105,12 @@ def recall_command(args: argparse.Namespace) -> int:
 
 
 def calendar_command(args: argparse.Namespace) -> int:
-    out = Path(args.out)
-    if out.is_dir():
-        raise CommandError(_("--out {path}: is a directory; give a file name such as "
-                             "sessions.ics").format(path=args.out))
     kb = knowledge()
     with open_store(args, "calendar", migrate=False) as db:
         with service_errors():
-            data, count = service.calendar_ics(db, kb, args.consultation, field="CONSULTATION")
-            record = service.find_consultation(db, args.consultation, "CONSULTATION")
-        write_file(out, data)
-        with service_errors():
-            documents.record_disclosure(db, "calendar", record, str(out.absolute()),
-                                        actor("calendar"), written=out)
-    print(_("wrote {path} ({count} sessions to come)").format(path=out, count=count))
+            count = service.write_calendar(db, kb, args.consultation, args.out,
+                                           actor("calendar"), field="CONSULTATION")
+    print(_("wrote {path} ({count} sessions to come)").format(path=args.out, count=count))
     return EXIT_OK
 
 

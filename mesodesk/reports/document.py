@@ -56,7 +56,7 @@ def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
     # The patient's language, for every word on the paper (not the app's).
     with writing_in(doc.language):
         try:
-            return _build(doc, result, kb, clinic, paper)
+            return _build(doc, result, kb, clinic, paper, chain_head)
         except MissingTranslation as missing:
             raise ReportError(
                 f"the knowledge base has no '{missing.language}' text for “{missing.text}”, so a "
@@ -65,7 +65,7 @@ def build_pdf(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
 
 
 def _build(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
-           clinic: ClinicSettings | None, paper: str) -> bytes:
+           clinic: ClinicSettings | None, paper: str, chain_head: str) -> bytes:
     size = page_size(paper)
     register_fonts()
     styles = make_styles()

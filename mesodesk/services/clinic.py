@@ -80,7 +80,7 @@ def read_clinic_file(path: str | os.PathLike[str]) -> ClinicSettings:
     import tomllib
 
     from mesodesk.domain.records import ClinicSettings
-    from mesodesk.services.documents import check_regular_file, read_text
+    from mesodesk.services.inputs import check_regular_file, read_text
 
     source = Path(path)
     what = "clinic file"

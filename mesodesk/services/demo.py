@@ -3,7 +3,7 @@
 The consultations are the bundled examples (``resources/examples/*.json``) given to
 patients with names in several scripts; the clinically blocked ones are stored as not
 treated, some of the others are finalized with a signed consent (the real PDF), the rest
-stay as history. The finalized ones get the sessions of their course that are due by today,
+stay as history. The signed ones get the first sessions of their course that are due by today,
 with products and lots (a few lots shared, so a recall finds several patients). Everything
 goes through the real repositories and the session checks. ``mesodesk --demo`` shows it;
 ``mesodesk demo-db`` writes it to a file. No Qt: the signatures are drawn with Pillow.
@@ -148,9 +148,7 @@ def fill_demo_database(db: Any, kb: KnowledgeBase, today: dt.date | None = None,
                                                        doc.signatures.signed_at)
                 record_demo_sessions(db, kb, record.id, today)
             else:
-                final = db.consultations.finalize(record.id, doc)
-                if number % 2 == 0:
-                    record_demo_sessions(db, kb, final.id, today)
+                db.consultations.finalize(record.id, doc)
             stored += 1
     return stored
 
@@ -196,10 +194,13 @@ def _demo_session(record: Any, concern: str, number: int, day: dt.date,
             "adverse_events": events, "notes": "Tolerated well."}
 
 
+DEMO_SESSIONS_PER_COURSE = 4  # enough to show a course under way; the demo opens quickly
+
+
 def record_demo_sessions(db: Any, kb: KnowledgeBase, consultation_id: int, today: dt.date
                          ) -> int:
-    """The sessions of the consultation's course that are due by today, through the
-    session checks; returns how many."""
+    """The first sessions of the consultation's course that are due by today (at most
+    four), through the session checks; returns how many."""
     from mesodesk.services.sessions import parse_session_text, record_session
 
     record = db.consultations.get(consultation_id)
@@ -209,7 +210,7 @@ def record_demo_sessions(db: Any, kb: KnowledgeBase, consultation_id: int, today
         substances = [s.id for s in result.selected if s.concern == course.concern]
         if not substances:
             continue
-        for planned in course.sessions:
+        for planned in course.sessions[:DEMO_SESSIONS_PER_COURSE]:
             if planned.date > today:
                 break
             data = _demo_session(record, course.concern, planned.number, planned.date,

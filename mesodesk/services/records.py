@@ -25,7 +25,7 @@ def read_passphrase_file(path: str | os.PathLike[str]) -> str:
     An empty first line, a NUL byte, a file that is not UTF-8 or cannot be read is an
     ``InvalidInput`` naming the file.
     """
-    from mesodesk.services.documents import check_regular_file
+    from mesodesk.services.inputs import check_regular_file
 
     path = Path(path)
     check_regular_file(path, "passphrase file", limit=64 * 1024)

@@ -34,16 +34,18 @@ def find_consultation(db: Database, reference: str, field: str = "consultation"
     """A consultation named by its id or by its record fingerprint (12 hex digits)."""
     text = (reference or "").strip()
     with store_errors(f"{field}: "):
+        # A fingerprint may be all digits: twelve hex digits are looked up as one first.
+        found = (db.sessions.consultations_with_fingerprint(text.lower())
+                 if _FINGERPRINT.match(text.lower()) else [])
+        if len(found) == 1:
+            return db.consultations.get(found[0])
+        if len(found) > 1:
+            raise InvalidInput(_("{field}: the fingerprint {fingerprint} names several "
+                                 "consultations ({ids}); give the id").format(
+                field=field, fingerprint=text, ids=", ".join(map(str, found))), field=field)
         if text.isdigit() and int(text) > 0:
             return db.consultations.get(int(text))
         if _FINGERPRINT.match(text.lower()):
-            found = db.sessions.consultations_with_fingerprint(text.lower())
-            if len(found) == 1:
-                return db.consultations.get(found[0])
-            if len(found) > 1:
-                raise InvalidInput(_("{field}: the fingerprint {fingerprint} names several "
-                                     "consultations ({ids}); give the id").format(
-                    field=field, fingerprint=text, ids=", ".join(map(str, found))), field=field)
             raise InvalidInput(_("{field}: no consultation has the fingerprint {fingerprint}")
                                .format(field=field, fingerprint=text), field=field)
     raise InvalidInput(_("{field}: '{text}' is neither a consultation id (a whole number) nor "
@@ -74,7 +76,7 @@ def parse_session_text(text: str | bytes, source: str = "the session") -> Treatm
 
 
 def read_session_file(path: str | os.PathLike[str]) -> TreatmentSession:
-    from mesodesk.services.documents import read_text
+    from mesodesk.services.inputs import read_text
 
     path = Path(path)
     return parse_session_text(read_text(path, "session document"), str(path))
@@ -147,6 +149,26 @@ def course_state(db: Database, kb: KnowledgeBase, consultation: str | int,
             for course in planned for s in course.sessions]
     rows += [CourseSession(concern, number, None, s) for (concern, number), s in done.items()]
     return CourseState(record, tuple(rows), tuple(history))
+
+
+@dataclass(frozen=True)
+class RecordingStart:
+    """What the Record session dialog starts from."""
+
+    state: CourseState
+    consented: tuple[str, ...]          # the substances the signed consent covers
+    last: TreatmentSession | None       # the course's last session in force
+
+
+def recording_start(db: Database, kb: KnowledgeBase, consultation_id: int) -> RecordingStart:
+    from mesodesk.domain.screening import screen
+
+    state = course_state(db, kb, consultation_id)
+    doc = state.record.document
+    consented = tuple(s.id for s in screen(doc, kb, today=doc.date).selected)
+    done = [s for s in state.history if s.in_force]
+    last = max(done, key=lambda s: (s.session.date, s.id)).session if done else None
+    return RecordingStart(state, consented, last)
 
 
 # -- recall ----------------------------------------------------------------------------
@@ -246,3 +268,66 @@ __all__ = ["CourseSession", "CourseState", "RECALL_COLUMNS", "calendar_ics", "ch
            "course_state", "find_consultation", "list_consultations", "parse_session_text",
            "read_session_file", "recall", "recall_csv", "record_recall_disclosure",
            "record_session"]
+
+
+def session_summary(db: Database, kb: KnowledgeBase, session_id: int,
+                    paper: str | None = None) -> bytes:
+    """The one-page summary of a recorded session for the patient (PDF bytes)."""
+    from mesodesk.reports.session_summary import render_session_summary
+
+    with store_errors():
+        record = db.sessions.get(session_id)
+        consultation = db.consultations.get(record.consultation_id)
+        clinic = db.settings.get()
+    state = course_state(db, kb, consultation.id)
+    later = [s.planned for s in state.sessions if s.done is None and s.planned is not None
+             and s.planned > record.session.date]
+    return render_session_summary(record.session, consultation.document, kb, clinic,
+                                  min(later) if later else None,
+                                  paper or clinic.default_paper)
+
+
+# -- files for the patient and the authorities (the GUI and the CLI alike) -------------
+
+def _write(path: Path, data: bytes | str, option: str) -> None:
+    from mesodesk.services.errors import ServiceError
+    from mesodesk.store.files import write_atomically
+
+    if path.is_dir():
+        raise InvalidInput(_("{path}: is a folder; give a file name").format(path=path),
+                           field=option)
+    if not path.absolute().parent.is_dir():
+        raise InvalidInput(_("{path}: the folder {folder} does not exist").format(
+            path=path, folder=path.absolute().parent), field=option)
+    try:
+        write_atomically(path, data)
+    except OSError as error:
+        raise ServiceError(_("cannot write {path}: {reason}").format(
+            path=path, reason=error.strerror or error), field=str(path)) from None
+
+
+def write_recall_csv(db: Database, lot: str, out: str | os.PathLike[str], actor: str = ""
+                     ) -> list[RecallHit]:
+    """The recall of ``lot`` as CSV at ``out``; the audit trail records where the patients'
+    details went first, and nothing is written if it cannot."""
+    hits = recall(db, lot)
+    path = Path(out)
+    record_recall_disclosure(db, lot.strip(), str(path.absolute()),
+                             len({h.patient_id for h in hits}), actor)
+    _write(path, recall_csv(hits), "--csv")
+    return hits
+
+
+def write_calendar(db: Database, kb: KnowledgeBase, consultation: str | int,
+                   out: str | os.PathLike[str], actor: str = "",
+                   field: str = "consultation") -> int:
+    """The sessions still to come as an .ics file at ``out`` (an audited disclosure);
+    returns how many events it holds."""
+    from mesodesk.services.documents import record_disclosure
+
+    data, count = calendar_ics(db, kb, consultation, field=field)
+    record = find_consultation(db, str(consultation), field)
+    path = Path(out)
+    _write(path, data, "--out")
+    record_disclosure(db, "calendar", record, str(path.absolute()), actor, written=path)
+    return count

@@ -174,12 +174,13 @@ def open_readable(location, passphrase: str | None = None, *, migrate: bool = Fa
     """The database as ``records.open_records`` opens it, or, when the file or its folder
     cannot be written, opened read-only (``db.read_only``): it can still be verified,
     exported and backed up, and those events are kept outside it (signed)."""
-    from mesodesk.services.records import open_records
+    from mesodesk.store import open_database
     from mesodesk.store.base import ReadOnlyLocation
     from mesodesk.store.readonly import open_read_only
 
     try:
-        return open_records(location, passphrase, migrate=migrate, actor=actor)
+        with store_errors():  # as records.open_records (not imported: it imports this module)
+            return open_database(location, passphrase, migrate=migrate, actor=actor)
     except ServiceError as error:
         if not isinstance(error.cause, ReadOnlyLocation):
             raise

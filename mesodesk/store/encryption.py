@@ -111,7 +111,8 @@ def table_counts(connection: Any) -> dict[str, int]:
 
 
 def _audit_head(connection: Any) -> tuple[int, str]:
-    row = connection.execute("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1").fetchone()
+    row = connection.execute(
+        "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1").fetchone()
     return (row[0], row[1]) if row else (0, "")
 
 

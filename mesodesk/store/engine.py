@@ -4,8 +4,9 @@ SQLite and SQLCipher both go through the ``sqlcipher3`` driver: one SQLite libra
 process, because two copies of SQLite in one process break each other's file locks. A new
 file is encrypted by default, with a key kept in the key store (``mesodesk.store.keys``) or
 the passphrase given; without a key ``sqlcipher3`` is plain SQLite and the file an ordinary
-SQLite database (only by explicit choice for a new one: ``unencrypted``). Every SQLite connection runs with WAL, foreign keys on, a busy timeout
-and ``synchronous = FULL`` (a committed record survives a power cut). A ``postgresql://``
+SQLite database (only by explicit choice for a new one: ``unencrypted``). Every SQLite
+connection runs with WAL, foreign keys on, a busy timeout and ``synchronous = FULL`` (a
+committed record survives a power cut). A ``postgresql://``
 URL runs the same repositories on a server through psycopg 3.
 """
 

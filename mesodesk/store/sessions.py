@@ -82,7 +82,7 @@ class Sessions(_Repository):
                       "correction_reason": session.corrects.reason if session.corrects else ""}
             session_id = connection.execute(t.sessions.insert().values(
                 **values, recorded_at=audit.now())).inserted_primary_key[0]
-            self._insert_products(connection, session_id, session, actor)
+            self._insert_products(connection, {**values, "id": session_id}, session, actor)
             audit.append(connection, actor=actor,
                          action="correct-session" if corrects else "record-session",
                          table="sessions", record_id=session_id, before=None,
@@ -132,9 +132,11 @@ class Sessions(_Repository):
                                 f"recorded (session {others[0]})")
 
     @staticmethod
-    def _insert_products(connection: Connection, session_id: int, session: TreatmentSession,
-                         actor: str) -> None:
-        rows = [{"session_id": session_id, "position": position, "substance": p.substance,
+    def _insert_products(connection: Connection, stored: dict[str, Any],
+                         session: TreatmentSession, actor: str) -> None:
+        rows = [{"session_id": stored["id"], "position": position,
+                 "patient_id": stored["patient_id"], "consultation_id": stored["consultation_id"],
+                 "session_date": stored["date"], "substance": p.substance,
                  "product": p.product or "", "manufacturer": p.manufacturer or "",
                  "lot": p.lot, "lot_key": lot_key(p.lot), "expiry": p.expiry,
                  "volume_ml": float(p.volume_ml),
@@ -210,17 +212,17 @@ class Sessions(_Repository):
 
 
 def recall_query(lot: str):
-    """The uses of a lot: found through the lot index, then one primary-key look-up each for
-    the session (and whether a correction replaced it) and the patient."""
+    """The uses of a lot: one run of the covering lot index (already in date order), and for
+    each use whether a correction replaced its session (an index look-up) and its patient."""
     return _RECALL.params(lot_key=lot_key(lot))
 
 
 _RECALL = (select(t.patients.c.id.label("patient_id"), t.patients.c.name,
                   t.patients.c.date_of_birth, t.patients.c.phone,
-                  S.id.label("session_id"), S.date, S.consultation_id,
+                  P.session_id, P.session_date.label("date"), P.consultation_id,
                   P.substance, P.product, P.manufacturer, P.lot, P.expiry)
            .select_from(t.session_products)
-           .join(t.sessions, S.id == P.session_id)
-           .join(t.patients, t.patients.c.id == S.patient_id)
-           .where(P.lot_key == bindparam("lot_key"), _IN_FORCE)
-           .order_by(S.date, S.id, P.position))
+           .join(t.patients, t.patients.c.id == P.patient_id)
+           .where(P.lot_key == bindparam("lot_key"),
+                  ~exists().where(_SUCCESSOR.c.corrects == P.session_id))
+           .order_by(P.session_date, P.session_id, P.position))

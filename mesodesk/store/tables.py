@@ -183,13 +183,19 @@ class SessionRow(SQLModel, table=True):
     recorded_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
+RECALL_INDEX = ("lot_key", "session_date", "session_id", "position", "patient_id",
+                "consultation_id", "substance", "product", "manufacturer", "lot", "expiry")
+
+
 class SessionProductRow(SQLModel, table=True):
     """One product of a session, with its lot: what a recall looks up."""
 
     __tablename__ = "session_products"
     __table_args__ = (
         UniqueConstraint("session_id", "position", name="uq_session_products_position"),
-        Index("ix_session_products_lot", "lot_key", "session_id"),
+        # Covering, in the order a recall lists them: a recall reads one run of this index
+        # and the patients it names, never the sessions or the products themselves.
+        Index("ix_session_products_lot", *RECALL_INDEX),
         {"sqlite_autoincrement": True},
     )
 
@@ -198,6 +204,10 @@ class SessionProductRow(SQLModel, table=True):
         Integer, ForeignKey("sessions.id", name="fk_session_products_session",
                             ondelete="RESTRICT"), nullable=False))
     position: int = Field(sa_column=Column(Integer, nullable=False))
+    # Copies of the session's (which never changes), so a recall needs no session row.
+    patient_id: int = Field(sa_column=Column(Integer, nullable=False))
+    consultation_id: int = Field(sa_column=Column(Integer, nullable=False))
+    session_date: dt.date = Field(sa_column=Column(Date, nullable=False))
     substance: str = Field(sa_column=Column(String(64), nullable=False))
     product: str = Field(default="", sa_column=Column(String(200), nullable=False,
                                                       server_default=""))

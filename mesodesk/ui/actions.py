@@ -146,6 +146,8 @@ class MainActions(QObject):
         detail.delete_button.clicked.connect(self.delete_draft)
         detail.consultationActivated.connect(self.open_selected_consultation)
         detail.selectionChanged.connect(self.update)
+        from mesodesk.ui.session_actions import SessionActions
+        self.sessions = SessionActions(self.window, detail)
 
     def set_session_open(self, open_: bool) -> None:
         for action in (self.new_patient_action, self.import_action, self.backup_action,
@@ -340,9 +342,8 @@ class MainActions(QObject):
         record = window.selected_consultation()
         if record is None or window.session is None or record.status != "draft":
             return
-        answer = QMessageBox.question(
-            window, _("Delete draft"),
-            _("Delete the unfinished consultation of {date}? This cannot be undone.").format(
+        answer = QMessageBox.question(window, _("Delete draft"), _(
+            "Delete the unfinished consultation of {date}? This cannot be undone.").format(
                 date=record.date.isoformat()))
         if answer != QMessageBox.StandardButton.Yes:
             return

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from mesodesk.i18n import _, ngettext
+from mesodesk.ui.course_panel import CoursePanel
 from mesodesk.ui.icons import icon
 from mesodesk.ui.models import ConsultationHistoryModel, age_in_years
 from mesodesk.ui.labels import SEX
@@ -129,6 +130,8 @@ class PatientDetailPane(QStackedWidget):
         buttons.addStretch(1)
         history_layout.addLayout(buttons)
         layout.addWidget(history, 1)
+        self.course = CoursePanel()
+        layout.addWidget(self.course, 1)
         return panel
 
     # -- what is shown --------------------------------------------------------------------

@@ -237,3 +237,43 @@ def test_demo_db_writes_signed_consultations_with_sessions_and_lots(tmp_path, ca
         db.close()
     assert main(["demo-db", "--out", str(target)]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+def test_session_summary_writes_the_patients_page(cli, tmp_path, clinic):
+    from tests.reports.pdfcheck import full_text, one_line, reader
+
+    cli("session", "add", session_file(tmp_path))
+    target = tmp_path / "summary.pdf"
+    code, out, err = cli("session", "summary", "1", "--out", str(target))
+    assert code == 0, err
+    pdf = target.read_bytes()
+    assert len(reader(pdf).pages) == 1
+    text = one_line(full_text(pdf))
+    assert "LD2291" in text and "10558 Athens" in text
+    assert f"Planned for {(START + dt.timedelta(days=7)).isoformat()}" in text
+    db = open_records(clinic, migrate=False)
+    try:
+        [event] = db.audit.events(1)
+        assert event.action == "session-summary" and event.details["to"] == str(target.absolute())
+    finally:
+        db.close()
+    code, _out, err = cli("session", "summary", "99", "--out", str(target))
+    assert code == 2 and "there is no session 99" in err
+    code, _out, err = cli("session", "summary", "x", "--out", str(target))
+    assert code == 2 and "not a session id" in err
+
+
+def test_the_consultation_may_be_named_by_its_fingerprint(cli, tmp_path, clinic):
+    db = open_records(clinic, migrate=False)
+    try:
+        fingerprint = db.consultations.get(1).document.fingerprint()
+        stored = db.sessions.consultations_with_fingerprint(fingerprint)
+    finally:
+        db.close()
+    assert stored == [1]
+    code, out, err = cli("session", "add", session_file(tmp_path, consultation=fingerprint))
+    assert code == 0, err
+    code, out, _ = cli("sessions", fingerprint)
+    assert code == 0 and "(session 1)" in out
+    code, _out, err = cli("sessions", "abcdefabcdef")
+    assert code == 2 and "no consultation has the fingerprint abcdefabcdef" in err

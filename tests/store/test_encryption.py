@@ -66,7 +66,22 @@ def test_a_new_database_is_encrypted_with_no_passphrase_typed(tmp_path) -> None:
             data = file.read_bytes()
             assert NAME.encode() not in data and b"lidocaine" not in data, file
     assert path.read_bytes()[:16] != HEADER and copy.read_bytes()[:16] != HEADER
-    assert len(keystore.get_secret(key_name(path))) == 64  # a raw 256-bit key, in hex
+    stored = keystore.get_secret(key_name(path))
+    assert len(stored) == 64 and int(stored, 16) >= 0  # a raw 256-bit key, in hex
+    # SQLCipher takes it as a raw key (no key derivation); as a passphrase it opens nothing.
+    import sqlcipher3.dbapi2 as driver
+
+    as_raw_key, as_passphrase = f"PRAGMA key = \"x'{stored}'\"", f"PRAGMA key = '{stored}'"
+    for pragma, opens in ((as_raw_key, True), (as_passphrase, False)):
+        connection = driver.connect(str(path))
+        try:
+            connection.execute(pragma)
+            assert connection.execute("SELECT count(*) FROM patients").fetchone() == (1,)
+            assert opens
+        except driver.DatabaseError:
+            assert not opens
+        finally:
+            connection.close()
     # Every way of naming the file finds the same key.
     link = tmp_path / "link.db"
     link.symlink_to(path)
@@ -96,7 +111,7 @@ def test_unencrypted_on_the_command_line(tmp_path, capsys) -> None:
     key = tmp_path / "key.txt"
     key.write_text("words\n", encoding="utf-8")
     capsys.readouterr()
-    assert main(["audit", "verify", "--db", str(tmp_path / "c.db"), "--unencrypted",
+    assert main(["import", str(EXAMPLE), "--db", str(tmp_path / "c.db"), "--unencrypted",
                  "--passphrase-file", str(key)]) == 2
     assert "contradict" in capsys.readouterr().err
 

@@ -123,6 +123,9 @@ def upgrade() -> None:
                   sa.ForeignKey("sessions.id", name="fk_session_products_session",
                                 ondelete="RESTRICT"), nullable=False),
         sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("patient_id", sa.Integer, nullable=False),
+        sa.Column("consultation_id", sa.Integer, nullable=False),
+        sa.Column("session_date", sa.Date, nullable=False),
         sa.Column("substance", sa.String(64), nullable=False),
         sa.Column("product", sa.String(200), nullable=False, server_default=""),
         sa.Column("manufacturer", sa.String(200), nullable=False, server_default=""),
@@ -134,7 +137,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("session_id", "position", name="uq_session_products_position"),
         sqlite_autoincrement=True,
     )
-    op.create_index("ix_session_products_lot", "session_products", ["lot_key", "session_id"])
+    # Covering and in recall order: a recall reads one run of it, then the patients.
+    op.create_index("ix_session_products_lot", "session_products",
+                    ["lot_key", "session_date", "session_id", "position", "patient_id",
+                     "consultation_id", "substance", "product", "manufacturer", "lot", "expiry"])
 
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
