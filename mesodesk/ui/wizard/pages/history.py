@@ -99,7 +99,7 @@ class HistoryPage(Page):
         total = sum(len(items) + 2 for items in groups.values())
         used = 0
         for group, items in groups.items():
-            box = QGroupBox(group)
+            box = QGroupBox(local(group))
             grid = QGridLayout(box)
             grid.setVerticalSpacing(2)
             grid.setColumnStretch(0, 1)
@@ -260,5 +260,5 @@ class HistoryPage(Page):
             label.setText(_("Under {minimum} years old (from the date of birth: {age} "
                             "years)").format(minimum=self.kb.minimum_age, age=age))
         else:
-            label.setText(self.kb.history[self.kb.under_age_history].label)
+            label.setText(local(self.kb.history[self.kb.under_age_history].label))
 
