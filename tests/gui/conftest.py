@@ -91,8 +91,10 @@ def open_window(qtbot) -> Iterator[Callable[..., MainWindow]]:
         window.resize(SCREEN)
         window.show()
         window.start()
+        # The demo fills a clinic first (patients, signed consents with their PDFs, sessions):
+        # a loaded machine needs more than the usual wait for it.
         qtbot.waitUntil(lambda: window.session is not None or window.problem_banner.isVisible(),
-                        timeout=TIMEOUT)
+                        timeout=TIMEOUT * 4 if demo else TIMEOUT)
         assert window.session is not None, window.problem_banner.text()
         qtbot.waitUntil(lambda: window.model.searched and window.is_ready, timeout=TIMEOUT)
         settle(qtbot, window)
