@@ -86,7 +86,7 @@ def patient_with_history(count: int = 1000) -> Path:
     for n in range(count):
         day = dt.date(2000, 1, 1) + dt.timedelta(days=n * 9)
         doc = parse_consultation({
-            "format": "mesodesk.consultation/1", "date": day.isoformat(),
+            "format": "mesodesk.consultation/2", "date": day.isoformat(), "history_reviewed": True,
             "patient": {"name": patient.name, "date_of_birth": "1970-03-01"},
             "concerns": ["cellulite" if n % 2 else "skin-rejuvenation"], "notes": f"Visit {n + 1}."}, kb)
         saved = db.consultations.save_draft(patient.id, doc)

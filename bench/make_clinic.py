@@ -52,7 +52,7 @@ def consultation(rng: random.Random, record, day: dt.date, kb):
 
     concerns = rng.sample(CONCERNS, rng.choice([1, 1, 1, 2]))
     data = {
-        "format": "mesodesk.consultation/1", "date": day.isoformat(),
+        "format": "mesodesk.consultation/2", "date": day.isoformat(), "history_reviewed": True,
         "patient": {"name": record.name, "date_of_birth": record.date_of_birth.isoformat()},
         "concerns": concerns, "areas": ["thighs"] if "cellulite" in concerns else ["face"],
         "history": rng.sample(HISTORY, rng.choice([0, 0, 1, 2])),

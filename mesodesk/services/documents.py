@@ -109,7 +109,7 @@ def import_file(db: Database, kb: KnowledgeBase, path: str | os.PathLike[str],
 @dataclass(frozen=True)
 class ExportResult:
     record: ConsultationRecord
-    text: str            # the document as written (version 1 JSON, a final newline)
+    text: str            # the document as written (version 2 JSON, a final newline)
     destination: str     # the file, or "standard output"
 
 

@@ -25,6 +25,7 @@ from mesodesk.domain.document import (
     DocumentError,
     Patient,
     parse_structure,
+    v1_fingerprint,
 )
 from mesodesk.domain.patient import PatientError, validate_patient
 from mesodesk.domain.records import (
@@ -502,8 +503,12 @@ class Consultations(_Repository):
             stored = (patients._insert(connection, [patient_values], actor)[0] if new_patient
                       else _patient(row))
             if not new_patient:
-                for fingerprint, wanted in ((doc.fingerprint(), doc),
-                                            (columns["fingerprint"], unsigned)):
+                # A consultation stored as version 1 has its version-1 fingerprint: its
+                # export (version 2) is found by that one.
+                candidates = ((doc.fingerprint(), doc), (v1_fingerprint(doc), doc),
+                              (columns["fingerprint"], unsigned),
+                              (v1_fingerprint(unsigned), unsigned))
+                for fingerprint, wanted in candidates:
                     found = connection.execute(
                         _consultation_query().where(t.consultations.c.patient_id == stored.id,
                                                     t.consultations.c.fingerprint == fingerprint)

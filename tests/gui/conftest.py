@@ -117,6 +117,16 @@ def click_next(qtbot, wizard, expected: int) -> None:
     qtbot.waitUntil(lambda: wizard.currentId() == expected, timeout=TIMEOUT)
 
 
+def answer_history(qtbot, page, yes: list[str] = (), *, rest_no: bool = True) -> None:
+    """Answer the history questions as the practitioner does: the yeses one by one, then
+    "No to all the rest"."""
+    for item in yes:
+        click_box(qtbot, page.yes[item])
+        assert page.yes[item].isChecked(), item
+    if rest_no:
+        qtbot.mouseClick(page.no_to_rest, Qt.MouseButton.LeftButton)
+
+
 def start_consultation(qtbot, window: MainWindow, *, name: str, born: str,
                        concerns: list[str], history: list[str] = (), notes: str = "",
                        until: int | None = None):
@@ -141,8 +151,7 @@ def start_consultation(qtbot, window: MainWindow, *, name: str, born: str,
         return wizard
     click_next(qtbot, wizard, HISTORY)
     page = wizard.page_object(HISTORY)
-    for item in history:
-        click_box(qtbot, page.boxes[item])
+    answer_history(qtbot, page, history)
     if notes:
         page.notes.setPlainText(notes)
     if until == HISTORY:

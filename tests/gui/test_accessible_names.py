@@ -41,7 +41,7 @@ def repeated(root: QWidget) -> list[str]:
 
 
 def test_every_wizard_page_names_its_controls_once(qtbot, open_window, db_path):
-    from mesodesk.ui.wizard.wizard import CONCERNS, REVIEW
+    from mesodesk.ui.wizard.wizard import CONCERNS, HISTORY, REVIEW
 
     window = open_window(db_path)
     settle(qtbot, window)
@@ -54,6 +54,8 @@ def test_every_wizard_page_names_its_controls_once(qtbot, open_window, db_path):
             click_next(qtbot, wizard, step)
         page = wizard.page_object(step)
         problems[f"step {step + 1}"] = unnamed(page) + [f"repeated: {n}" for n in repeated(page)]
+        if step == HISTORY:
+            page.no_to_rest.click()  # every question answered before going on
     problems = {where: found for where, found in problems.items() if found}
     assert problems == {}, "\n".join(f"{where}: {found}" for where, found in problems.items())
 
@@ -62,8 +64,10 @@ def test_the_dialogs_name_their_controls(qtbot):
     from mesodesk.domain.records import ClinicSettings
     from mesodesk.ui.patient_dialog import PatientDialog
     from mesodesk.ui.settings_dialog import SettingsDialog
+    from mesodesk.ui.wizard.signing import SigningDialog
 
-    for dialog in (PatientDialog(), SettingsDialog(ClinicSettings(), "a plain SQLite file", "/tmp/x.db")):
+    for dialog in (PatientDialog(), SettingsDialog(ClinicSettings(), "a plain SQLite file", "/tmp/x.db"),
+                   SigningDialog("Ελένη")):
         qtbot.addWidget(dialog)
         dialog.show()
         assert unnamed(dialog) == [], type(dialog).__name__

@@ -22,7 +22,17 @@ from mesodesk.ui.wizard.wizard import (
     REVIEW,
 )
 
-from .conftest import SCREEN, TIMEOUT, click_box, click_next, drag, screenshot, settle, type_text
+from .conftest import (
+    SCREEN,
+    TIMEOUT,
+    answer_history,
+    click_box,
+    click_next,
+    drag,
+    screenshot,
+    settle,
+    type_text,
+)
 
 NAME = "Ελένη <b>&</b> Παπαδοπούλου"
 
@@ -67,7 +77,7 @@ def test_whole_consultation(qtbot, open_window, db_path):
 
     # -- medical history: a soy allergy
     page = wizard.page_object(HISTORY)
-    click_box(qtbot, page.boxes["allergy-soy"])
+    answer_history(qtbot, page, ["allergy-soy"])
     page.notes.setPlainText("Hives after soy milk 🙂")
     assert not page.under_18.isChecked()
     assert page.status.isHidden()

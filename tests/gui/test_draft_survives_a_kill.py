@@ -3,6 +3,7 @@ kill -9 a moment after typing, without leaving the page, keeps what was typed.""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import EXAMPLES
+from tests.gui.draft_child import CLINICAL, GOALS
 from tests.gui.test_two_processes import ROOT, TIMEOUT, read_line, run_cli
 
 NOTES = "Takes apixaban 5 mg twice daily. <b>&</b> Ελληνικά 🙂"
@@ -35,8 +37,16 @@ def test_notes_typed_on_a_page_survive_a_kill_without_leaving_it(tmp_path):
     check = ("import sys\nfrom mesodesk.services.records import open_records\n"
              "db = open_records(sys.argv[1], migrate=False)\n"
              "draft = db.consultations.latest_draft()\n"
-             "sys.stdout.buffer.write(draft.document.history_notes.encode())\n")
+             "sys.stdout.buffer.write(draft.document.to_json().encode())\n")
     after = subprocess.run([sys.executable, "-c", check, str(database)], cwd=ROOT, env=env,
                            capture_output=True, timeout=TIMEOUT)
     assert after.returncode == 0, after.stderr
-    assert after.stdout.decode() == NOTES
+    draft = json.loads(after.stdout.decode())
+    assert draft["history_notes"] == NOTES
+    # the history answered: one yes, every other question no
+    assert draft["history"] == ["anticoagulants"] and draft["history_reviewed"] is True
+    assert draft["clinical_notes"] == CLINICAL
+    # typed on the concerns page, which was never left: saved as typed
+    assert draft["goals"] == GOALS
+    assert draft["patient"]["weight_kg"] == 62.5
+    assert draft["patient"]["language"] == "el" and draft["language"] == "el"

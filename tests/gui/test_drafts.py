@@ -18,7 +18,7 @@ def test_close_mid_wizard_and_find_the_draft_on_restart(qtbot, open_window, db_p
     page = wizard.page_object(HISTORY)
     # Typed on the current page and never confirmed with Next: must survive the close too.
     page.notes.setPlainText("Apixaban 5 mg twice daily; <i>no</i> NSAIDs & no aspirin.")
-    click_box(qtbot, page.boxes["recent-nsaids"])
+    click_box(qtbot, page.yes["recent-nsaids"])
     settle(qtbot, window)
     first_draft = window.session.db.consultations.latest_draft()
     assert first_draft is not None  # saved when the history page was reached
@@ -45,7 +45,7 @@ def test_close_mid_wizard_and_find_the_draft_on_restart(qtbot, open_window, db_p
     # It reopens where the practitioner was, with the page showing what was typed.
     assert resumed.currentId() == HISTORY
     page = resumed.page_object(HISTORY)
-    assert page.boxes["recent-nsaids"].isChecked()
+    assert page.yes["recent-nsaids"].isChecked()
     assert page.notes.toPlainText() == state.history_notes
 
     # Carry on from there: the same draft is updated, not a second one made.

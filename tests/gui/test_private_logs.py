@@ -24,7 +24,15 @@ from mesodesk.services import patients
 from mesodesk.ui.crash import CrashHandler, error_label, private_traceback, setup_logging
 from mesodesk.ui.wizard.wizard import CONCERNS, HISTORY, INGREDIENTS, PATIENT
 
-from .conftest import TIMEOUT, click_box, click_next, settle, start_consultation, type_text
+from .conftest import (
+    TIMEOUT,
+    answer_history,
+    click_box,
+    click_next,
+    settle,
+    start_consultation,
+    type_text,
+)
 
 NAME = "Ζωή ΜΑΡΚΕΡ-7731 <b>&"
 NOTES = "Σημείωση-ΙΔΙΩΤΙΚΗ-4419: takes warfarin <i>"
@@ -68,7 +76,7 @@ def test_a_consultation_and_its_failures_leave_no_patient_data_in_the_logs(
     click_box(qtbot, wizard.page_object(CONCERNS).boxes["cellulite"])
     click_next(qtbot, wizard, HISTORY)
     history = wizard.page_object(HISTORY)
-    click_box(qtbot, history.boxes["anticoagulants"])
+    answer_history(qtbot, history, ["anticoagulants"])
     history.notes.setPlainText(NOTES)
     click_next(qtbot, wizard, INGREDIENTS)
     settle(qtbot, window)

@@ -103,3 +103,25 @@ def test_hostile_input_files_are_refused_before_reading(tmp_path, kb, source, wo
     with pytest.raises(InvalidInput, match=words):
         documents.read_document(path, kb)
     assert main(["screen", str(path)]) == 2
+
+
+def test_a_version_1_file_imports_upgraded_and_exports_as_version_2(tmp_path, db, kb):
+    v1 = EXAMPLES / "v1" / "format-example.json"
+    original = json.loads(v1.read_text(encoding="utf-8"))
+    result = documents.import_file(db, kb, v1)
+    stored = db.consultations.get(result.record.id).document
+    assert stored.format == "mesodesk.consultation/2" and not stored.history_reviewed
+    out = tmp_path / "out.json"
+    assert main(["export", str(result.record.id), "--db", str(db.path), "--out", str(out)]) == 0
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert exported["format"] == "mesodesk.consultation/2"
+    assert exported["history_reviewed"] is False
+    assert ({k: v for k, v in exported.items() if k not in {"format", "history_reviewed"}}
+            == {k: v for k, v in original.items() if k != "format"})
+    # the export of it imports as the same consultation, not a second one
+    again = documents.import_file(db, kb, out)
+    assert not again.added and again.record.id == result.record.id
+    # and a plan of it is blocked until the history is reviewed (exit 3)
+    assert main(["plan", str(v1), "--out", str(tmp_path / "plan.pdf")]) == 3
+    assert not (tmp_path / "plan.pdf").exists()
+

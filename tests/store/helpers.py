@@ -96,6 +96,12 @@ class Backend:
             options.setdefault("unencrypted", True)
         return open_database(self.location, self.passphrase, **options)
 
+    @property
+    def cli_choice(self) -> list[str]:
+        """What the command line needs to open this backend as the tests made it: the plain
+        "sqlite" file is plain by explicit choice."""
+        return ["--unencrypted"] if self.name == "sqlite" else []
+
     @contextlib.contextmanager
     def raw(self) -> Iterator[Any]:
         """A bare driver connection (autocommit) that bypasses mesodesk entirely."""

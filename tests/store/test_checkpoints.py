@@ -67,6 +67,7 @@ def test_a_session_that_wrote_nothing_writes_no_checkpoint(file_backend) -> None
 
 def test_every_command_that_writes_ends_with_a_checkpoint(file_backend, tmp_path) -> None:
     options = ["--db", str(file_backend.path)]
+    options += file_backend.cli_choice
     if file_backend.passphrase:
         key = tmp_path / "key.txt"
         key.write_text(file_backend.passphrase, encoding="utf-8")
@@ -83,6 +84,7 @@ def test_every_command_that_writes_ends_with_a_checkpoint(file_backend, tmp_path
 
 def test_audit_verify_names_a_cut_tail_and_exits_1(file_backend, tmp_path, capsys) -> None:
     options = ["--db", str(file_backend.path)]
+    options += file_backend.cli_choice
     if file_backend.passphrase:
         key = tmp_path / "key.txt"
         key.write_text(file_backend.passphrase, encoding="utf-8")

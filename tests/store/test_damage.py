@@ -108,6 +108,7 @@ def test_import_and_export_refuse_a_damaged_database_and_name_the_repair(
     _damage(three, "UPDATE patients SET date_of_birth = 'garbage' WHERE id = 3")
     events = len(three.audit.events(limit=1000))
     options = ["--db", str(file_backend.path)]
+    options += file_backend.cli_choice
     if file_backend.passphrase:
         key = tmp_path / "key.txt"
         key.write_text(file_backend.passphrase, encoding="utf-8")

@@ -140,6 +140,8 @@ def run(backend, tmp_path, capsys, *args: str) -> tuple[int, str, str]:
     from mesodesk.cli import main
 
     options = ["--db", backend.location]
+
+    options += backend.cli_choice
     if backend.passphrase is not None:
         key = tmp_path / "passphrase.txt"
         key.write_text(backend.passphrase + "\n", encoding="utf-8")

@@ -53,6 +53,7 @@ def _digest(path: Path) -> str:
 
 def _options(file_backend, tmp_path) -> list[str]:
     options = ["--db", str(file_backend.path)]
+    options += file_backend.cli_choice
     if file_backend.passphrase:
         key = tmp_path / "key.txt"
         key.write_text(file_backend.passphrase, encoding="utf-8")

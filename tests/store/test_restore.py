@@ -40,6 +40,7 @@ def backed_up(file_backend, doc, tmp_path: Path, clinic: str = "Κλινική �
 
 def cli(file_backend, tmp_path: Path, capsys, *args: str) -> tuple[int, str, str]:
     options = ["--db", file_backend.location]
+    options += file_backend.cli_choice
     if file_backend.passphrase is not None:
         key = tmp_path / "passphrase.txt"
         key.write_text(file_backend.passphrase + "\n", encoding="utf-8")

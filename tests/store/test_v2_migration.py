@@ -83,10 +83,9 @@ def fill_at_0003(backend) -> dict[str, int]:
             with connection.begin():
                 assert current_revision(connection) == BEFORE_V2
                 stamp = audit.now()
-                eleni = _insert_patient(connection, "Ελένη Παπαδοπούλου", dt.date(1988, 4, 12),
-                                        stamp)
-                nikos = _insert_patient(connection, "Nikos Georgiou", dt.date(1979, 3, 8), stamp)
-                anna = _insert_patient(connection, "Anna Schmidt", dt.date(1990, 2, 2), stamp)
+                eleni, nikos, anna = (
+                    _insert_patient(connection, doc.patient.name, doc.patient.date_of_birth, stamp)
+                    for doc in map(parse_structure, (SIGNED, DRAFT, NOT_TREATED)))
                 signed = _insert_consultation(connection, eleni, SIGNED, "final", stamp)
                 draft = _insert_consultation(connection, nikos, DRAFT, "draft", stamp)
                 not_treated = _insert_consultation(connection, anna, NOT_TREATED, "not-treated",
@@ -197,3 +196,17 @@ def test_downgrade_to_0003_keeps_version_1_records_and_refuses_version_2_ones(ba
                 downgrade(connection, BEFORE_V2)
     finally:
         engine.dispose()
+
+
+def test_the_export_of_a_version_1_record_imports_as_the_same_consultation(backend, kb,
+                                                                           tmp_path) -> None:
+    from mesodesk.services import documents
+
+    ids = fill_at_0003(backend)
+    with backend.open() as db:
+        for name in ("draft", "signed"):
+            out = tmp_path / f"{name}.json"
+            exported = documents.export_document(db, ids[name], out)
+            assert json.loads(exported.text)["format"] == FORMAT
+            result = documents.import_file(db, kb, out)
+            assert not result.added and result.record.id == ids[name], name

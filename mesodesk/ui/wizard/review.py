@@ -67,10 +67,19 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
     concerns = ", ".join(kb.concerns[c].name for c in doc.concerns)
     areas = ", ".join(doc.areas) or _("not given")
     parts.append(_para(e(concerns) + "<br>" + e(_("Areas: {areas}").format(areas=areas))))
+    if doc.goals.strip():
+        parts.append(_para(e(_("The patient's goals (printed): {goals}").format(goals=doc.goals))))
+    facts = [_("Documents in {language}").format(
+        language={"en": "English", "el": "Ελληνικά"}.get(doc.language, doc.language))]
+    if doc.patient.weight_kg is not None:
+        facts.insert(0, _("Weight {weight:g} kg").format(weight=doc.patient.weight_kg))
+    parts.append(_para(e(" · ".join(facts))))
 
     parts.append(_section(_("Medical history")))
     history = [e(kb.history[h].label) for h in result.history if h in kb.history]
     parts.append(_list(history) if history else _para(e(_("Nothing declared."))))
+    parts.append(_para(e(_("Every other question was answered no.") if doc.history_reviewed
+                         else _("Not every question has been answered yet."))))
     if doc.history_notes.strip():
         parts.append(_para(e(_("Notes (printed on the consent summary): {notes}").format(
             notes=doc.history_notes))))
@@ -118,6 +127,9 @@ def review_html(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase) -
     if doc.notes.strip():
         parts.append(_section(_("Notes for the patient's plan (printed)")))
         parts.append(_para(e(doc.notes)))
+    if doc.clinical_notes.strip():
+        parts.append(_section(_("Clinical notes (only you see this; never printed)")))
+        parts.append(_para(e(doc.clinical_notes)))
 
     parts.append(_section(_("The consent summary covers")))
     parts.append(_list([e(section.title) for section in kb.consent_sections]))

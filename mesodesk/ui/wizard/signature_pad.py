@@ -1,4 +1,5 @@
-"""A signature pad: drawn with a mouse, a pen or a finger; saved as a PNG."""
+"""A signature pad: drawn with a mouse, a pen or a finger, or a typed name (for a patient
+who cannot draw one, reachable by keyboard); saved as a PNG."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import base64
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QFont,
     QImage,
     QMouseEvent,
     QPainter,
@@ -34,6 +36,7 @@ class SignaturePad(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.strokes: list[list[QPointF]] = []
+        self.typed = ""  # a name typed instead of drawn
         self._drawing = False
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents, True)
@@ -49,11 +52,25 @@ class SignaturePad(QWidget):
 
     # -- state ---------------------------------------------------------------------------
     def is_empty(self) -> bool:
-        return not any(len(stroke) > 1 for stroke in self.strokes)
+        return not self.typed and not any(len(stroke) > 1 for stroke in self.strokes)
 
     def clear(self) -> None:
         self.strokes = []
+        self.typed = ""
         self._drawing = False
+        self.update()
+        self.changed.emit()
+
+    def set_typed(self, name: str) -> None:
+        """Sign with a typed name instead of a drawn one (what was drawn is replaced)."""
+        self.strokes = []
+        self.typed = " ".join(name.split())
+        self.update()
+        self.changed.emit()
+
+    def copy_from(self, other: SignaturePad) -> None:
+        self.strokes = [list(stroke) for stroke in other.strokes]
+        self.typed = other.typed
         self.update()
         self.changed.emit()
 
@@ -62,6 +79,7 @@ class SignaturePad(QWidget):
         return QPointF(min(max(point.x() / width, 0.0), 1.0), min(max(point.y() / height, 0.0), 1.0))
 
     def _begin(self, point: QPointF) -> None:
+        self.typed = ""  # drawing replaces a typed name
         self._drawing = True
         self.strokes.append([self._relative(point)])
         self.update()
@@ -129,6 +147,9 @@ class SignaturePad(QWidget):
         pen = QPen(INK, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                    Qt.PenJoinStyle.RoundJoin)
         painter.setPen(pen)
+        if self.typed:
+            self._paint_typed(painter, size)
+            return
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for stroke in self.strokes:
             if not stroke:
@@ -137,6 +158,19 @@ class SignaturePad(QWidget):
             for point in stroke[1:]:
                 path.lineTo(point.x() * size.width(), point.y() * size.height())
             painter.drawPath(path)
+
+    def _paint_typed(self, painter: QPainter, size: QSize) -> None:
+        """The typed name in italics, as large as fits, standing on the pad's line."""
+        font = QFont(self.font())
+        font.setItalic(True)
+        font.setPixelSize(max(8, int(size.height() * 0.4)))
+        painter.setFont(font)
+        box = QRectF(size.width() * 0.05, 0, size.width() * 0.9, size.height() * 0.74)
+        width = painter.fontMetrics().horizontalAdvance(self.typed)
+        if width > box.width():
+            font.setPixelSize(max(8, int(font.pixelSize() * box.width() / width)))
+            painter.setFont(font)
+        painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, self.typed)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
@@ -150,7 +184,7 @@ class SignaturePad(QWidget):
         painter.drawLine(QPointF(18, baseline), QPointF(self.width() - 18, baseline))
         painter.setPen(QColor("#90a4ae"))
         painter.drawText(QPointF(8, baseline - 4), "×")
-        if not self.strokes:
+        if self.is_empty() and not self.strokes:
             painter.setPen(QColor("#90a4ae"))
             painter.drawText(self.rect().adjusted(0, 0, 0, -int(self.height() * 0.35)),
                              Qt.AlignmentFlag.AlignCenter, _("Sign here"))

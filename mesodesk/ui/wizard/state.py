@@ -13,6 +13,7 @@ from typing import Any
 
 from mesodesk.domain.document import (
     FORMAT,
+    LANGUAGES,
     Consultation,
     DocumentError,
     check_against_knowledge,
@@ -31,6 +32,11 @@ FIELD_LABELS = {
     "patient.date_of_birth": N_("Date of birth"),
     "patient.phone": N_("Phone"),
     "patient.email": N_("Email"),
+    "patient.weight_kg": N_("Weight (kg)"),
+    "patient.language": N_("The patient's documents in"),
+    "goals": N_("The patient's goals"),
+    "clinical_notes": N_("Clinical notes"),
+    "history_reviewed": N_("Medical history"),
     "practitioner.name": N_("Practitioner name"),
     "practitioner.registration": N_("Registration number"),
     "concerns": N_("Concerns"),
@@ -78,10 +84,14 @@ class WizardState:
         self.practitioner: dict[str, str] | None = None
         self.concerns: list[str] = []
         self.areas: list[str] = []
-        self.history: list[str] = []
+        # Each history question answered: True yes, False no; unanswered ones are absent.
+        self.history_answers: dict[str, bool] = {}
         self.history_notes = ""
         self.lifestyle: list[str] = []
-        self.notes = ""
+        self.notes = ""  # for the patient: printed on the plan
+        self.goals = ""  # the patient's own words: printed in the consent
+        self.clinical_notes = ""  # the practitioner's: never printed
+        self.weight_kg: float | None = None
         self.substances: list[str] | None = None
         self.substances_for: tuple[str, ...] = ()  # the concerns the substances were chosen for
         self.overrides: list[dict[str, Any]] = []
@@ -92,7 +102,32 @@ class WizardState:
         self.consultation_id: int | None = None
         self.finished = False  # finalized or saved as not treated: no more drafts
 
+    # -- the history questions --------------------------------------------------------------
+    @property
+    def questions(self) -> list[str]:
+        """The history questions asked: every item but the one the date of birth decides."""
+        return [h for h in self.kb.history if h != self.kb.under_age_history]
+
+    @property
+    def history(self) -> list[str]:
+        """The yes answers, in the knowledge base's order."""
+        return [h for h in self.questions if self.history_answers.get(h)]
+
+    @property
+    def unanswered(self) -> list[str]:
+        return [h for h in self.questions if h not in self.history_answers]
+
+    @property
+    def history_reviewed(self) -> bool:
+        return not self.unanswered
+
     # -- building ------------------------------------------------------------------------
+    def set_clinic_defaults(self, settings: ClinicSettings | None) -> None:
+        """A new consultation: the practitioner and the documents' language from Settings."""
+        self.set_practitioner(settings)
+        if settings is not None and settings.default_language in LANGUAGES:
+            self.language = settings.default_language
+
     def set_patient(self, patient: PatientRecord) -> None:
         self.patient_id = patient.id
         data: dict[str, Any] = {"name": patient.name,
@@ -119,36 +154,48 @@ class WizardState:
         state.patient_id = patient_id
         state.consultation_id = consultation_id
         state.patient = dict(data["patient"])
+        state.weight_kg = state.patient.pop("weight_kg", None)
+        state.patient.pop("language", None)  # the same choice as the document's language
         state.practitioner = data.get("practitioner")
         state.concerns = list(doc.concerns)
         state.areas = list(doc.areas)
-        state.history = list(doc.history)
+        # The document keeps the yes answers, and whether every other one was answered no;
+        # a review left half-way keeps its yeses and asks the rest again.
+        state.history_answers = {h: True for h in doc.history}
+        if doc.history_reviewed:
+            state.history_answers.update({h: False for h in state.unanswered})
         state.history_notes = doc.history_notes
         state.lifestyle = list(doc.lifestyle)
         state.notes = doc.notes
+        state.goals = doc.goals
+        state.clinical_notes = doc.clinical_notes
         if doc.substances is not None:
             state.substances = list(doc.substances)
             state.substances_for = tuple(doc.concerns)
         state.overrides = [o.model_dump(mode="json") for o in doc.overrides]
         state.courses = {c.concern: c.model_dump(mode="json", exclude_none=True) for c in doc.courses}
         state.photo_consent = doc.photo_consent
-        state.language = doc.language
+        state.language = doc.patient.language or doc.language
         return state
 
     def to_dict(self, **changes: Any) -> dict[str, Any]:
         data: dict[str, Any] = {
             "format": FORMAT,
             "date": self.date.isoformat(),
-            "patient": dict(self.patient),
+            "patient": {**self.patient, "weight_kg": self.weight_kg,
+                        "language": self.language},
             "concerns": list(self.concerns),
             "areas": list(self.areas),
-            "history": list(self.history),
+            "history": self.history,
+            "history_reviewed": self.history_reviewed,
             "history_notes": self.history_notes,
             "lifestyle": list(self.lifestyle),
             "overrides": [dict(o) for o in self.overrides],
             "courses": [dict(self.courses[c]) for c in self.concerns if c in self.courses],
             "photo_consent": self.photo_consent,
             "notes": self.notes,
+            "goals": self.goals,
+            "clinical_notes": self.clinical_notes,
             "language": self.language,
         }
         if self.practitioner:
@@ -157,6 +204,7 @@ class WizardState:
             data["substances"] = list(self.substances)
         if self.signatures:
             data["signatures"] = dict(self.signatures)
+        data["patient"] = {k: v for k, v in data["patient"].items() if v is not None}
         data.update(changes)
         return {key: value for key, value in data.items() if value is not None}
 

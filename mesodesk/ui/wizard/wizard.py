@@ -69,7 +69,7 @@ class ConsultationWizard(QWizard):
                                                    consultation_id=record.id)
         else:
             self.state = WizardState(self.kb)
-            self.state.set_practitioner(session.settings)
+            self.state.set_clinic_defaults(session.settings)
             if patient is not None:
                 self.state.set_patient(patient)
         self.ops = WizardOperations(session, self.state, db_runner, work_runner, self)

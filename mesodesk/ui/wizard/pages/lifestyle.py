@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QPlainT
 
 from mesodesk.i18n import _
 from mesodesk.ui import colours
-from mesodesk.ui.widgets import plain_label
+from mesodesk.ui.widgets import hint_label, plain_label
 from mesodesk.ui.wizard.pages.base import MAX_NOTES, Page
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class LifestylePage(Page):
-    owns = ("lifestyle", "notes")
+    owns = ("lifestyle", "notes", "clinical_notes")
 
     def __init__(self, context: PageContext):
         super().__init__(context, _("Lifestyle"),
@@ -38,7 +38,7 @@ class LifestylePage(Page):
         layout.addWidget(box)
         self.advice = QTextBrowser()
         self.advice.setAccessibleName(_("Advice the plan will give"))
-        self.advice.setFixedHeight(150)
+        self.advice.setFixedHeight(110)
         advice_label = plain_label(_("Advice the plan will give:"))
         layout.addWidget(advice_label)
         layout.addWidget(self.advice)
@@ -46,13 +46,26 @@ class LifestylePage(Page):
         notes_label = QLabel(_("Notes for the patient's &plan (printed):"))
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(110)
+        self.notes.setFixedHeight(80)
         self.notes.setPlaceholderText(_("Printed on the treatment plan the patient takes home, "
                                         "under “Notes from your consultation”"))
         self.notes.setAccessibleName(_("Notes for the patient's plan (printed)"))
         notes_label.setBuddy(self.notes)
         layout.addWidget(notes_label)
         layout.addWidget(self.notes)
+        layout.addWidget(hint_label(_("The patient sees this on the plan.")))
+        # The practitioner's own record: kept with the consultation, never on a paper.
+        self.clinical_notes = QPlainTextEdit()
+        self.clinical_notes.setTabChangesFocus(True)
+        self.clinical_notes.setFixedHeight(80)
+        self.clinical_notes.setPlaceholderText(_("Your own notes about this consultation"))
+        self.clinical_notes.setAccessibleName(_("Clinical notes (only you see this; never "
+                                                "printed)"))
+        clinical_label = QLabel(_("&Clinical notes (private):"))
+        clinical_label.setBuddy(self.clinical_notes)
+        layout.addWidget(clinical_label)
+        layout.addWidget(self.clinical_notes)
+        layout.addWidget(hint_label(_("Only you see this; never printed.")))
         layout.addWidget(self.error)
         layout.addStretch(1)
 
@@ -62,16 +75,21 @@ class LifestylePage(Page):
             check.setChecked(risk_id in self.state.lifestyle)
             check.blockSignals(False)
         self.notes.setPlainText(self.state.notes)
+        self.clinical_notes.setPlainText(self.state.clinical_notes)
         self._changed()
 
     def store(self) -> None:
         self.state.lifestyle = [r for r, check in self.boxes.items() if check.isChecked()]
         self.state.notes = self.notes.toPlainText()
+        self.state.clinical_notes = self.clinical_notes.toPlainText()
 
     def check(self) -> str | None:
         if len(self.notes.toPlainText()) > MAX_NOTES:
             return _("Notes for the patient's plan: {count} characters; at most {limit} fit").format(
                 count=len(self.notes.toPlainText()), limit=MAX_NOTES)
+        if len(self.clinical_notes.toPlainText()) > MAX_NOTES:
+            return _("Clinical notes: {count} characters; at most {limit} fit").format(
+                count=len(self.clinical_notes.toPlainText()), limit=MAX_NOTES)
         return self.document_problem()
 
     @Slot()

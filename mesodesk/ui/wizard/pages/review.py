@@ -6,7 +6,15 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QTextBrowser, QVBoxLayout, QWidget, QWizard
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+)
 
 from mesodesk.domain.document import DocumentError
 from mesodesk.domain.screening import screen
@@ -47,10 +55,17 @@ class ReviewPage(Page):
         side.addWidget(photo_hint)
         self.patient_signature = SignatureBox(_("Patient"))
         self.practitioner_signature = SignatureBox(_("Practitioner"))
+        self.read_and_sign = QPushButton(_("The patient &reads and signs…"))
+        self.read_and_sign.setToolTip(_("The whole consent as it will print, in large type, "
+                                        "then a large signature pad or the typed name"))
+        self.read_and_sign.clicked.connect(self.open_signing)
+        self.signing = None
         for box in (self.patient_signature, self.practitioner_signature):
             box.pad.changed.connect(self.completeChanged)
             box.pad.changed.connect(self._hint)
             side.addWidget(box)
+            if box is self.patient_signature:
+                side.addWidget(self.read_and_sign)
         self.signed_hint = hint_label()
         side.addWidget(self.signed_hint)
         side.addStretch(1)
@@ -68,7 +83,7 @@ class ReviewPage(Page):
             self.summary.setPlainText(_("The consultation is incomplete: go back and check the "
                                         "pages."))
         else:
-            self.summary.setHtml(review_html(doc, screen(doc, self.kb), self.kb))
+            self.summary.setHtml(review_html(doc, screen(doc, self.kb, for_plan=True), self.kb))
         self._hint()
 
     @Slot()
@@ -101,7 +116,30 @@ class ReviewPage(Page):
         except DocumentError as error:
             self.state.signatures = None
             return describe_issues(error)
-        if screen(doc, self.kb).blocked:
+        result = screen(doc, self.kb, for_plan=True)
+        if result.blocked:
             self.state.signatures = None
-            return _("The consultation is blocked: go back to the ingredients page.")
+            return _("The consultation is blocked, so it cannot be signed:\n{causes}").format(
+                causes="\n".join(f"• {block.text}" for block in result.blocked_by))
         return None
+
+    # -- the signing view --------------------------------------------------------------------
+    @Slot()
+    def open_signing(self) -> None:
+        """The patient reads the consent as it will print, then signs in a large pad."""
+        from mesodesk.services import plans
+        from mesodesk.ui.wizard.signing import SigningDialog, pdf_text
+
+        doc = self.state.try_document(signatures=None)
+        if doc is None:
+            self.show_error(_("The consultation is incomplete: go back and check the pages."))
+            return
+        dialog = SigningDialog(doc.patient.name, self)
+        self.signing = dialog
+        dialog.accepted.connect(lambda: self.patient_signature.pad.copy_from(dialog.pad))
+        dialog.open()
+        self.ctx.work_runner.submit(
+            plans.render, doc, self.kb, self.ops.session.settings,
+            on_done=lambda pdf: dialog.set_consent_text(pdf_text(pdf)),
+            on_error=lambda error: dialog.set_consent_text(_(
+                "The consent could not be prepared: {reason}").format(reason=error)))
