@@ -19,8 +19,9 @@ WRITER = textwrap.dedent("""
     from mesodesk.store import open_database
 
     location, passphrase, document, run = sys.argv[1], sys.argv[2] or None, sys.argv[3], sys.argv[4]
+    plain = sys.argv[5] == "plain"  # the plain backend is plain by choice (new files are encrypted)
     doc = parse_structure(open(document, encoding="utf-8").read())
-    db = open_database(location, passphrase)
+    db = open_database(location, passphrase, unencrypted=plain)
     round_ = 0
     while True:
         round_ += 1
@@ -42,7 +43,7 @@ def _kill_mid_save(backend, tmp_path, seed: int) -> list[dict]:
     document = REPO / "resources" / "examples" / "format-example.json"
     child = subprocess.Popen(
         [sys.executable, "-c", WRITER, backend.location, backend.passphrase or "", str(document),
-         str(seed)],
+         str(seed), "plain" if backend.name == "sqlite" else "default"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     committed: list[dict] = []
     try:

@@ -187,7 +187,7 @@ class HistoryPage(Page):
         return ngettext("Answer the last question yes or no to go on: {names}",
                         "Answer {count} more questions yes or no to go on: {names}",
                         len(missing)).format(count=len(missing), names="; ".join(
-                            self.kb.history[h].label for h in missing))
+                            local(self.kb.history[h].label) for h in missing))
 
     # -- feedback ---------------------------------------------------------------------------
     @Slot()
