@@ -321,12 +321,13 @@ def _details(text: str) -> dict[str, Any]:
 
 
 def _aside_path(target: Path) -> Path:
+    # The name orders the copies: the time to the second, then a counter for several
+    # restores within one second (zero-padded, so names sort as they were made).
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    aside = target.with_name(f"{target.stem}.before-restore-{stamp}{target.suffix}")
     counter = 1
-    while aside.exists():
+    while (aside := target.with_name(f"{target.stem}.before-restore-{stamp}-{counter:03d}"
+                                     f"{target.suffix}")).exists():
         counter += 1
-        aside = target.with_name(f"{target.stem}.before-restore-{stamp}-{counter}{target.suffix}")
     return aside
 
 
@@ -380,7 +381,7 @@ def kept_copies(target: Path) -> list[Path]:
     """The copies of replaced databases that restores kept beside ``target``, oldest first."""
     pattern = f"{target.stem}.before-restore-*{target.suffix}"
     copies = [path for path in target.parent.glob(pattern) if path.is_file()]
-    return sorted(copies, key=lambda path: (path.stat().st_mtime, path.name))
+    return sorted(copies, key=lambda path: path.name)  # the names sort as they were made
 
 
 def prune_kept_aside(target: Path, keep: int = KEEP_ASIDE) -> list[Path]:
