@@ -321,13 +321,12 @@ def _details(text: str) -> dict[str, Any]:
 
 
 def _aside_path(target: Path) -> Path:
-    # The name orders the copies: the time to the second, then a counter for several
-    # restores within one second (zero-padded, so names sort as they were made).
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    counter = 1
-    while (aside := target.with_name(f"{target.stem}.before-restore-{stamp}-{counter:03d}"
-                                     f"{target.suffix}")).exists():
-        counter += 1
+    # The name orders the copies: the time to the microsecond (a removed copy's name is
+    # never reused for a later one, so names sort as the copies were made).
+    while (aside := target.with_name(
+            f"{target.stem}.before-restore-{dt.datetime.now():%Y%m%d-%H%M%S-%f}"
+            f"{target.suffix}")).exists():
+        pass  # the same microsecond twice: the clock moves on
     return aside
 
 
