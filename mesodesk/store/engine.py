@@ -244,19 +244,32 @@ def probe_sqlite(location: Location) -> Probe:
                 f"cannot create {path}: the folder {path.parent} is read-only")
         return Probe(exists=False, tables=(), application_id=0)
     driver = _sqlite_driver()
-    connection = None
+    connection = connect_read_only(location)
     try:
-        connection = driver.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
-        _apply_key(connection, location.passphrase)
         tables = tuple(row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
         application_id = connection.execute("PRAGMA application_id").fetchone()[0]
     except driver.Error as error:
         raise translate_error(error, location) from None
     finally:
+        connection.close()
+    return Probe(exists=True, tables=tables, application_id=application_id)
+
+
+def connect_read_only(location: Location) -> Any:
+    """A short read-only ``sqlcipher3`` connection to an existing SQLite file, keyed."""
+    driver = _sqlite_driver()
+    assert location.path is not None
+    connection = None
+    try:
+        connection = driver.connect(f"{location.path.as_uri()}?mode=ro", uri=True,
+                                    isolation_level=None)
+        _apply_key(connection, location.passphrase)
+        return connection
+    except driver.Error as error:
         if connection is not None:
             connection.close()
-    return Probe(exists=True, tables=tables, application_id=application_id)
+        raise translate_error(error, location) from None
 
 
 def check_ours(location: Location, probe: Probe) -> None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mesodesk.i18n import _
+from mesodesk.i18n import _, current_language
 from mesodesk.services.errors import ServiceError
 from mesodesk.ui.actions import MainActions
 from mesodesk.ui.config import restore_window, save_database_location, save_window
@@ -38,7 +38,7 @@ from mesodesk.ui.operations import Operations, RecordsChange
 from mesodesk.ui.passphrase import offer_passphrase
 from mesodesk.ui.patient_detail import PatientDetailPane
 from mesodesk.ui.patient_list import PatientListPane
-from mesodesk.ui.session import Session, StartOptions, complete_session, open_session
+from mesodesk.ui.session import Session, StartOptions, complete_session, first_page, open_session
 from mesodesk.ui.status_bar import DatabaseStatus
 from mesodesk.ui.widgets import Banner
 from mesodesk.ui.workers import Runner
@@ -182,8 +182,11 @@ class MainWindow(QMainWindow):
         self._started = True
         if self.options.demo:
             self.patient_list.show_message(_("Preparing the demo patients…"))
-        # The first rows come from the app's one database connection (one SQLite library
-        # in the process: a second copy would drop this process's POSIX locks on close).
+        # The first page through the app's own SQLite driver while SQLAlchemy still loads
+        # (one SQLite library in the process: a second copy would drop our file locks).
+        self.db_runner.submit(first_page, self.options, current_language(),
+                              on_done=self.model.show_first_page,
+                              on_error=lambda error: log.warning("first page: %r", error))
         self.db_runner.submit(open_session, self.options, on_done=self._session_opened,
                               on_error=self._open_failed)
 

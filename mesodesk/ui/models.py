@@ -88,6 +88,16 @@ class PatientTableModel(_RowsModel):
         self._source = source
         self.refresh()
 
+    def show_first_page(self, rows: list[PatientRecord] | None) -> None:
+        """The first page read before the database opened (``ui.session.first_page``),
+        shown until the database's own search answers; nothing more is fetched till then."""
+        if rows is None or self._source is not None or self._text:
+            return  # the database answered first, or a search was typed meanwhile
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+        self.loaded.emit()
+
     @property
     def filter_text(self) -> str:
         return self._text

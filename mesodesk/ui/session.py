@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from mesodesk.domain.knowledge import KnowledgeBase
-    from mesodesk.domain.records import ClinicSettings, ConsultationRecord
+    from mesodesk.domain.records import ClinicSettings, ConsultationRecord, PatientRecord
 
 
 class StartOptions:
@@ -160,6 +160,18 @@ class Session:
             return getpass.getuser()
         except Exception:  # noqa: BLE001 - no login name in some environments
             return ""
+
+
+def first_page(options: StartOptions, language: str) -> list[PatientRecord] | None:
+    """The patient list's first page, read before SQLAlchemy loads (``store.first_page``,
+    the same driver and order as the database's search); None when it cannot be read so,
+    and for the demo, whose database is made when it opens."""
+    if options.demo:
+        return None
+    from mesodesk.store.first_page import read_first_page
+
+    return read_first_page(options.location, options.passphrase, language=language,
+                           unencrypted=options.unencrypted and options.passphrase is None)
 
 
 def open_session(options: StartOptions) -> Session:

@@ -160,3 +160,34 @@ def test_typing_as_soon_as_the_first_rows_are_shown_is_applied(qtbot, db_path):
     names = [window.model.patient(row).name for row in range(window.model.rowCount())]
     assert names and all(name.startswith("Ayşe") for name in names)
     window.close()
+
+
+def test_the_first_page_shows_before_the_database_opens_then_the_database_takes_over(
+        qtbot, db_path):
+    """store/first_page.py reads the first rows while SQLAlchemy still loads; the database's
+    own search then answers for the same list (and fetches the rest as the view scrolls)."""
+    from mesodesk.store import open_database
+    from mesodesk.ui.main_window import MainWindow
+    from mesodesk.ui.session import StartOptions
+
+    db = open_database(str(db_path))
+    bulk_insert_patients(db, 300)
+    expected = [p.name for p in db.patients.search("", limit=100, language="en")]
+    db.close()
+    window = MainWindow(StartOptions(location=str(db_path)))
+    qtbot.addWidget(window)
+    at_first_rows = {}
+    window.firstRowsShown.connect(lambda: at_first_rows.update(
+        session=window.session, names=[window.model.patient(row).name
+                                       for row in range(window.model.rowCount())],
+        more=window.model.canFetchMore()))
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.is_ready and window.model.searched, timeout=TIMEOUT)
+    assert at_first_rows["session"] is None  # shown before the database was open
+    assert at_first_rows["names"] == expected
+    assert at_first_rows["more"] is False  # nothing fetched past it until the database answers
+    assert [window.model.patient(row).name for row in range(window.model.rowCount())] == expected
+    qtbot.waitUntil(lambda: window.model.total == 300, timeout=TIMEOUT)
+    assert window.model.canFetchMore()
+    window.close()
