@@ -112,7 +112,7 @@ def load_document(text: str, consultation_id: int, stored_format: str | None = N
     was stored with). ``stored_format`` is the row's ``format``: the document must be
     written in that version."""
     try:
-        doc = parse_structure(text)
+        doc = parse_structure(text, stored=True)
     except DocumentError as error:
         raise IntegrityFailure(
             f"consultation {consultation_id}: the stored document cannot be read ({error}); "
