@@ -35,6 +35,8 @@ class PatientSource(Protocol):
 
 
 Index = QModelIndex | QPersistentModelIndex
+_PATIENT_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                            Qt.ItemDataRole.UserRole, Qt.ItemDataRole.DecorationRole})
 
 
 def age_in_years(born: dt.date, on: dt.date | None = None) -> int:
@@ -75,6 +77,7 @@ class PatientTableModel(_RowsModel):
         self._runner = runner
         self._source: PatientSource | None = None
         self._rows: list[PatientRecord] = []
+        self._today = dt.date.today()
         self._text = ""
         self._generation = 0
         self._more = False
@@ -94,6 +97,7 @@ class PatientTableModel(_RowsModel):
         if rows is None or self._source is not None or self._text:
             return  # the database answered first, or a search was typed meanwhile
         self.beginResetModel()
+        self._today = dt.date.today()
         self._rows = list(rows)
         self.endResetModel()
         self.loaded.emit()
@@ -163,6 +167,7 @@ class PatientTableModel(_RowsModel):
         self._more = len(rows) == self.PAGE_SIZE
         if offset == 0:
             self.beginResetModel()
+            self._today = dt.date.today()  # ages as of the search (date.today() is not free)
             self._rows = list(rows)
             self.endResetModel()
             self._searched = True
@@ -207,7 +212,9 @@ class PatientTableModel(_RowsModel):
     # -- Qt's model interface ------------------------------------------------------------------
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        # The view asks about every role of every visible cell at each keystroke: the
+        # roles this model never answers are turned away before anything is looked up.
+        if role not in _PATIENT_ROLES or not index.isValid() or index.row() >= len(self._rows):
             return None
         patient = self._rows[index.row()]
         column = index.column()
@@ -219,7 +226,7 @@ class PatientTableModel(_RowsModel):
             if column == self.BORN:
                 return patient.date_of_birth.isoformat()
             if column == self.AGE:
-                return str(age_in_years(patient.date_of_birth))
+                return str(age_on(patient.date_of_birth, self._today))
             if column == self.PHONE:
                 return patient.phone or ""
         elif role == Qt.ItemDataRole.ToolTipRole:
@@ -242,7 +249,8 @@ class PatientTableModel(_RowsModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        patient = self.patient(index.row()) if index.isValid() else None
+        row = index.row()
+        patient = self._rows[row] if 0 <= row < len(self._rows) else None
         if patient is not None and patient.damaged:
             return Qt.ItemFlag.ItemIsEnabled  # shown, but not opened: its values are wrong
         return super().flags(index)
