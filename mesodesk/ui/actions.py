@@ -20,21 +20,26 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu, QMe
 from mesodesk.i18n import _
 from mesodesk.services import ServiceError, clinic, consultations, documents, patients, plans
 from mesodesk.ui.config import save_database_location, saved_database_location
-from mesodesk.ui.duplicates import ask_about_duplicates
-from mesodesk.ui.help import HelpDialog, open_log_folder, show_about
 from mesodesk.ui.icons import icon
+from mesodesk.ui.lazy import lazy_module
 from mesodesk.ui.labels import CONSULTATION_STATUS_IN_TEXT
 from mesodesk.ui.operations import RecordsChange, disclosure_audit
-from mesodesk.ui.patient_dialog import PatientDialog
 from mesodesk.ui.record_actions import RecordActions
-from mesodesk.ui.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import ConsultationRecord, PatientRecord
+    from mesodesk.ui.help import HelpDialog
     from mesodesk.ui.patient_detail import PatientDetailPane
+    from mesodesk.ui.patient_dialog import PatientDialog
     from mesodesk.ui.preview import PreviewWindow
+    from mesodesk.ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
+# The dialogs load when first opened (mesodesk/ui/lazy.py): not before the first paint.
+duplicates_module = lazy_module("mesodesk.ui.duplicates")
+help_module = lazy_module("mesodesk.ui.help")
+patient_dialog_module = lazy_module("mesodesk.ui.patient_dialog")
+settings_dialog_module = lazy_module("mesodesk.ui.settings_dialog")
 
 
 class MainActions(QObject):
@@ -81,8 +86,8 @@ class MainActions(QObject):
                              QKeySequence.StandardKey.Find, _("Search patients"))
         self.help_action = a("help", _("mesodesk &help"), self.show_help,
                              QKeySequence.StandardKey.HelpContents, _("How to use mesodesk"))
-        self.about_action = a(None, _("&About mesodesk"), lambda: show_about(window))
-        self.logs_action = a(None, _("Open the &log folder"), open_log_folder)
+        self.about_action = a(None, _("&About mesodesk"), lambda: help_module.show_about(window))
+        self.logs_action = a(None, _("Open the &log folder"), lambda: help_module.open_log_folder())
         self.quit_action = a("quit", _("&Quit"), window.close, QKeySequence.StandardKey.Quit)
 
     def _action(self, icon_name: str | None, text: str, slot: Any,
@@ -192,7 +197,7 @@ class MainActions(QObject):
         window = self.window
         if not window.usable:
             return
-        dialog = self.patient_dialog = PatientDialog(None, window)
+        dialog = self.patient_dialog = patient_dialog_module.PatientDialog(None, window)
 
         def accepted() -> None:
             session = window.session
@@ -210,7 +215,7 @@ class MainActions(QObject):
                 if not found:
                     register()
                     return
-                self.duplicate_box = ask_about_duplicates(
+                self.duplicate_box = duplicates_module.ask_about_duplicates(
                     window, new, found, lambda existing: window.ops.recordsChanged.emit(
                         RecordsChange(patient_id=existing.id)), register)
 
@@ -227,7 +232,7 @@ class MainActions(QObject):
         if not window.usable or window.current_patient is None:
             return
         patient = window.current_patient
-        dialog = self.patient_dialog = PatientDialog(patient, window)
+        dialog = self.patient_dialog = patient_dialog_module.PatientDialog(patient, window)
 
         def accepted() -> None:
             session = window.session
@@ -456,7 +461,7 @@ class MainActions(QObject):
         if not window.usable:
             return
         session = window.session
-        dialog = self.settings_dialog = SettingsDialog(
+        dialog = self.settings_dialog = settings_dialog_module.SettingsDialog(
             session.settings, str(getattr(session.db, "description", "")),
             saved_database_location(), window, window.encryption.state())
 
@@ -480,5 +485,5 @@ class MainActions(QObject):
     # ====================================================================== help
     @Slot()
     def show_help(self) -> None:
-        self.help_dialog = HelpDialog(self.window)
+        self.help_dialog = help_module.HelpDialog(self.window)
         self.help_dialog.show()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction
@@ -31,9 +31,15 @@ from PySide6.QtWidgets import (
 
 from mesodesk.i18n import _, ngettext
 from mesodesk.services import ServiceError, patients, records
-from mesodesk.ui.merge_dialog import MergeDialog
+from mesodesk.ui.lazy import lazy_module
 from mesodesk.ui.operations import RecordsChange
 from mesodesk.ui.widgets import plain_label
+
+if TYPE_CHECKING:
+    from mesodesk.ui.merge_dialog import MergeDialog
+
+# Loaded when a merge is first asked for (mesodesk/ui/lazy.py): not before the first paint.
+merge_dialog_module = lazy_module("mesodesk.ui.merge_dialog")
 
 
 def message_box(parent: Any, icon: QMessageBox.Icon, title: str, text: str,
@@ -111,7 +117,8 @@ class RecordActions(QObject):
         if not window.usable or patient is None:
             return
         session = window.session
-        dialog = self.merge_dialog = MergeDialog(patient, session.db, window.db_runner, window)
+        dialog = self.merge_dialog = merge_dialog_module.MergeDialog(
+            patient, session.db, window.db_runner, window)
 
         def accepted() -> None:
             kept = dialog.kept
