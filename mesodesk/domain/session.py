@@ -107,11 +107,19 @@ class AdverseEvent(_Model):
     note: Annotated[StrictStr, Field(max_length=2000), AfterValidator(one_line)] = ""
 
 
+def _reason(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError(_("must say why the session is corrected"))
+    return value
+
+
 class Correction(_Model):
-    """The recorded session this one corrects, and why (a recorded session never changes)."""
+    """The recorded session this one corrects, and why (a recorded session never changes).
+    Our extension of mesodesk.session/1: docs/session-format-extensions.md."""
 
     session: Annotated[StrictInt, Field(ge=1)]
-    reason: Annotated[StrictStr, Field(min_length=1, max_length=2000)]
+    reason: Annotated[StrictStr, Field(max_length=2000), AfterValidator(_reason)]
 
 
 class TreatmentSession(_Model):
