@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--consultation", metavar="ID", help=_("a stored consultation instead of a file"))
     plan.add_argument("--out", required=True, metavar="PLAN.pdf")
     plan.add_argument("--paper", choices=["a4", "letter"])
+    plan.add_argument("--calendar", metavar="FILE.ics",
+                      help=_("with --consultation: also write the sessions still to come as a "
+                             "calendar file"))
     plan.add_argument("--clinic-file", metavar="CLINIC.json",
                       help="the clinic's name, address, phone and jurisdiction (JSON or TOML) "
                            "for a plan made from FILE.json, instead of the database's settings")
