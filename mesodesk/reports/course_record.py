@@ -284,7 +284,7 @@ def _to_come(to_come: Sequence[PlannedSession], names: _Names, styles: Styles, w
             when = _("{date} (passed, not recorded)").format(date=when)
         rows.append([Paragraph(esc(text), styles.cell) for text in (
             number(planned.number), names.concern(planned.concern), when)])
-    table = Table(rows, colWidths=[width * f for f in (0.12, 0.3, 0.58)], repeatRows=1)
+    table = Table(rows, colWidths=[width * f for f in (0.15, 0.3, 0.55)], repeatRows=1)
     table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), TINT),
                                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))

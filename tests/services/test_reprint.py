@@ -96,12 +96,13 @@ def test_the_course_record_speaks_the_patients_greek(db, kb, patient):
     record_course(db, kb, finished.record.id)
     pdf = plans.reprint(db, kb, finished.record.id).course_record
     text = one_line(full_text(pdf))
-    assert "Καταγραφή της θεραπείας" in text
+    assert "Καταγραφή του κύκλου συνεδριών" in text
     assert "Συνεδρίες που έγιναν" in text and "Συνεδρίες που απομένουν" in text
-    assert "Διόρθωση της καταγραφής" in text and "Ήπια" in text
+    assert "Διόρθωση της καταγραφής" in text and "Ήπιο: Μελανιές" in text
+    assert "ενδοδερμικά" in text and "Παρτίδα" in text
     assert "CF0042" in text and "LC1187" in text
     assert "Course record" not in text and "Sessions done" not in text
-    assert reader(pdf).metadata.title.startswith("Καταγραφή της θεραπείας")
+    assert reader(pdf).metadata.title.startswith("Καταγραφή του κύκλου συνεδριών")
 
 
 def test_plan_command_writes_the_signed_pdf_the_course_record_and_the_calendar(
