@@ -170,7 +170,7 @@ class PdfPane(QWidget):
         self.print_action.setShortcut(QKeySequence.StandardKey.Print)
         self.save_action = bar.addAction(icon("save"), _("Save as…"), self.save_with_dialog)
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
-        self.calendar_option = QCheckBox(_("Also save the sessions as a calendar file (.ics)"))
+        self.calendar_option = QCheckBox(_("Also save the calendar (.ics)"))
         self.calendar_option.setToolTip(_("With the PDF, save the sessions still to come as "
                                           "a calendar file of the same name, for the patient's "
                                           "phone"))
