@@ -53,24 +53,28 @@ def plan_command(args: argparse.Namespace) -> int:
     if calendar and wanted is None:
         raise CommandError(_("--calendar: the sessions to come are those of a stored, signed "
                              "consultation; give --consultation ID"))
+    if calendar:
+        _output_path(calendar, "--calendar")
     if wanted is not None:
         number = consultation_id(wanted, "--consultation")
         with open_store(args, "plan") as db:
             with service_errors(f"--consultation {wanted}: ", "\nno plan was written"):
-                reprinted = plans.reprint(db, kb, number, args.paper)
-            if calendar and not reprinted.plan.signed:
+                stored = plans.stored_plan(db, kb, number, args.paper)
+            if calendar and not stored.signed:
                 raise CommandError(_("--calendar: consultation {id} is not signed: it has no "
                                      "course to put in a calendar; nothing was written").format(
                                          id=number))
-            stored = reprinted.plan
             pdf, signed, paper = stored.pdf, stored.signed, stored.paper
             write_file(out, pdf)
             with service_errors():  # a stored patient's plan left the database
                 documents.record_disclosure(db, "plan", stored.record, str(out.absolute()),
                                             actor("plan"), written=out)
-            if reprinted.course_record is not None:
-                also.append(_write_course_record(db, stored.record, reprinted.course_record,
-                                                 out))
+            if signed:  # the signed PDF as it was, and the course as it happened beside it
+                with service_errors(suffix="\n" + _("the plan was written; the course record "
+                                                     "was not")):
+                    course = plans.course_record(db, kb, number, args.paper)
+                if course is not None:
+                    also.append(_write_course_record(db, stored.record, course, out))
             if calendar:
                 with service_errors(suffix="\n" + _("the plan was written; the calendar was "
                                                      "not")):
@@ -121,12 +125,15 @@ def _write_course_record(db: Database, record: ConsultationRecord, pdf: bytes, p
              "pages)").format(path=path, pages=plans.page_count(pdf))
 
 
-def _output_path(value: str) -> Path:
+def _output_path(value: str, option: str = "--out") -> Path:
     out = Path(value)
     if out.is_dir():
-        raise CommandError(f"--out {value}: is a directory; give a file name such as plan.pdf")
+        raise CommandError(_("{option} {value}: is a directory; give a file name such as "
+                             "{example}").format(option=option, value=value, example=(
+                                 "plan.pdf" if option == "--out" else "sessions.ics")))
     if not out.parent.is_dir():
-        raise CommandError(f"--out {value}: the directory {out.parent} does not exist")
+        raise CommandError(_("{option} {value}: the directory {folder} does not exist").format(
+            option=option, value=value, folder=out.parent))
     return out
 
 

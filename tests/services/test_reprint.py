@@ -147,3 +147,14 @@ def test_plan_calendar_needs_a_signed_stored_consultation(tmp_path, db, kb, pati
     err = capsys.readouterr().err
     assert code == 2 and "--calendar" in err and "Traceback" not in err
     assert not (tmp_path / "c.ics").exists() and not out.exists()
+
+
+def test_a_calendar_in_a_missing_folder_is_refused_before_anything_is_written(
+        tmp_path, db, kb, patient, capsys):
+    finished = signed(db, kb, patient)
+    out = tmp_path / "plan.pdf"
+    code = main(["plan", "--consultation", str(finished.record.id), "--db", str(db.path),
+                 "--out", str(out), "--calendar", str(tmp_path / "nowhere" / "c.ics")])
+    err = capsys.readouterr().err
+    assert code == 2 and "--calendar" in err and "does not exist" in err
+    assert not out.exists()
