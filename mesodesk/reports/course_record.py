@@ -99,12 +99,16 @@ def _build(doc: Consultation, history: Sequence[SessionRecord],
     patient = clean(doc.patient.name).replace("\n", " ")
     story: list[Flowable] = [NextPageTemplate("later"), PartMarker("course"),
                              *_heading(doc, clinic, styles, printed_on)]
-    story.append(Paragraph(esc(_("Sessions done")), styles.h2))
+    heading = Paragraph(esc(_("Sessions done")), styles.h2)
     ordered = sorted(history, key=lambda r: (r.session.date, r.id))
     if not ordered:
-        story.append(Paragraph(esc(_("No session has been recorded yet.")), styles.body))
-    for record in ordered:
-        story.append(KeepTogether(_session_block(record, names, styles, width)))
+        story += [heading, Paragraph(esc(_("No session has been recorded yet.")), styles.body)]
+    for index, record in enumerate(ordered):
+        # A session's heading, details and products stay on one page; its adverse events
+        # and notes may run on. The section's heading goes with the first session (a
+        # heading's keepWithNext does not reach into a KeepTogether).
+        head, rest = _session_block(record, names, styles, width)
+        story += [KeepTogether([heading, *head] if index == 0 else head), *rest]
     story.extend(_to_come(to_come, names, styles, width, printed_on))
 
     decor = PageDecor(
@@ -185,7 +189,8 @@ def _heading(doc: Consultation, clinic: ClinicSettings, styles: Styles,
 
 
 def _session_block(record: SessionRecord, names: _Names, styles: Styles, width: float
-                   ) -> list[Flowable]:
+                   ) -> tuple[list[Flowable], list[Flowable]]:
+    """The session's heading, corrections, details and products; then the rest."""
     session = record.session
     block: list[Flowable] = [Paragraph(esc(_("Session {number}, {concern} · {date}").format(
         number=number(session.number), concern=names.concern(session.concern),
@@ -212,7 +217,7 @@ def _session_block(record: SessionRecord, names: _Names, styles: Styles, width: 
     if details:
         block.append(Paragraph(esc(" · ".join(details)), styles.body))
     block.append(_products(session, names, styles, width))
-    block.append(Spacer(1, 2 * mm))
+    head, block = block, [Spacer(1, 2 * mm)]
     if session.adverse_events:
         block.append(Paragraph(esc(_("Noted after the injections:")), styles.intro))
         severity = {"mild": _("Mild"), "moderate": _("Moderate"), "severe": _("Severe")}
@@ -227,7 +232,7 @@ def _session_block(record: SessionRecord, names: _Names, styles: Styles, width: 
     if session.notes.strip():
         block.append(Paragraph(esc(_("Notes")), styles.label))
         block.append(Paragraph(esc_lines(session.notes), styles.body))
-    return block
+    return head, block
 
 
 def _technique(session: TreatmentSession) -> str:
