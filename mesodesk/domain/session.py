@@ -43,9 +43,10 @@ EXTRA_SESSIONS = 5  # a course may run this many sessions past its plan
 
 LIDOCAINE = "lidocaine"
 DEOXYCHOLIC_ACID = "deoxycholic-acid"
-# The label limits themselves (4.5 mg/kg and 300 mg of lidocaine; 10 mL, 28 days and 6
-# sessions of deoxycholic acid) are the knowledge base's (label_limits.toml, read through
-# ``label_limit``), the one source the consent, the plan and these checks all print.
+# The label limits themselves (lidocaine's mg/kg and mg per session; deoxycholic acid's mL
+# per session, days between sessions and sessions per course) are the knowledge base's
+# (label_limits.toml, read through ``label_limit``): one source for the plan, the consent
+# and these checks, so a label corrected there is checked as corrected.
 OTHER_EVENT = "other"
 
 
