@@ -94,3 +94,36 @@ def test_a_signed_plan_reopens_unchanged_with_its_course_and_saves_a_calendar(
     assert not PdfPane(stored, "third", calendar=lambda *_args: None).calendar_option.isChecked()
     preview.close()
     settle(qtbot, window)
+
+
+def test_the_pane_says_when_the_calendar_could_not_be_saved(qtbot, tmp_path):
+    from mesodesk.domain.document import parse_consultation
+    from mesodesk.reports.course_record import render_course_record
+    from tests.reports.test_course_record import CONSULTATION, history
+
+    pdf = tmp_path / "x.pdf"
+    kb = default_knowledge()  # a small real PDF to show
+    data = render_course_record(parse_consultation({**CONSULTATION, "language": "en"}, kb),
+                                history()[:1], [], kb, None, "a4", dt.date(2026, 3, 20))
+    asked: list = []
+
+    def refuse(path, then, otherwise):
+        asked.append(path)
+        otherwise(OSError("the disk is full"))
+
+    pane = PdfPane(data, "Plan", calendar=refuse)
+    qtbot.addWidget(pane)
+    pane.show()
+    assert not pane.calendar_option.isChecked()
+    assert pane.save_to(pdf) and asked == []  # off: the PDF alone
+    assert pane.message.text() == f"Saved to {pdf}"
+    pane.calendar_option.setChecked(True)
+    assert pane.save_to(tmp_path / "y")
+    assert asked == [tmp_path / "y.ics"]
+    assert "the calendar was not saved: the disk is full" in pane.message.text()
+    assert (tmp_path / "y.pdf").exists()
+
+    plain = PdfPane(data, "Unsigned")  # no calendar: no option
+    qtbot.addWidget(plain)
+    plain.show()
+    assert not plain.calendar_option.isVisible()
