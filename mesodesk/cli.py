@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--consultation", metavar="ID", help=_("a stored consultation instead of a file"))
     plan.add_argument("--out", required=True, metavar="PLAN.pdf")
     plan.add_argument("--paper", choices=["a4", "letter"])
+    plan.add_argument("--calendar", metavar="FILE.ics",
+                      help=_("with --consultation: also write the sessions still to come as a "
+                             "calendar file"))
     plan.add_argument("--clinic-file", metavar="CLINIC.json",
                       help="the clinic's name, address, phone and jurisdiction (JSON or TOML) "
                            "for a plan made from FILE.json, instead of the database's settings")
@@ -160,8 +163,16 @@ def _add_session_commands(commands: argparse._SubParsersAction) -> None:
     session = commands.add_parser("session", help=_("treatment sessions"))
     session_commands = session.add_subparsers(dest="session_command", metavar="ACTION",
                                               required=True)
-    add = session_commands.add_parser("add", help=_("record a session (mesodesk.session/1); "
-                                                  "prints its id last"))
+    add = session_commands.add_parser(
+        "add", help=_("record a session (mesodesk.session/1); prints its id last"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_("Record a treatment session (mesodesk.session/1), checked against its "
+                      "signed\nconsultation; prints the new session's id last."),
+        epilog=_('A recorded session is never changed. To correct one, record the session as '
+                 'it should have been, with\n  "corrects": {"session": ID, "reason": "why"}\n'
+                 'ID is the recorded session it replaces (a session of the same consultation, '
+                 'still in force);\nthe reason is required. The corrected session stays on '
+                 'record, marked as replaced.\nSee docs/session-format-extensions.md.'))
     add.add_argument("file", metavar="FILE.json")
     _add_database_options(add)
     add.set_defaults(handler=_lazy(module, "session_add_command"))

@@ -32,7 +32,7 @@ from mesodesk.domain.document import (
     _structural_issues,
 )
 from mesodesk.domain.fields import one_line
-from mesodesk.domain.knowledge import KnowledgeBase
+from mesodesk.domain.knowledge import KnowledgeBase, LabelLimit
 from mesodesk.i18n import _
 
 FORMAT = "mesodesk.session/1"
@@ -43,12 +43,10 @@ EXTRA_SESSIONS = 5  # a course may run this many sessions past its plan
 
 LIDOCAINE = "lidocaine"
 DEOXYCHOLIC_ACID = "deoxycholic-acid"
-# The label limits (domain.md, "Label limits: rules, not ranges").
-LIDOCAINE_MG_PER_KG = 4.5
-LIDOCAINE_MAX_MG = 300.0
-DEOXYCHOLIC_MAX_ML = 10.0
-DEOXYCHOLIC_MIN_DAYS = 28
-DEOXYCHOLIC_MAX_SESSIONS = 6
+# The label limits themselves (lidocaine's mg/kg and mg per session; deoxycholic acid's mL
+# per session, days between sessions and sessions per course) are the knowledge base's
+# (label_limits.toml, read through ``label_limit``): one source for the plan, the consent
+# and these checks, so a label corrected there is checked as corrected.
 OTHER_EVENT = "other"
 
 
@@ -110,11 +108,19 @@ class AdverseEvent(_Model):
     note: Annotated[StrictStr, Field(max_length=2000), AfterValidator(one_line)] = ""
 
 
+def _reason(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError(_("must say why the session is corrected"))
+    return value
+
+
 class Correction(_Model):
-    """The recorded session this one corrects, and why (a recorded session never changes)."""
+    """The recorded session this one corrects, and why (a recorded session never changes).
+    Our extension of mesodesk.session/1: docs/session-format-extensions.md."""
 
     session: Annotated[StrictInt, Field(ge=1)]
-    reason: Annotated[StrictStr, Field(min_length=1, max_length=2000)]
+    reason: Annotated[StrictStr, Field(max_length=2000), AfterValidator(_reason)]
 
 
 class TreatmentSession(_Model):
@@ -225,6 +231,15 @@ def limit_override(doc: Consultation, substance: str, limit: str) -> str | None:
     return None
 
 
+def label_limit(kb: KnowledgeBase, substance: str, kind: str) -> LabelLimit | None:
+    """The knowledge base's label limit of ``kind`` for ``substance`` (at most one each:
+    the loader refuses a second), or None: the label sets no such limit, nothing is checked."""
+    for limit in kb.limits_of(substance):
+        if limit.kind == kind and (limit.value is not None or kind == "areas"):
+            return limit
+    return None
+
+
 def consultation_weight(doc: Consultation) -> float | None:
     """The patient's weight recorded with the consultation, if any."""
     return doc.patient.weight_kg
@@ -238,8 +253,8 @@ def check_session(session: TreatmentSession, context: SessionContext, kb: Knowle
                   ) -> SessionCheck:
     invalid = _check_record(session, context) + _check_vocabulary(session, kb)
     blocked = (_check_consent(session, context) + _check_expiry(session)
-               + _check_lidocaine(session, context, invalid)
-               + _check_deoxycholic(session, context))
+               + _check_lidocaine(session, context, kb, invalid)
+               + _check_deoxycholic(session, context, kb))
     return SessionCheck(tuple(invalid), tuple(blocked))
 
 
@@ -334,29 +349,32 @@ def lidocaine_mg(session: TreatmentSession) -> float:
                for p in session.products if p.substance == LIDOCAINE)
 
 
-def lidocaine_ceiling_mg(weight_kg: float) -> float:
-    return min(LIDOCAINE_MG_PER_KG * weight_kg, LIDOCAINE_MAX_MG)
+def lidocaine_ceiling_mg(weight_kg: float, limit: LabelLimit) -> float:
+    """The most lidocaine one session may give: ``per_kg`` mg/kg, at most ``value`` mg
+    (the loader requires both of a ``dose-max`` limit)."""
+    return min(limit.per_kg * weight_kg, limit.value)
 
 
-def _check_lidocaine(session: TreatmentSession, context: SessionContext,
+def _check_lidocaine(session: TreatmentSession, context: SessionContext, kb: KnowledgeBase,
                      invalid: list[DocumentIssue]) -> list[DocumentIssue]:
-    if not any(p.substance == LIDOCAINE for p in session.products):
+    limit = label_limit(kb, LIDOCAINE, "dose-max")
+    if limit is None or not any(p.substance == LIDOCAINE for p in session.products):
         return []
+    per_kg, most = limit.per_kg, limit.value
     weight = session.patient_weight_kg or consultation_weight(context.consultation)
     if weight is None:
         invalid.append(DocumentIssue("patient_weight_kg", _(
             "is required when lidocaine is given: its ceiling is {per_kg} mg/kg (at most "
-            "{most} mg)").format(per_kg=_figure(LIDOCAINE_MG_PER_KG),
-                                 most=_figure(LIDOCAINE_MAX_MG))))
+            "{most} mg)").format(per_kg=_figure(per_kg), most=_figure(most))))
         return []
-    dose, ceiling = lidocaine_mg(session), lidocaine_ceiling_mg(weight)
+    dose, ceiling = lidocaine_mg(session), lidocaine_ceiling_mg(weight, limit)
     if dose <= ceiling + 1e-9:
         return []
     return [DocumentIssue("products", _(
         "lidocaine {dose} mg in this session is over the ceiling of {ceiling} mg for "
         "{weight} kg ({per_kg} mg/kg, at most {most} mg, all products together)").format(
             dose=_figure(dose), ceiling=_figure(ceiling), weight=_figure(weight),
-            per_kg=_figure(LIDOCAINE_MG_PER_KG), most=_figure(LIDOCAINE_MAX_MG)))]
+            per_kg=_figure(per_kg), most=_figure(most)))]
 
 
 def _deoxycholic_sessions(context: SessionContext, replaced: int | None) -> list[PastSession]:
@@ -364,22 +382,24 @@ def _deoxycholic_sessions(context: SessionContext, replaced: int | None) -> list
             and any(x.substance == DEOXYCHOLIC_ACID for x in p.session.products)]
 
 
-def _check_deoxycholic(session: TreatmentSession, context: SessionContext
+def _check_deoxycholic(session: TreatmentSession, context: SessionContext, kb: KnowledgeBase
                        ) -> list[DocumentIssue]:
     if not any(p.substance == DEOXYCHOLIC_ACID for p in session.products):
         return []
     doc, issues = context.consultation, []
     replaced = session.corrects.session if session.corrects else None
     volume = session.volume_of(DEOXYCHOLIC_ACID)
-    if volume > DEOXYCHOLIC_MAX_ML + 1e-9 and not limit_override(doc, DEOXYCHOLIC_ACID,
-                                                                  "volume-max"):
+    most_ml = label_limit(kb, DEOXYCHOLIC_ACID, "volume-max")
+    if (most_ml is not None and volume > most_ml.value + 1e-9
+            and not limit_override(doc, DEOXYCHOLIC_ACID, "volume-max")):
         issues.append(DocumentIssue("products", _(
             "deoxycholic acid {volume} mL in this session is over the label's {most} mL per "
             "session, and the signed consent records no reason to exceed it").format(
-                volume=_figure(volume), most=_figure(DEOXYCHOLIC_MAX_ML))))
+                volume=_figure(volume), most=_figure(most_ml.value))))
     earlier = _deoxycholic_sessions(context, replaced)
-    close = [p for p in earlier
-             if abs((session.date - p.session.date).days) < DEOXYCHOLIC_MIN_DAYS]
+    interval = label_limit(kb, DEOXYCHOLIC_ACID, "interval-min")
+    least = int(interval.value) if interval is not None else 0
+    close = [p for p in earlier if abs((session.date - p.session.date).days) < least]
     if close and not limit_override(doc, DEOXYCHOLIC_ACID, "interval-min"):
         days = abs((session.date - close[0].session.date).days)
         issues.append(DocumentIssue("date", _(
@@ -387,14 +407,15 @@ def _check_deoxycholic(session: TreatmentSession, context: SessionContext
             "for at least {least} days between sessions, and the signed consent records no "
             "reason to shorten it").format(date=session.date.isoformat(), days=days,
                                            other=close[0].session.date.isoformat(),
-                                           least=DEOXYCHOLIC_MIN_DAYS)))
+                                           least=least)))
     in_course = [p for p in earlier if p.consultation_id == context.consultation_id]
-    if len(in_course) >= DEOXYCHOLIC_MAX_SESSIONS and not limit_override(
-            doc, DEOXYCHOLIC_ACID, "sessions-max"):
+    sessions_max = label_limit(kb, DEOXYCHOLIC_ACID, "sessions-max")
+    if (sessions_max is not None and len(in_course) >= sessions_max.value
+            and not limit_override(doc, DEOXYCHOLIC_ACID, "sessions-max")):
         issues.append(DocumentIssue("number", _(
             "this would be deoxycholic acid session {count} of the course: the label allows at "
             "most {most}, and the signed consent records no reason to exceed it").format(
-                count=len(in_course) + 1, most=DEOXYCHOLIC_MAX_SESSIONS)))
+                count=len(in_course) + 1, most=_figure(sessions_max.value))))
     return issues
 
 

@@ -4,6 +4,8 @@ the signed PDF exactly as it was stored."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mesodesk.i18n import _
@@ -14,6 +16,8 @@ if TYPE_CHECKING:
     from mesodesk.domain.knowledge import KnowledgeBase
     from mesodesk.domain.records import ClinicSettings, ConsultationRecord
     from mesodesk.domain.screening import ScreeningResult
+    from mesodesk.domain.session import SessionRecord
+    from mesodesk.reports.course_record import PlannedSession
     from mesodesk.store.database import Database
 
 
@@ -120,6 +124,88 @@ def page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type /Page[^s]", pdf))
 
 
-__all__ = ["Blocked", "ServiceError", "StoredPlan", "check_knowledge", "page_count",
-           "recorded_head", "render", "render_recorded", "screen_checked", "signed_pdf",
-           "stored_plan"]
+__all__ = ["Blocked", "Reprint", "ServiceError", "StoredPlan", "check_knowledge",
+           "CourseRecordParts", "course_record", "course_record_parts",
+           "course_record_path", "page_count", "recorded_head", "render", "render_course_record",
+           "render_recorded", "reprint", "screen_checked", "signed_pdf", "stored_plan"]
+
+
+# -- a signed plan printed again, with the course as it happened ----------------------
+#
+# The signed PDF is what the patient signed and is never rewritten (its SHA-256 was
+# recorded at signing). pypdf, which could join PDFs, is only a test dependency, and a
+# joined file would no longer be the signed file anyway; so the course record is a PDF of
+# its own, rendered now, printed and saved beside the signed one (docs/course-record.md).
+
+@dataclass(frozen=True)
+class Reprint:
+    plan: StoredPlan            # the signed PDF byte for byte (or the unsigned plan)
+    course_record: bytes | None  # the course as it happened; None: no session is recorded
+
+
+@dataclass(frozen=True)
+class CourseRecordParts:
+    """What a course record is rendered from, read from the records (database thread);
+    ``render_course_record`` then needs no database (a worker)."""
+
+    record: ConsultationRecord
+    history: tuple[SessionRecord, ...]   # every recorded session, corrected ones too
+    to_come: tuple[PlannedSession, ...]  # planned and not recorded
+    clinic: ClinicSettings
+    paper: str
+    printed_on: date
+    chain_head: str
+
+
+def course_record_parts(db: Database, kb: KnowledgeBase, consultation_id: int,
+                        paper: str | None = None, today: date | None = None
+                        ) -> CourseRecordParts | None:
+    """None when no session of the consultation is recorded (then there is no record)."""
+    from mesodesk.reports.course_record import PlannedSession
+    from mesodesk.services.sessions import course_state
+
+    state = course_state(db, kb, consultation_id)
+    if not state.history:
+        return None
+    with store_errors():
+        clinic = db.settings.get()
+    to_come = tuple(PlannedSession(s.concern, s.number, s.planned) for s in state.sessions
+                    if s.done is None and s.planned is not None)
+    return CourseRecordParts(state.record, state.history, to_come, clinic,
+                             paper or clinic.default_paper, today or date.today(),
+                             recorded_head(db))
+
+
+def render_course_record(parts: CourseRecordParts, kb: KnowledgeBase) -> bytes:
+    """The course record's PDF, in the patient's language (the consultation's)."""
+    from mesodesk.reports import ReportError
+    from mesodesk.reports.course_record import render_course_record as render_pdf
+
+    try:
+        return render_pdf(parts.record.document, parts.history, parts.to_come, kb,
+                          parts.clinic, parts.paper, parts.printed_on, parts.chain_head)
+    except ReportError as error:
+        raise InvalidInput(_("cannot make the course record: {error}").format(
+            error=error)) from None
+
+
+def course_record(db: Database, kb: KnowledgeBase, consultation_id: int,
+                  paper: str | None = None, today: date | None = None) -> bytes | None:
+    """The course record of a signed consultation (sessions done, corrections, sessions
+    still to come), rendered now; None when no session of it is recorded."""
+    parts = course_record_parts(db, kb, consultation_id, paper, today)
+    return render_course_record(parts, kb) if parts is not None else None
+
+
+def course_record_path(plan: Path) -> Path:
+    """Where the course record goes beside a plan saved at ``plan``."""
+    return plan.with_name(f"{plan.stem}-course-record.pdf")
+
+
+def reprint(db: Database, kb: KnowledgeBase, consultation_id: int, paper: str | None = None,
+            today: date | None = None) -> Reprint:
+    """A stored consultation's plan printed again: ``stored_plan``, and for a signed one
+    with recorded sessions its course record beside it."""
+    plan = stored_plan(db, kb, consultation_id, paper)
+    record = course_record(db, kb, consultation_id, paper, today) if plan.signed else None
+    return Reprint(plan, record)

@@ -25,6 +25,7 @@ from mesodesk.ui.lazy import lazy_module
 from mesodesk.ui.labels import CONSULTATION_STATUS_IN_TEXT
 from mesodesk.ui.operations import RecordsChange, disclosure_audit
 from mesodesk.ui.record_actions import RecordActions
+from mesodesk.ui.reprint import show_signed_plan
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import ConsultationRecord, PatientRecord
@@ -283,14 +284,14 @@ class MainActions(QObject):
         name = record.document.patient.name
 
         def fetched(pdf: bytes | None) -> None:
-            if pdf is not None:  # signed: the PDF exactly as it was signed
-                self._show_pdf(pdf, name, record, True, print_it)
+            if pdf is not None:  # signed: the PDF exactly as it was signed, and the course
+                show_signed_plan(self, pdf, name, record, print_it)
                 return
             # Rendered again: screened against today's knowledge base, so check first.
             if window.knowledge_mismatch(record, "print" if print_it else "show"):
                 return
             window.work_runner.submit(plans.render_recorded, db, record.document, kb, settings,
-                                      on_done=lambda data: self._show_pdf(
+                                      on_done=lambda data: self.show_pdf(
                                           data, name, record, False, print_it),
                                       on_error=self._failed)
 
@@ -298,8 +299,9 @@ class MainActions(QObject):
         window.ops.query(_("Open the plan"), plans.signed_pdf, db, record, on_done=fetched,
                          on_error=self._failed)
 
-    def _show_pdf(self, pdf: bytes, name: str, record: ConsultationRecord, signed: bool,
-                  print_it: bool) -> PreviewWindow:
+    def show_pdf(self, pdf: bytes, name: str, record: ConsultationRecord, signed: bool,
+                  print_it: bool, **extra: Any) -> PreviewWindow:
+        """``extra``: a signed plan's ``calendar`` and ``course_record`` (ui.reprint)."""
         from mesodesk.ui.preview import PreviewWindow, safe_file_name  # QtPdf, QtPrintSupport
 
         window = self.window
@@ -308,7 +310,7 @@ class MainActions(QObject):
                                                                     date=record.date.isoformat())
         audit = disclosure_audit(window.ops, window.session.db, record, window.session.actor)
         preview = PreviewWindow(pdf, title, f"{safe_file_name(name)} {record.date.isoformat()}",
-                                window.work_runner, window, audit)
+                                window.work_runner, window, audit, **extra)
         preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         window.previews.append(preview)
         preview.destroyed.connect(lambda *_a: window.previews.remove(preview)

@@ -23,6 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from mesodesk.i18n import _
 from mesodesk.ui.workers import ErrorHandler, Runner
 
 
@@ -102,3 +103,16 @@ def disclosure_audit(ops: Operations, db: Any, record: Any, actor: str
                   on_done=lambda _result: then(), on_error=otherwise)
 
     return audit
+
+
+def calendar_writer(ops: Operations, db: Any, kb: Any, consultation_id: int, actor: str
+                    ) -> Callable[[Any, Callable[[int], None], ErrorHandler], None]:
+    """What a signed plan's preview calls to save the sessions to come beside the PDF
+    (``sessions.write_calendar``, audited as ``mesodesk calendar`` is)."""
+    from mesodesk.services.sessions import write_calendar
+
+    def write(path: Any, then: Callable[[int], None], otherwise: ErrorHandler) -> None:
+        ops.query(_("Save the calendar"), write_calendar, db, kb, consultation_id, str(path),
+                  actor, on_done=then, on_error=otherwise)
+
+    return write

@@ -30,11 +30,13 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFileDialog,
     QLabel,
     QMessageBox,
     QSpinBox,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -43,6 +45,7 @@ from PySide6.QtWidgets import (
 from mesodesk.i18n import _, ngettext
 from mesodesk.paths import viewer_copies_folder
 from mesodesk.store.files import write_atomically
+from mesodesk.ui.config import local_settings
 from mesodesk.ui.icons import icon
 from mesodesk.ui.widgets import Banner
 from mesodesk.ui.workers import Runner
@@ -113,19 +116,27 @@ def print_pages(pdf: bytes, printer: QPrinter, pages: list[int], dpi: int = PRIN
 # Records that the PDF left the app (action, where), then calls back: the first callback
 # when it is recorded, the second with the error when it is not (then nothing is disclosed).
 Audit = Callable[[str, str, Callable[[], None], Callable[[BaseException], None]], None]
+# Writes the plan's sessions still to come as an .ics file at the path (audited, as
+# ``mesodesk calendar`` is), then calls back with how many it holds, or with the error.
+CalendarWriter = Callable[[Path, Callable[[int], None], Callable[[BaseException], None]], None]
+SAVE_CALENDAR_SETTING = "plan/save_calendar_with_plan"
 
 
 class PdfPane(QWidget):
     """One PDF with its toolbar: zoom, page navigation, print, save as, system viewer.
 
     With ``audit``, every way the PDF leaves the app (saved, printed, opened in a viewer)
-    is recorded first, and does not happen when it cannot be recorded."""
+    is recorded first, and does not happen when it cannot be recorded. With ``calendar``
+    (a signed plan), an option saves the sessions to come as ``<plan name>.ics`` beside
+    the saved PDF; whether it is on is remembered on this computer."""
 
     def __init__(self, pdf: bytes, file_name: str, runner: Runner | None = None,
-                 parent: QWidget | None = None, audit: Audit | None = None):
+                 parent: QWidget | None = None, audit: Audit | None = None,
+                 calendar: CalendarWriter | None = None):
         super().__init__(parent)
         self.pdf = pdf
         self.audit = audit
+        self.calendar = calendar
         self.file_name = file_name if file_name.endswith(".pdf") else file_name + ".pdf"
         self._runner = runner
         self._buffer = QBuffer(self)
@@ -159,6 +170,15 @@ class PdfPane(QWidget):
         self.print_action.setShortcut(QKeySequence.StandardKey.Print)
         self.save_action = bar.addAction(icon("save"), _("Save as…"), self.save_with_dialog)
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.calendar_option = QCheckBox(_("Also save the calendar (.ics)"))
+        self.calendar_option.setToolTip(_("With the PDF, save the sessions still to come as "
+                                          "a calendar file of the same name, for the patient's "
+                                          "phone"))
+        self.calendar_option.setChecked(
+            local_settings().value(SAVE_CALENDAR_SETTING, False, type=bool))
+        self.calendar_option.toggled.connect(_remember_calendar_option)
+        if self.calendar is not None:
+            bar.addWidget(self.calendar_option)
         self.open_action = bar.addAction(icon("open-external"), _("Open in PDF viewer"),
                                          self.open_externally)
         bar.addSeparator()
@@ -260,10 +280,22 @@ class PdfPane(QWidget):
             path.unlink(missing_ok=True)
             self._say("blocked", _("The PDF was not saved: {reason}").format(reason=error))
 
-        self._recorded("save-pdf", str(path.absolute()),
-                       lambda: self._say("ok", _("Saved to {path}").format(path=path)),
+        self._recorded("save-pdf", str(path.absolute()), lambda: self._saved(path),
                        not_recorded)
         return True
+
+    def _saved(self, path: Path) -> None:
+        if self.calendar is None or not self.calendar_option.isChecked():
+            self._say("ok", _("Saved to {path}").format(path=path))
+            return
+        beside = path.with_suffix(".ics")
+        self.calendar(beside, lambda count: self._say("ok", ngettext(
+            "Saved to {path}, and {count} session to come to {calendar}",
+            "Saved to {path}, and {count} sessions to come to {calendar}", count).format(
+                path=path, count=count, calendar=beside)),
+            lambda error: self._say("caution", _(
+                "Saved to {path}; the calendar was not saved: {reason}").format(
+                    path=path, reason=error)))
 
     def _recorded(self, action: str, where: str, then: Callable[[], None],
                   otherwise: Callable[[BaseException], None] | None = None) -> None:
@@ -344,23 +376,49 @@ class PdfPane(QWidget):
 
 
 class PreviewWindow(QDialog):
-    """The PDF in a window of its own (non-modal: several may be open)."""
+    """The PDF in a window of its own (non-modal: several may be open).
+
+    With ``course_record`` (a signed plan whose course has recorded sessions), the signed
+    PDF, untouched, and the course record rendered now are two tabs, each printed and
+    saved on its own (docs/course-record.md)."""
 
     def __init__(self, pdf: bytes, title: str, file_name: str, runner: Runner | None = None,
-                 parent: QWidget | None = None, audit: Audit | None = None):
+                 parent: QWidget | None = None, audit: Audit | None = None,
+                 calendar: CalendarWriter | None = None, course_record: bytes | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(900, 720)
-        self.pane = PdfPane(pdf, file_name, runner, self, audit)
+        self.pane = PdfPane(pdf, file_name, runner, self, audit, calendar)
+        self.course_pane: PdfPane | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.pane)
+        if course_record is None:
+            layout.addWidget(self.pane)
+        else:
+            self.course_pane = PdfPane(course_record, _("{name} course record").format(
+                name=file_name.removesuffix(".pdf")), runner, self, audit)
+            self.course_note = Banner("info")
+            self.course_note.set_text(_(
+                "The signed consent and plan are shown exactly as they were signed. The course "
+                "as it happened, with the sessions done and still to come, is a separate paper "
+                "in the tab “Course record”: print or save it with the plan."))
+            self.tabs = QTabWidget(self)
+            self.tabs.addTab(self.pane, _("Signed consent and plan"))
+            self.tabs.addTab(self.course_pane, _("Course record"))
+            layout.addWidget(self.course_note)
+            layout.addWidget(self.tabs, 1)
         close = self.close_action = QAction(_("Close"), self)
         keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Close)
         close.setShortcuts(keys + [QKeySequence("Ctrl+W")] * (QKeySequence("Ctrl+W") not in keys))
         close.triggered.connect(self.close)
         self.addAction(close)
+
+
+def _remember_calendar_option(checked: bool) -> None:
+    settings = local_settings()
+    settings.setValue(SAVE_CALENDAR_SETTING, checked)
+    settings.sync()
 
 
 def show_error_box(parent: QWidget | None, title: str, text: str, details: str = "") -> QMessageBox:

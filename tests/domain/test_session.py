@@ -296,3 +296,79 @@ def test_the_weight_may_come_from_the_consultation(kb):
     assert "135 mg" in blocked["products"] and "30 kg" in blocked["products"]
     data["patient_weight_kg"] = 60  # the session's own weight comes first
     parse_session(data, context(kb, consultation), kb)
+
+
+def _base_with_limits(tmp_path, **replacements):
+    """A copy of the shipped knowledge base with some label limits changed."""
+    import shutil
+
+    from mesodesk.domain.knowledge import load_knowledge
+    from mesodesk.paths import knowledge_dir
+
+    base = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir(), base)
+    limits = base / "label_limits.toml"
+    text = limits.read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    limits.write_text(text, encoding="utf-8")
+    return load_knowledge(base)
+
+
+def test_the_label_limits_are_the_knowledge_bases(tmp_path, kb):
+    """The checks read label_limits.toml: a stricter label there is a stricter check."""
+    strict = _base_with_limits(
+        tmp_path,
+        **{'value = 10\nunit = "mL"': 'value = 8\nunit = "mL"',
+           'value = 28\nunit = "days"': 'value = 35\nunit = "days"',
+           'value = 6\nunit = "sessions"': 'value = 3\nunit = "sessions"',
+           "per_kg = 4.5": "per_kg = 2"})
+    nine_ml = dc_session(1, "2026-01-10", volume=9)
+    parse_session(nine_ml, context(kb, FAT), kb)
+    _invalid, blocked = refused(strict, nine_ml, context(strict, FAT))
+    assert "9 mL" in blocked["products"] and "label's 8 mL" in blocked["products"]
+
+    past = [_past(kb, dc_session(1, "2026-01-10"), 1)]
+    thirty_days = dc_session(2, "2026-02-09")
+    parse_session(thirty_days, context(kb, FAT, past=past), kb)
+    _invalid, blocked = refused(strict, thirty_days, context(strict, FAT, past=past))
+    assert "30 days" in blocked["date"] and "at least 35 days" in blocked["date"]
+
+    start = dt.date(2026, 1, 10)
+    three = [_past(kb, dc_session(n, (start + dt.timedelta(days=35 * (n - 1))).isoformat()), n)
+             for n in range(1, 4)]
+    fourth = dc_session(4, (start + dt.timedelta(days=35 * 3)).isoformat())
+    parse_session(fourth, context(kb, FAT, past=three), kb)
+    _invalid, blocked = refused(strict, fourth, context(strict, FAT, past=three))
+    assert "session 4" in blocked["number"] and "at most 3" in blocked["number"]
+
+    lidocaine = session()
+    lidocaine["products"][0]["volume_ml"] = 7.0  # 140 mg: under 300 mg, over 2 mg/kg x 68 kg
+    parse_session(lidocaine, context(kb), kb)
+    _invalid, blocked = refused(strict, lidocaine, context(strict))
+    assert "ceiling of 136 mg" in blocked["products"] and "2 mg/kg" in blocked["products"]
+
+
+def test_without_a_label_limit_nothing_is_checked(tmp_path):
+    """A limit the knowledge base does not hold is not checked from a copy in the code."""
+    moved = 'code = "deoxycholic-acid-volume"\nsubstance = "{}"'
+    kb = _base_with_limits(tmp_path, **{moved.format("deoxycholic-acid"): moved.format("lidocaine")})
+    parse_session(dc_session(1, "2026-01-10", volume=12), context(kb, FAT), kb)
+
+
+def test_an_overlay_cannot_redefine_a_shipped_label_limit(tmp_path):
+    """The label is changed in the base, never loosened beside it by a practitioner's overlay:
+    a second deoxycholic acid volume limit is refused by the loader, naming it."""
+    from mesodesk.domain.knowledge import KnowledgeError, load_knowledge
+    from mesodesk.paths import knowledge_dir
+
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "label_limits.toml").write_text(
+        '[[limit]]\ncode = "my-volume"\nsubstance = "deoxycholic-acid"\nkind = "volume-max"\n'
+        'value = 20\nunit = "mL"\ntext = "More."\npatient_text = "More."\n'
+        'sources = ["kybella-label"]\n', encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(knowledge_dir(), overlay)
+    assert "already has a limit of kind 'volume-max'" in str(caught.value)

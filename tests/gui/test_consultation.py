@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import icalendar
 import pypdf
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
@@ -42,7 +43,7 @@ def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
-def test_whole_consultation(qtbot, open_window, db_path):
+def test_whole_consultation(qtbot, open_window, db_path, tmp_path):
     window = open_window(db_path)
     screenshot(window, "main-window-empty")
     assert "No patients yet" in window.list_message.text()
@@ -152,6 +153,14 @@ def test_whole_consultation(qtbot, open_window, db_path):
     qtbot.wait(1000)  # QPdfView draws its pages in the background: let it, for the picture
     screenshot(wizard, "wizard-8-finished")
     assert "fingerprint" in page.result_banner.text()
+    # Saved with the calendar option: the course's sessions beside the PDF, as <name>.ics.
+    page.pane.calendar_option.click()
+    assert page.pane.save_to(tmp_path / "Ελένη plan.pdf")
+    qtbot.waitUntil(lambda: ".ics" in page.pane.message.text(), timeout=TIMEOUT)
+    calendar = icalendar.Calendar.from_ical((tmp_path / "Ελένη plan.ics").read_bytes())
+    summaries = [str(event["summary"]) for event in calendar.walk("VEVENT")]
+    assert "Mesotherapy session 1 of 8: Cellulite" in summaries
+    assert len(summaries) == 8 + wizard.state.document().courses[1].sessions
     wizard.button(QWizard.WizardButton.FinishButton).click()
 
     db = window.session.db

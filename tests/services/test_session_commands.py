@@ -165,6 +165,45 @@ def test_a_correction_names_the_session_it_corrects(cli, tmp_path):
     assert json.loads(out) == []
 
 
+@pytest.mark.parametrize("corrects, path", [
+    ({"session": 9, "reason": "typo"}, "corrects.session: 9 is not a recorded session"),
+    ({"session": "1", "reason": "typo"}, "corrects.session: must be a whole number"),
+    ({"session": 0, "reason": "typo"}, "corrects.session:"),
+    ({"reason": "typo"}, "corrects.session: is required"),
+    ({"session": 1}, "corrects.reason: is required"),
+    ({"session": 1, "reason": "  \n "}, "corrects.reason: must say why the session is corrected"),
+    ({"session": 1, "reason": "x" * 2001}, "corrects.reason:"),
+    ({"session": 1, "reason": "typo", "by": "<b>&"}, "corrects.by: unknown field"),
+    ("1", "corrects: must be an object"),
+])
+def test_a_bad_correction_exits_2_naming_its_path(cli, tmp_path, corrects, path):
+    assert cli("session", "add", session_file(tmp_path))[0] == 0
+    code, out, err = cli("session", "add", session_file(tmp_path, "fix.json", corrects=corrects))
+    assert code == 2, (out, err)
+    assert path in err and "Traceback" not in err
+    assert "nothing was recorded" in err or "not a valid session document" in err
+
+
+def test_a_corrected_session_cannot_be_corrected_again(cli, tmp_path):
+    cli("session", "add", session_file(tmp_path))
+    fix = {"session": 1, "reason": "Λάθος παρτίδα 🙂"}
+    assert cli("session", "add", session_file(tmp_path, "fix.json", corrects=fix))[0] == 0
+    code, _out, err = cli("session", "add", session_file(tmp_path, "again.json", corrects=fix))
+    assert code == 2 and "corrects.session: 1 is not a recorded session" in err
+    fix_of_fix = {"session": 2, "reason": "the volume too"}
+    code, out, err = cli("session", "add", session_file(tmp_path, "fix2.json", corrects=fix_of_fix))
+    assert code == 0, err
+    assert "corrects session 2" in out and out.splitlines()[-1] == "3"
+
+
+def test_session_add_help_documents_the_correction(capsys):
+    with pytest.raises(SystemExit):
+        main(["session", "add", "--help"])
+    out = capsys.readouterr().out
+    assert '"corrects": {"session": ID, "reason": "why"}' in out
+    assert "session-format-extensions.md" in out
+
+
 def test_recall_json_and_csv_read_back(cli, tmp_path, clinic):
     cli("session", "add", session_file(tmp_path))
     cli("session", "add", session_file(tmp_path, "s2.json", number=2))

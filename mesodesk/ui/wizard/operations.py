@@ -25,6 +25,8 @@ from mesodesk.services.consultations import Unfinished
 from mesodesk.ui.wizard.state import describe_issues
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from mesodesk.domain.document import Consultation
     from mesodesk.domain.records import ConsultationRecord, NewPatient, PatientRecord
     from mesodesk.ui.models import PatientSource
@@ -141,6 +143,19 @@ class WizardOperations(QObject):
         self.db_runner.submit(documents.record_disclosure, self.db, action, self.final_record, where,
                               self.session.actor, on_done=lambda _result: then(),
                               on_error=otherwise)
+
+    def write_calendar(self, path: Path, then: Callable[[int], None],
+                       otherwise: Callable[[BaseException], None]) -> None:
+        """The finished plan's sessions to come, as an .ics file beside its saved PDF
+        (audited as ``mesodesk calendar`` is)."""
+        from mesodesk.services.sessions import write_calendar
+
+        record = self.final_record
+        if record is None:
+            otherwise(ValueError(_("the consultation is not stored yet")))
+            return
+        self.db_runner.submit(write_calendar, self.db, self.kb, record.id, str(path),
+                              self.session.actor, on_done=then, on_error=otherwise)
 
     # -- finishing -----------------------------------------------------------------------------
     def finish(self, on_done: Callable[[str], None], on_error: Callable[[str], None]) -> None:

@@ -73,7 +73,8 @@ class FinishPage(Page):
         if pdf is not None:
             name = safe_file_name(self.state.patient.get("name", ""))
             self.pane = PdfPane(pdf, f"{name} {self.state.date.isoformat()}", self.ctx.work_runner,
-                                self, audit=self.ops.record_disclosure)
+                                self, audit=self.ops.record_disclosure,
+                                calendar=self.ops.write_calendar)
             self.pane.view.setZoomMode(self.pane.view.ZoomMode.FitInView)
             self.pane_holder.addWidget(self.pane)
         self.completeChanged.emit()
