@@ -224,11 +224,3 @@ class Photos(_Repository):
                          details={"before": before_id, "after": after_id,
                                   "patient": after.patient_id, "to": destination})
 
-
-def patient_photo_records(connection: Connection, patient_id: int) -> tuple[int, int]:
-    """How many photographs and photo consent events the patient has (a deletion's check)."""
-    photos = connection.execute(select(func.count()).select_from(t.photos)
-                                .where(PH.patient_id == patient_id)).scalar_one()
-    consents = connection.execute(select(func.count()).select_from(t.photo_consents)
-                                  .where(PC.patient_id == patient_id)).scalar_one()
-    return photos, consents
