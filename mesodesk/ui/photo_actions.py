@@ -37,9 +37,10 @@ def _photos() -> Any:
 
 # -- work on the database thread ----------------------------------------------------------
 def read_overview(db: Any, patient_id: int) -> tuple[Any, dict, list[SessionRecord]]:
-    """The consent, the timeline (metadata only, never image data) and the sessions."""
+    """The consent, the timeline (metadata only, never image data) and the sessions (a
+    corrected one too: a photograph may belong to it)."""
     photos = _photos()
-    sessions = [record for record in db.sessions.for_patient(patient_id) if record.in_force]
+    sessions = db.sessions.for_patient(patient_id)
     return photos.photo_consent(db, patient_id), photos.timeline(db, patient_id), sessions
 
 
@@ -77,16 +78,6 @@ def add_files(db: Any, kb: Any, patient_id: int, paths: list[str], choice: Photo
     return added, failures
 
 
-def camera_available() -> bool:
-    """Qt Multimedia imports here and sees a camera (asked only when the photographs are
-    first shown: the app starts without it)."""
-    try:
-        from PySide6.QtMultimedia import QMediaDevices
-    except ImportError:  # not installed, or its system libraries are missing
-        return False
-    return bool(QMediaDevices.videoInputs())
-
-
 class PhotoActions(QObject):
     def __init__(self, window: Any, detail: PatientDetailPane):
         """``window``: the main window (its session, operations and status bar)."""
@@ -97,7 +88,6 @@ class PhotoActions(QObject):
         self.stale = True
         self.sessions: list[SessionRecord] = []
         self._generation = 0
-        self._camera_checked = False
         self.import_dialog: PhotoImportDialog | None = None
         self.give_dialog: GiveConsentDialog | None = None
         self.withdraw_box: QMessageBox | None = None
@@ -134,9 +124,6 @@ class PhotoActions(QObject):
             self._load_if_shown()
 
     def _shown(self) -> None:
-        if not self._camera_checked:
-            self._camera_checked = True
-            self.panel.camera_button.setVisible(camera_available())
         self._load_if_shown()
 
     def _load_if_shown(self) -> None:
@@ -170,13 +157,17 @@ class PhotoActions(QObject):
                                           view=_(PHOTO_VIEWS.get(view, view)))
 
     @staticmethod
-    def session_names(kb: Any, sessions: list[SessionRecord]) -> dict[int, str]:
+    def session_names(kb: Any, sessions: list[SessionRecord], dated: bool = False
+                      ) -> dict[int, str]:
+        """"session 2" (with ``dated``: "session 2, 2026-11-09"), led by the concern's
+        name when the patient has sessions of several concerns."""
         concerns = getattr(kb, "concerns", None) or {}
         several = len({record.session.concern for record in sessions}) > 1
         names = {}
         for record in sessions:
-            text = _("session {number}, {date}").format(number=record.session.number,
-                                                        date=record.session.date.isoformat())
+            text = (_("session {number}, {date}").format(number=record.session.number,
+                                                         date=record.session.date.isoformat())
+                    if dated else _("session {number}").format(number=record.session.number))
             concern = record.session.concern
             if several:
                 text = f"{local(concerns[concern].name) if concern in concerns else concern}: {text}"
@@ -311,7 +302,7 @@ class PhotoActions(QObject):
         session = self.window.session
         kb = session.kb
         areas = [(key, area_label(kb, key)) for key in (kb.areas if kb is not None else {})]
-        names = self.session_names(kb, sessions)
+        names = self.session_names(kb, sessions, dated=True)
         area = self._area_hint(sessions, session_id)
         dialog = self.import_dialog = PhotoImportDialog(
             paths, areas, [(record.id, names[record.id]) for record in sessions],

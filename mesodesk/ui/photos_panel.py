@@ -53,7 +53,6 @@ class PhotosPanel(QWidget):
     giveRequested = Signal()
     withdrawRequested = Signal()
     addRequested = Signal()
-    cameraRequested = Signal()
     compareRequested = Signal(int, int)  # two photographs of the series shown
     thumbnailsWanted = Signal(list)      # photograph ids whose thumbnails came into view
 
@@ -80,13 +79,11 @@ class PhotosPanel(QWidget):
         self.series.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.add_button = QPushButton(_("Add photographs…"))
-        self.camera_button = QPushButton(_("Take a photograph…"))
-        self.camera_button.hide()  # shown only where a camera is present
         self.compare_button = QPushButton(_("Compare…"))
         self.compare_button.setToolTip(_("Two photographs of the area and view shown, side "
                                          "by side or as a slider; select two to choose them"))
         tools.addWidget(self.series, 1)
-        for button in (self.add_button, self.camera_button, self.compare_button):
+        for button in (self.add_button, self.compare_button):
             tools.addWidget(button)
         layout.addLayout(tools)
 
@@ -123,7 +120,6 @@ class PhotosPanel(QWidget):
         self.give_button.clicked.connect(self.giveRequested)
         self.withdraw_button.clicked.connect(self.withdrawRequested)
         self.add_button.clicked.connect(self.addRequested)
-        self.camera_button.clicked.connect(self.cameraRequested)
         self.compare_button.clicked.connect(self._compare)
         self.series.currentIndexChanged.connect(self._show_series)
         self.timeline.verticalScrollBar().valueChanged.connect(self._check_timer.start)
@@ -216,7 +212,7 @@ class PhotosPanel(QWidget):
     def session_name(self, session_id: int | None) -> str:
         if session_id is None:
             return _("before the course")
-        return self.session_names.get(session_id, _("session {id}").format(id=session_id))
+        return self.session_names.get(session_id, _("a session"))
 
     def _caption(self, photo: PhotoInfo) -> str:
         return f"{photo.taken_on.isoformat()}\n{self.session_name(photo.session_id)}"
@@ -267,7 +263,6 @@ class PhotosPanel(QWidget):
         self.give_button.setEnabled(self.state is not None and not in_force)
         self.withdraw_button.setEnabled(in_force)
         self.add_button.setEnabled(self.state is not None)
-        self.camera_button.setEnabled(self.state is not None)
         self.compare_button.setEnabled(len(self.shown_photos()) >= 2)
 
     def compare_pair(self) -> tuple[int, int] | None:

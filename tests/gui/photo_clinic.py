@@ -14,9 +14,9 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from mesodesk.domain.knowledge import default_knowledge
-from mesodesk.services import photos, records
+from mesodesk.services import photos, records, sessions
 from tests.gui.conftest import TIMEOUT, settle
-from tests.gui.test_record_session import START, clinic_with_a_course
+from tests.gui.test_record_session import START, TODAY, clinic_with_a_course
 
 
 def photo_bytes(marks: int, seed: int = 1, size: tuple[int, int] = (600, 800),
@@ -45,29 +45,44 @@ def photo_file(folder: Path, name: str, marks: int = 30, kind: str = "JPEG") -> 
     return str(path)
 
 
+def record_sessions(db, kb, consultation_id: int, numbers: range) -> None:
+    """Sessions of the weekly course after the first (as ``clinic_with_a_course`` records it)."""
+    for number in numbers:
+        sessions.record_session(db, kb, sessions.parse_session_text({
+            "format": "mesodesk.session/1", "consultation": str(consultation_id),
+            "concern": "cellulite", "number": number,
+            "date": (START + dt.timedelta(days=7 * (number - 1))).isoformat(),
+            "areas": ["thighs"], "patient_weight_kg": 60,
+            "products": [
+                {"substance": "caffeine", "product": "Caffeine 2.5% 5 mL", "lot": "CF0042",
+                 "expiry": f"{TODAY.year + 1}-01", "volume_ml": 4}]}))
+
+
 def clinic_with_photos(db_path: Path, *, consent: bool = True, count: int = 0,
                        series: tuple[str, str] = ("thighs", "front")) -> dict:
-    """The course's clinic; with photo consent given before the course, and ``count``
-    photographs of one area and view (the first before the course, the rest of the session
-    done). Returns the ids."""
+    """The course's clinic with its first three sessions done; with photo consent given
+    before the course, and ``count`` photographs of one area and view: one before the
+    course, then one on each session's day, in turn. Returns the ids."""
     consultation_id = clinic_with_a_course(db_path)
     kb = default_knowledge()
     db = records.open_records(str(db_path))
     try:
         patient_id = db.consultations.get(consultation_id).patient_id
-        session_id = db.sessions.for_patient(patient_id)[0].id
+        record_sessions(db, kb, consultation_id, range(2, 4))
+        done = sorted(db.sessions.for_patient(patient_id), key=lambda r: r.session.number)
         ids = []
         if consent:
             photos.give_photo_consent(db, patient_id, on=START - dt.timedelta(days=7))
         for number in range(count):
-            taken = min(START + dt.timedelta(days=number * 3), dt.date.today())
-            info = photos.add_photo(db, patient_id, photo_bytes(max(60 - number * 8, 4), number),
+            turn = number % (len(done) + 1)
+            made = done[turn - 1] if turn else None
+            info = photos.add_photo(db, patient_id, photo_bytes(max(60 - turn * 16, 6), number),
                                     area=series[0], view=series[1],
-                                    session_id=None if number == 0 else session_id,
-                                    taken_on=START - dt.timedelta(days=1) if number == 0
-                                    else taken, kb=kb)
+                                    session_id=made.id if made else None,
+                                    taken_on=made.session.date if made
+                                    else START - dt.timedelta(days=1), kb=kb)
             ids.append(info.id)
-        return {"patient": patient_id, "session": session_id, "consultation": consultation_id,
+        return {"patient": patient_id, "session": done[0].id, "consultation": consultation_id,
                 "photos": ids}
     finally:
         db.close()

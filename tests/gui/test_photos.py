@@ -11,7 +11,6 @@ from PySide6.QtCore import QPoint, Qt
 
 from mesodesk.services import photos
 from mesodesk.ui.operations import RecordsChange
-from mesodesk.ui.photo_actions import camera_available
 from tests.gui.conftest import TIMEOUT, screenshot, settle
 from tests.gui.photo_clinic import (
     ask,
@@ -157,6 +156,15 @@ def test_files_dropped_on_the_patient_or_on_a_session_open_the_dialog(qtbot, ope
     assert dialog.paths == [picture] and dialog.session.currentData() is None
     dialog.reject()
 
+    panel = show_photos(qtbot, window)  # on the timeline: the patient's too
+    assert drop_files(panel.timeline.viewport(), [picture])
+    qtbot.waitUntil(lambda: actions(window).import_dialog is not dialog
+                    and actions(window).import_dialog.isVisible(), timeout=TIMEOUT)
+    dialog = actions(window).import_dialog
+    assert dialog.paths == [picture] and dialog.session.currentData() is None
+    dialog.reject()
+
+    window.detail.sections.setCurrentIndex(0)
     table = course.table
     row_one = table.visualItemRect(table.item(0, 0)).center()
     assert drop_files(table.viewport(), [picture], row_one)
@@ -247,7 +255,6 @@ def test_the_photographs_name_their_controls_and_fit_a_small_screen(qtbot, open_
     window = open_window(db_path)
     show_patient(qtbot, window)
     panel = show_photos(qtbot, window)
-    assert panel.camera_button.isHidden() == (not camera_available())
     assert unnamed(window) == [] and repeated(panel) == []
     window.resize(SMALL)
     settle(qtbot, window)
@@ -263,3 +270,31 @@ def test_the_photographs_name_their_controls_and_fit_a_small_screen(qtbot, open_
         assert unnamed(dialog) == [], type(dialog).__name__
         assert repeated(dialog) == [], type(dialog).__name__
         dialog.close()
+
+
+def show_comparison(qtbot, window, slider: bool = False):
+    panel = window.detail.photos
+    qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)
+    dialog = wait_for(qtbot, lambda: actions(window).compare_dialog)
+    dialog.resize(980, 600)
+    qtbot.waitUntil(lambda: dialog.view.before is not None and dialog.view.after is not None,
+                    timeout=TIMEOUT)
+    if slider:
+        dialog.slider_mode.setChecked(True)
+        dialog.divider.setValue(520)
+    return dialog
+
+
+def test_screenshots_of_the_timeline_and_the_comparison(qtbot, open_window, db_path):
+    """tests/screenshots/photos-*.png (the ones in docs/ are these)."""
+    clinic_with_photos(db_path, count=6)
+    window = open_window(db_path)
+    show_patient(qtbot, window)
+    panel = show_photos(qtbot, window)
+    qtbot.waitUntil(lambda: set(panel.visible_ids()) <= set(panel.thumbnails), timeout=TIMEOUT)
+    screenshot(window, "photos-timeline")
+    dialog = show_comparison(qtbot, window)
+    screenshot(dialog, "photos-compare")
+    dialog.slider_mode.setChecked(True)
+    dialog.divider.setValue(520)
+    screenshot(dialog, "photos-compare-slider")
