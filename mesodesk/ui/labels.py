@@ -51,7 +51,7 @@ def local(text: str) -> str:
 
 # A photograph's view (mesodesk.domain.photos.PhotoView), in the order the practitioner
 # takes them.
-PHOTO_VIEWS = {"front": N_("Front"), "side": N_("Side"), "back": N_("Back"),
+PHOTO_VIEWS = {"front": N_("Front view"), "side": N_("Side view"), "back": N_("Back view"),
                "close-up": N_("Close-up")}
 
 

@@ -262,7 +262,7 @@ class CompareDialog(QDialog):
 
     def set_image(self, photo_id: int, data: bytes) -> None:
         image = QImage()
-        if not image.loadFromData(data):
+        if not image.loadFromData(data, "JPEG"):  # named: see PhotosPanel.set_thumbnails
             self.show_problem(_("A photograph could not be shown: its image data is not "
                                 "readable."))
             return

@@ -73,7 +73,6 @@ class PhotoImportDialog(QDialog):
                  area: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(_("Add photographs"))
-        self.resize(560, 420)
         self.paths = list(paths)
         layout = QVBoxLayout(self)
         self.files = QListWidget()
@@ -119,6 +118,7 @@ class PhotoImportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._show_files()
+        self.resize(max(560, self.sizeHint().width()), self.sizeHint().height())
 
     def _show_files(self) -> None:
         self.files.clear()

@@ -97,8 +97,8 @@ class PhotosPanel(QWidget):
         self.timeline.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop)
         self.timeline.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.timeline.setIconSize(THUMBNAIL)
-        self.timeline.setGridSize(QSize(THUMBNAIL.width() + 24, THUMBNAIL.height() + 44))
-        self.timeline.setUniformItemSizes(True)
+        self.timeline.setGridSize(QSize(THUMBNAIL.width() + 52, THUMBNAIL.height() + 60))
+        self.timeline.setWordWrap(True)  # "before the course" in Greek takes two lines
         self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.timeline, 1)
         self.message = hint_label()
@@ -240,7 +240,9 @@ class PhotosPanel(QWidget):
         """Thumbnails read (JPEG bytes by photo id) go to their places in the timeline."""
         for photo_id, data in found.items():
             pixmap = QPixmap()
-            if data and pixmap.loadFromData(data):
+            # The format named: once the app's Qt translator is installed (Greek), Qt's
+            # guess of the format takes a JPEG for a TGA image and reads nothing.
+            if data and pixmap.loadFromData(data, "JPEG"):
                 self.thumbnails[photo_id] = pixmap
         for row in range(self.timeline.count()):
             item = self.timeline.item(row)

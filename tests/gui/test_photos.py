@@ -113,7 +113,7 @@ def test_photographs_added_through_the_dialog_with_their_tags(qtbot, open_window
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
     qtbot.waitUntil(lambda: panel.timeline.count() == 2, timeout=TIMEOUT)
-    assert panel.series.currentText() == "Thighs, Side (2 photographs)"
+    assert panel.series.currentText() == "Thighs, Side view (2 photographs)"
     stored = ask(qtbot, window, photos.list_photos, ids["patient"])
     assert [(p.area, p.view, p.session_id, p.taken_on) for p in stored] == [
         ("thighs", "side", ids["session"], TODAY)] * 2
@@ -287,7 +287,7 @@ def show_comparison(qtbot, window, slider: bool = False):
 
 def test_screenshots_of_the_timeline_and_the_comparison(qtbot, open_window, db_path):
     """tests/screenshots/photos-*.png (the ones in docs/ are these)."""
-    clinic_with_photos(db_path, count=6)
+    clinic_with_photos(db_path, count=4)
     window = open_window(db_path)
     show_patient(qtbot, window)
     panel = show_photos(qtbot, window)

@@ -18,12 +18,12 @@ from tests.i18n.test_greek_screens import greek, look  # noqa: F401 (fixture)
 
 
 def test_the_photographs_in_greek(greek, qtbot, open_window, db_path):
-    clinic_with_photos(db_path, count=6)
+    clinic_with_photos(db_path, count=4)
     window = open_window(db_path)
     show_patient(qtbot, window)
     panel = show_photos(qtbot, window)
     qtbot.waitUntil(lambda: set(panel.visible_ids()) <= set(panel.thumbnails), timeout=TIMEOUT)
-    assert panel.consent_label.text().startswith("Συναίνεση για φωτογραφίες: ")
+    assert panel.consent_label.text().startswith("Συγκατάθεση για φωτογραφίες: ")
     look(window, "photos-timeline", allowed={"Dr Maria Ioannou"})
 
     dialog = show_comparison(qtbot, window)
