@@ -386,4 +386,4 @@ class PhotoActions(QObject):
 
         self.window.ops.query(_("Prepare the comparison sheet"), _photos().comparison_sheet,
                               session.db, session.kb, before_id, after_id, actor=session.actor,
-                              on_done=made, on_error=self._shows(dialog.show_problem))
+                              destination=_("the app's PDF preview"), on_done=made, on_error=self._shows(dialog.show_problem))

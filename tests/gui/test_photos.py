@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from mesodesk.services import photos
 from mesodesk.ui.operations import RecordsChange
-from tests.gui.conftest import TIMEOUT, screenshot, settle
+from tests.gui.conftest import SCREENSHOTS, TIMEOUT, screenshot, settle
 from tests.gui.photo_clinic import (
     ask,
     clinic_with_photos,
@@ -244,7 +244,8 @@ def test_compare_side_by_side_and_slider_then_the_sheet(qtbot, open_window, db_p
     qtbot.mouseClick(dialog.sheet_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(window.previews) == 1, timeout=TIMEOUT)
     preview = window.previews[0]
-    assert preview.pane.document.pageCount() >= 1
+    assert preview.pane.document.pageCount() >= 1 and preview.pane.pdf.startswith(b"%PDF")
+    (SCREENSHOTS / "photos-sheet.pdf").write_bytes(preview.pane.pdf)  # to look at
     assert preview.windowTitle().startswith("Comparison sheet: Ελένη Παπαδοπούλου")
     preview.close()
 
