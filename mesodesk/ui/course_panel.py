@@ -73,6 +73,7 @@ class CoursePanel(QGroupBox):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.setAccessibleName(_("Course"))
+        self.table.setToolTip(_("Drop photographs on a session done to add them to it"))
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.record_button = QPushButton(_("Record session…"))

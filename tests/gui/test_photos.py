@@ -291,6 +291,9 @@ def test_screenshots_of_the_timeline_and_the_comparison(qtbot, open_window, db_p
     clinic_with_photos(db_path, count=4)
     window = open_window(db_path)
     show_patient(qtbot, window)
+    window.history.selectRow(0)
+    qtbot.waitUntil(lambda: window.detail.course.record_button.isEnabled(), timeout=TIMEOUT)
+    screenshot(window, "photos-consultations-tab")  # the tab the photographs sit beside
     panel = show_photos(qtbot, window)
     qtbot.waitUntil(lambda: set(panel.visible_ids()) <= set(panel.thumbnails), timeout=TIMEOUT)
     screenshot(window, "photos-timeline")
