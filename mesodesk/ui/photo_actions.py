@@ -261,7 +261,12 @@ class PhotoActions(QObject):
 
     # -- adding photographs ------------------------------------------------------------------
     def add_from_files(self) -> None:
-        if self._usable_patient() is None:
+        patient = self._usable_patient()
+        if patient is None:
+            return
+        state = self.panel.state
+        if state is not None and not state.in_force:  # said before any file is chosen
+            self._refuse(patient.name)
             return
         paths = choose_image_files(self.window)
         if paths:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from mesodesk.services import photos
 from mesodesk.ui.operations import RecordsChange
@@ -21,6 +22,7 @@ from tests.gui.photo_clinic import (
     show_photos,
 )
 from tests.gui.test_accessible_names import repeated, unnamed
+from tests.gui.test_dark_palette import dark  # noqa: F401 (fixture)
 from tests.gui.test_small_screen import SMALL, too_wide
 
 TODAY = dt.date.today()
@@ -190,6 +192,17 @@ def test_no_photograph_without_photo_consent(qtbot, open_window, db_path):
     box.accept()
     panel = show_photos(qtbot, window)
     assert "once the patient's photo consent is given" in panel.message.text()
+    # Add photographs… says so before a file is chosen (a file dialog would be closed here)
+    safety = QTimer()
+    safety.setSingleShot(True)
+    safety.timeout.connect(lambda: isinstance(QApplication.activeModalWidget(), QFileDialog)
+                           and QApplication.activeModalWidget().reject())
+    safety.start(3000)
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: actions(window).refusal_box is not box
+                    and actions(window).refusal_box.isVisible(), timeout=TIMEOUT)
+    safety.stop()
+    assert actions(window).import_dialog is None
     assert ask(qtbot, window, photos.count_photos, ids["patient"]) == 0
 
 
@@ -302,3 +315,23 @@ def test_screenshots_of_the_timeline_and_the_comparison(qtbot, open_window, db_p
     dialog.slider_mode.setChecked(True)
     dialog.divider.setValue(520)
     screenshot(dialog, "photos-compare-slider")
+
+
+def test_the_photographs_on_a_dark_palette(qtbot, open_window, db_path, dark):
+    import re
+
+    from PySide6.QtGui import QColor, QPalette
+
+    from tests.gui.test_dark_palette import WCAG_AA, contrast
+
+    clinic_with_photos(db_path, count=4)
+    window = open_window(db_path)
+    show_patient(qtbot, window)
+    panel = show_photos(qtbot, window)
+    qtbot.waitUntil(lambda: set(panel.visible_ids()) <= set(panel.thumbnails), timeout=TIMEOUT)
+    screenshot(window, "dark-photos-timeline")
+    dialog = show_comparison(qtbot, window, slider=True)
+    screenshot(dialog, "dark-photos-compare-slider")
+    dialog.after_box.setCurrentIndex(0)  # the same photograph twice: the problem in red
+    shade = QColor(re.search(r"color: (#[0-9a-f]{6})", dialog.message.styleSheet()).group(1))
+    assert contrast(shade, dialog.palette().color(QPalette.ColorRole.Window)) >= WCAG_AA
