@@ -44,7 +44,8 @@ def image_paths(mime: QMimeData | None) -> list[str]:
 
 def choose_image_files(parent: QWidget | None) -> list[str]:
     """Ask for image files (JPEG, PNG, HEIC)."""
-    patterns = " ".join(f"*{suffix}" for suffix in IMAGE_SUFFIXES)
+    # Both cases: a desktop's own file dialog may match patterns case by case (IMG_1234.JPG).
+    patterns = " ".join(f"*{suffix} *{suffix.upper()}" for suffix in IMAGE_SUFFIXES)
     paths, _filter = QFileDialog.getOpenFileNames(
         parent, _("Add photographs"), "",
         _("Photographs ({patterns})").format(patterns=patterns))
