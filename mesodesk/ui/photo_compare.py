@@ -243,10 +243,14 @@ class CompareDialog(QDialog):
 
     def _chosen(self, *_args: object) -> None:
         before, after = self.pair()
-        same = before == after
-        self.sheet_button.setEnabled(not same)
-        if same:
+        first, second = self.photos[before], self.photos[after]
+        reversed_ = (first.taken_on, first.id) > (second.taken_on, second.id)
+        self.sheet_button.setEnabled(before != after and not reversed_)
+        if before == after:
             self.show_problem(_("Choose two different photographs."))
+        elif reversed_:
+            self.show_problem(_("The photograph chosen as before was taken after the other: "
+                                "choose the earlier one as before for the comparison sheet."))
         else:
             self.message.hide()
         self.view.captions = tuple(

@@ -253,7 +253,13 @@ def test_compare_side_by_side_and_slider_then_the_sheet(qtbot, open_window, db_p
 
     dialog.after_box.setCurrentIndex(0)
     assert not dialog.sheet_button.isEnabled() and "two different" in dialog.message.text()
-    dialog.after_box.setCurrentIndex(1)
+    dialog.before_box.setCurrentIndex(2)
+    dialog.after_box.setCurrentIndex(1)  # the later one as before: shown, but no sheet
+    assert not dialog.sheet_button.isEnabled() and "taken after" in dialog.message.text()
+    qtbot.waitUntil(lambda: dialog.view.before is not None and dialog.view.after is not None,
+                    timeout=TIMEOUT)
+    dialog.before_box.setCurrentIndex(0)
+    assert dialog.sheet_button.isEnabled() and dialog.message.isHidden()
     qtbot.mouseClick(dialog.sheet_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(window.previews) == 1, timeout=TIMEOUT)
     preview = window.previews[0]
