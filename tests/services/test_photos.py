@@ -199,6 +199,20 @@ def test_a_transparent_png_is_laid_on_white(db, consented, kb, tmp_path):
     assert image.format == "JPEG" and close(image.convert("RGB").getpixel((5, 5)), (255, 255, 255))
 
 
+@pytest.mark.parametrize("mode, value, expected", [
+    ("I;16", 30000, (117, 117, 117)),  # 16-bit grey: scaled, not clipped to white
+    ("CMYK", (0, 50, 50, 0), (255, 205, 205)),
+    ("P", 0, (0, 0, 0)),
+    ("LA", (100, 50), (225, 225, 225)),  # half transparent grey on white
+])
+def test_other_modes_become_the_same_colours_in_rgb(db, consented, kb, mode, value, expected):
+    out = io.BytesIO()
+    Image.new(mode, (120, 80), value).save(out, "JPEG" if mode == "CMYK" else "PNG")
+    photo = ph.add_photo(db, consented.id, out.getvalue(), area="face", view="side", kb=kb)
+    image = Image.open(io.BytesIO(ph.image_bytes(db, photo.id)))
+    assert image.mode == "RGB" and close(image.getpixel((60, 40)), expected, tolerance=4)
+
+
 @pytest.mark.parametrize("changes, field, words", [
     ({"area": "elbow<b>&"}, "area", "not an area"),
     ({"area": ""}, "area", "not an area"),
