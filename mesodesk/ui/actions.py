@@ -154,6 +154,8 @@ class MainActions(QObject):
         detail.selectionChanged.connect(self.update)
         from mesodesk.ui.session_actions import SessionActions
         self.sessions = SessionActions(self.window, detail)
+        from mesodesk.ui.photo_actions import PhotoActions
+        self.photos = PhotoActions(self.window, detail)
 
     def set_session_open(self, open_: bool) -> None:
         for action in (self.new_patient_action, self.import_action, self.backup_action,

@@ -47,3 +47,15 @@ def local(text: str) -> str:
     if not translations:
         return text
     return translations.get(current_language()) or str(text)
+
+
+# A photograph's view (mesodesk.domain.photos.PhotoView), in the order the practitioner
+# takes them.
+PHOTO_VIEWS = {"front": N_("Front view"), "side": N_("Side view"), "back": N_("Back view"),
+               "close-up": N_("Close-up")}
+
+
+def area_label(kb: object, area: str) -> str:
+    """A knowledge-base area's name in the app's language (its id if the area is unknown)."""
+    areas = getattr(kb, "areas", None) or {}
+    return local(areas[area].name) if area in areas else area

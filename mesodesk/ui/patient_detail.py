@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +29,8 @@ from mesodesk.ui.course_panel import CoursePanel
 from mesodesk.ui.icons import icon
 from mesodesk.ui.models import ConsultationHistoryModel, age_in_years
 from mesodesk.ui.labels import SEX
+from mesodesk.ui.photo_import import image_paths
+from mesodesk.ui.photos_panel import PhotosPanel
 from mesodesk.ui.widgets import N_, dim, heading, hint_label, plain_label
 
 if TYPE_CHECKING:
@@ -41,6 +44,8 @@ HINT = N_("Select a patient to see their details and consultations, or register 
 class PatientDetailPane(QStackedWidget):
     consultationActivated = Signal()  # double-click or Enter on a consultation
     selectionChanged = Signal()       # another consultation (or none) is selected
+    patientShown = Signal(object)     # the patient shown (None: none), or shown again
+    photosDropped = Signal(list)      # image files dropped on the patient
 
     def __init__(self, runner: Runner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -54,6 +59,7 @@ class PatientDetailPane(QStackedWidget):
         empty_layout.addWidget(self.detail_empty)
         self.addWidget(empty)
         self.addWidget(self._build_details())
+        self.setAcceptDrops(True)
 
     def _build_details(self) -> QWidget:
         panel = QWidget()
@@ -129,10 +135,39 @@ class PatientDetailPane(QStackedWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         history_layout.addLayout(buttons)
-        layout.addWidget(history, 1)
+        # The consultations and their course on one tab, the photographs on the other: the
+        # photographs are read only when their tab is shown.
+        records = QWidget()
+        records_layout = QVBoxLayout(records)
+        records_layout.setContentsMargins(0, 4, 0, 0)
+        records_layout.addWidget(history, 1)
         self.course = CoursePanel()
-        layout.addWidget(self.course, 1)
+        records_layout.addWidget(self.course, 1)
+        self.photos = PhotosPanel()
+        self.sections = QTabWidget()
+        self.sections.setAccessibleName(_("Consultations or photographs"))
+        self.sections.addTab(records, _("Consultations"))
+        self.sections.addTab(self.photos, _("Photographs"))
+        layout.addWidget(self.sections, 1)
         return panel
+
+    # -- image files dropped on the patient ------------------------------------------------
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self.currentIndex() == 1 and image_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        paths = image_paths(event.mimeData())
+        if self.currentIndex() == 1 and paths:
+            event.acceptProposedAction()
+            self.photosDropped.emit(paths)
+        else:
+            event.ignore()
 
     # -- what is shown --------------------------------------------------------------------
     def set_hint(self, shown: bool) -> None:
@@ -144,6 +179,7 @@ class PatientDetailPane(QStackedWidget):
         self.history_model.set_records([])
         if patient is None:
             self.setCurrentIndex(0)
+            self.patientShown.emit(None)
             return
         self.setCurrentIndex(1)
         self.patient_name.setText(patient.name)
@@ -155,6 +191,7 @@ class PatientDetailPane(QStackedWidget):
         notes = patient.notes.strip()
         self.fact_notes.setText(notes[:400] + ("…" if len(notes) > 400 else "") if notes else "—")
         self.history_message.setText(_("Loading consultations…"))
+        self.patientShown.emit(patient)
 
     def load_history(self, db: object, patient_id: int, select: int | None = None) -> None:
         """The patient's consultations, read in the database thread; ``select`` (a
