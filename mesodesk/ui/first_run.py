@@ -233,7 +233,7 @@ class FirstRunDialog(QDialog):
             return False
         self._logo = png
         pixmap = QPixmap()
-        pixmap.loadFromData(png)
+        pixmap.loadFromData(png, "PNG")  # named: a guess fails under a Qt translator
         self.logo_preview.setPixmap(pixmap.scaled(
             self.logo_preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation))

@@ -212,7 +212,7 @@ class SettingsDialog(QDialog):
         self.remove_logo.setEnabled(png is not None)
         if png:
             pixmap = QPixmap()
-            pixmap.loadFromData(png)
+            pixmap.loadFromData(png, "PNG")  # named: a guess fails under a Qt translator
             self.logo_preview.setPixmap(pixmap.scaled(
                 self.logo_preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation))
