@@ -74,6 +74,10 @@ def visible_texts(root: QWidget) -> list[tuple[str, str]]:
     return [(what, text) for what, text in texts if text and text.strip()]
 
 
+# A record's fingerprint or audit head (hex digits), which may hold a run of letters.
+FINGERPRINT = re.compile(r"[0-9a-f]{12}")
+
+
 def english_left(root: QWidget, allowed: set[str] = frozenset()) -> list[str]:
     """Texts that are one of the app's English messages, or carry English words."""
     problems = []
@@ -81,7 +85,8 @@ def english_left(root: QWidget, allowed: set[str] = frozenset()) -> list[str]:
         plain = re.sub(r"<[^>]+>", " ", text).replace("&", "")
         # paths and URLs, and the knowledge base's identifiers (history-not-reviewed:)
         plain = " ".join(word for word in plain.split()
-                         if "/" not in word and not IDENTIFIER.fullmatch(word))
+                         if "/" not in word and not IDENTIFIER.fullmatch(word)
+                         and not FINGERPRINT.fullmatch(word.strip(".,;:()")))
         words = [w for w in LATIN_WORD.findall(plain) if w not in KEPT and not w.isupper()  # ASDS, PRP
                  and not any(w in kept for kept in allowed)]
         if plain in _english_sources() or words:
