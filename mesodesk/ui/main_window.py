@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
             self.patient_list.show_message(_("Preparing the demo patients…"))
         # The first page through the app's own SQLite driver while SQLAlchemy still loads
         # (one SQLite library in the process: a second copy would drop our file locks).
-        self.db_runner.submit(first_page, self.options, current_language(),
+        self.db_runner.submit(first_page, self.options, current_language(), self.model.PAGE_SIZE,
                               on_done=self.model.show_first_page,
                               on_error=lambda error: log.warning("first page: %r", error))
         self.db_runner.submit(open_session, self.options, on_done=self._session_opened,

@@ -65,7 +65,9 @@ class _RowsModel(QAbstractTableModel):
 class PatientTableModel(_RowsModel):
     """Patients matching the search text, fetched a page at a time."""
 
-    PAGE_SIZE = 100
+    # A page fills a tall list (about 35 rows at 1080 pixels); the view fetches more as it
+    # scrolls, or at once when a page does not fill it. Each keystroke reads one page.
+    PAGE_SIZE = 50
     NAME, BORN, AGE, PHONE = range(4)
 
     loaded = Signal()          # a page arrived (the first page of a search, or one more)

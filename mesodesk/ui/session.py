@@ -162,7 +162,7 @@ class Session:
             return ""
 
 
-def first_page(options: StartOptions, language: str) -> list[PatientRecord] | None:
+def first_page(options: StartOptions, language: str, limit: int) -> list[PatientRecord] | None:
     """The patient list's first page, read before SQLAlchemy loads (``store.first_page``,
     the same driver and order as the database's search); None when it cannot be read so,
     and for the demo, whose database is made when it opens."""
@@ -171,7 +171,8 @@ def first_page(options: StartOptions, language: str) -> list[PatientRecord] | No
     from mesodesk.store.first_page import read_first_page
 
     return read_first_page(options.location, options.passphrase, language=language,
-                           unencrypted=options.unencrypted and options.passphrase is None)
+                           unencrypted=options.unencrypted and options.passphrase is None,
+                           limit=limit)
 
 
 def open_session(options: StartOptions) -> Session:

@@ -113,7 +113,8 @@ def test_stale_searches_never_overwrite_the_latest(qtbot, open_window, db_path):
                     timeout=TIMEOUT)
     settle(qtbot, window)
     shown = [window.model.patient(row).id for row in range(window.model.rowCount())]
-    expected = [p.id for p in window.session.db.patients.search("anna ko", limit=100)]
+    expected = [p.id for p in window.session.db.patients.search(
+        "anna ko", limit=PatientTableModel.PAGE_SIZE)]
     assert shown == expected
     assert 0 < len(shown) < len(window.session.db.patients.search("an", limit=100))
 
@@ -172,7 +173,8 @@ def test_the_first_page_shows_before_the_database_opens_then_the_database_takes_
 
     db = open_database(str(db_path))
     bulk_insert_patients(db, 300)
-    expected = [p.name for p in db.patients.search("", limit=100, language="en")]
+    expected = [p.name for p in db.patients.search(
+        "", limit=PatientTableModel.PAGE_SIZE, language="en")]
     db.close()
     window = MainWindow(StartOptions(location=str(db_path)))
     qtbot.addWidget(window)
