@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlmodel import Field, SQLModel
 
@@ -228,6 +230,7 @@ class ClinicSettingsRow(SQLModel, table=True):
         CheckConstraint("default_paper IN ('a4', 'letter')", name="ck_clinic_settings_paper"),
         CheckConstraint("jurisdiction IN ('EU', 'US', 'UK')",
                         name="ck_clinic_settings_jurisdiction"),
+        CheckConstraint("retention_years BETWEEN 1 AND 100", name="ck_clinic_settings_retention"),
     )
 
     id: int = Field(default=1, sa_column=Column(Integer, primary_key=True, autoincrement=False))
@@ -248,6 +251,12 @@ class ClinicSettingsRow(SQLModel, table=True):
                                                              server_default="EU"))
     member_state: str = Field(default="GR", sa_column=Column(String(2), nullable=False,
                                                              server_default="GR"))
+    # How long clinical records are kept after a patient's last one (revision 0008), and
+    # whether the clinic confirmed the period (the default is a value it must confirm).
+    retention_years: int = Field(default=10, sa_column=Column(Integer, nullable=False,
+                                                              server_default="10"))
+    retention_confirmed: bool = Field(default=False, sa_column=Column(
+        Boolean, nullable=False, server_default=false()))
     updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
