@@ -46,11 +46,17 @@ STATE_COLUMNS: dict[str, tuple[str, ...]] = {
                          "concentration_mg_per_ml"),
     "clinic_settings": ("id", "name", "address", "logo_png", "practitioner_name",
                         "practitioner_registration", "default_paper", "default_language"),
+    # A photograph's image data is deleted when the consent is withdrawn; what it was (and
+    # the hash of the image as stored) stays, so a withdrawal changes no audited state.
+    "photos": ("id", "patient_id", "area", "view", "session_id", "taken_on", "width",
+               "height", "image_sha256"),
+    "photo_consents": ("id", "patient_id", "given", "on_date", "actor"),
 }
 AUDITED_TABLES = {"patients": t.patients, "practitioners": t.practitioners,
                   "consultations": t.consultations, "signed_consents": t.signed_consents,
                   "sessions": t.sessions, "session_products": t.session_products,
-                  "clinic_settings": t.clinic_settings}
+                  "clinic_settings": t.clinic_settings, "photos": t.photos,
+                  "photo_consents": t.photo_consents}
 
 
 def now() -> dt.datetime:
@@ -261,7 +267,8 @@ def verify(connection: Connection, *, batch: int = 2000) -> AuditReport:
 _LABELS = {"patients": "patient", "practitioners": "practitioner",
            "consultations": "consultation", "signed_consents": "signed consent",
            "sessions": "session", "session_products": "session product",
-           "clinic_settings": "clinic settings"}
+           "clinic_settings": "clinic settings", "photos": "photograph",
+           "photo_consents": "photo consent event"}
 
 
 def _record_problems(connection: Connection,

@@ -324,10 +324,24 @@ class Patients(_Repository):
                     f"{'s' if held != 1 else ''} and cannot be deleted: clinical records are "
                     "kept. If this is a second record of the same person, merge it into the "
                     "other one instead")
+            self._refuse_with_photos(connection, patient_id, row.name)
             connection.execute(t.patients.delete().where(t.patients.c.id == patient_id))
             audit.append(connection, actor=actor, action="delete", table="patients",
                          record_id=patient_id, before=audit.state_hash("patients", row._mapping),
                          after=None)
+
+    @staticmethod
+    def _refuse_with_photos(connection: Connection, patient_id: int, name: str) -> None:
+        from mesodesk.store.photos import patient_photo_records
+
+        photos, consents = patient_photo_records(connection, patient_id)
+        if photos or consents:
+            raise ImmutableRecord(
+                f"patient {patient_id} ({name}) has {photos} photograph"
+                f"{'s' if photos != 1 else ''} and {consents} photo consent event"
+                f"{'s' if consents != 1 else ''} and cannot be deleted: they are kept with the "
+                "record. If this is a second record of the same person, merge it into the "
+                "other one instead")
 
     def merge(self, removed_id: int, kept_id: int, details: NewPatient, actor: str = ""
               ) -> tuple[PatientRecord, list[int]]:
@@ -344,6 +358,8 @@ class Patients(_Repository):
             kept = self._row(connection, kept_id)
             ids = self._move_records(connection, "consultations", removed_id, kept_id, actor)
             self._move_records(connection, "sessions", removed_id, kept_id, actor)
+            self._move_records(connection, "photos", removed_id, kept_id, actor)
+            self._move_records(connection, "photo_consents", removed_id, kept_id, actor)
             listed = ",".join(str(number) for number in ids)
             before = audit.state_hash("patients", kept._mapping)
             after = audit.state_hash("patients", {**values, "id": kept_id})
@@ -362,11 +378,14 @@ class Patients(_Repository):
     @staticmethod
     def _move_records(connection: Connection, name: str, removed_id: int, kept_id: int,
                       actor: str) -> list[int]:
-        """Give every consultation (or session) of ``removed_id`` to ``kept_id``, each
-        with its audit event; nothing else of them changes (migration 0007's triggers
-        refuse anything more). Returns their ids."""
+        """Give every consultation (session, photograph, photo consent event) of
+        ``removed_id`` to ``kept_id``, each with its audit event; nothing else of them
+        changes (the triggers of migrations 0007 and 0008 refuse anything more). Returns
+        their ids."""
         table = getattr(t, name)
-        rows = connection.execute(select(table).where(table.c.patient_id == removed_id)
+        # The audited columns only: a photograph's image data is never read to move it.
+        state = [table.c[column] for column in audit.STATE_COLUMNS[name]]
+        rows = connection.execute(select(*state).where(table.c.patient_id == removed_id)
                                   .order_by(table.c.id)).all()
         for row in rows:
             connection.execute(table.update().where(table.c.id == row.id)

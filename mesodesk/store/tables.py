@@ -251,7 +251,7 @@ class ClinicSettingsRow(SQLModel, table=True):
                                                              server_default="EU"))
     member_state: str = Field(default="GR", sa_column=Column(String(2), nullable=False,
                                                              server_default="GR"))
-    # How long clinical records are kept after a patient's last one (revision 0008), and
+    # How long clinical records are kept after a patient's last one (revision 0009), and
     # whether the clinic confirmed the period (the default is a value it must confirm).
     retention_years: int = Field(default=10, sa_column=Column(Integer, nullable=False,
                                                               server_default="10"))
@@ -284,6 +284,62 @@ class AuditEventRow(SQLModel, table=True):
     hash: str = Field(sa_column=Column(String(64), nullable=False))
 
 
+# The columns a patient's photographs are listed by: the covering index holds them, so a
+# list never reads the rows themselves, where the image data is.
+PHOTO_LISTED = ("patient_id", "taken_on", "id", "area", "view", "session_id", "width",
+                "height", "added_at", "deleted_at")
+
+
+class PhotoRow(SQLModel, table=True):
+    """A photograph of a treated area (migration 0008). Its metadata never changes; its
+    image data is deleted (NULL, with ``deleted_at``) when the photo consent is withdrawn."""
+
+    __tablename__ = "photos"
+    __table_args__ = (
+        Index("ix_photos_patient", *PHOTO_LISTED),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    patient_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("patients.id", name="fk_photos_patient", ondelete="RESTRICT"),
+        nullable=False))
+    area: str = Field(sa_column=Column(String(64), nullable=False))
+    view: str = Field(sa_column=Column(String(16), nullable=False))
+    session_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("sessions.id", name="fk_photos_session", ondelete="RESTRICT"),
+        nullable=True))
+    taken_on: dt.date = Field(sa_column=Column(Date, nullable=False))
+    width: int = Field(sa_column=Column(Integer, nullable=False))
+    height: int = Field(sa_column=Column(Integer, nullable=False))
+    image_sha256: str = Field(sa_column=Column(String(64), nullable=False))  # as stored
+    added_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    deleted_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime,
+                                                                          nullable=True))
+    thumbnail: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    image: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+class PhotoConsentRow(SQLModel, table=True):
+    """One event of a patient's photo consent, given or withdrawn on its own; never changes."""
+
+    __tablename__ = "photo_consents"
+    __table_args__ = (
+        Index("ix_photo_consents_patient", "patient_id", "on_date"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    patient_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("patients.id", name="fk_photo_consents_patient",
+                            ondelete="RESTRICT"), nullable=False))
+    given: bool = Field(sa_column=Column(Boolean, nullable=False))
+    on_date: dt.date = Field(sa_column=Column(Date, nullable=False))
+    actor: str = Field(default="", sa_column=Column(String(200), nullable=False,
+                                                    server_default=""))
+    recorded_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
 patients = PatientRow.__table__
 practitioners = PractitionerRow.__table__
 consultations = ConsultationRow.__table__
@@ -292,4 +348,6 @@ sessions = SessionRow.__table__
 session_products = SessionProductRow.__table__
 clinic_settings = ClinicSettingsRow.__table__
 audit_events = AuditEventRow.__table__
+photos = PhotoRow.__table__
+photo_consents = PhotoConsentRow.__table__
 metadata = SQLModel.metadata

@@ -2,15 +2,15 @@
 retention period, in years), and whether the clinic confirmed it: until then the default
 (10 years) is shown as not confirmed. Erasing a patient is refused while the period runs.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
