@@ -77,6 +77,8 @@ class PatientSummary:
     retention_years: int
     kept_until: dt.date | None              # None: no clinical record yet
     photos: tuple[PhotoLine, ...] = field(default=())
+    photo_consent_since: dt.date | None = None   # None: the photo consent is not in force
+    photos_without_image: int = 0                # their image deleted when consent ended
 
 
 def describe_kind(kind: str) -> str:
@@ -204,6 +206,17 @@ def _story(summary: PatientSummary, kb: KnowledgeBase, clinic: ClinicSettings,
         story.append(Paragraph(_("No treatment session is recorded."), styles.body))
 
     story += heading(_("Photographs"), styles)
+    story.append(Paragraph(_("Your photo consent is in force since {date}.").format(
+        date=long_date(summary.photo_consent_since)) if summary.photo_consent_since
+        else _("Your photo consent is not in force: no photograph is taken."), styles.body))
+    if summary.photos_without_image:
+        story.append(Paragraph(ngettext(
+            "The image of {count} photograph was deleted when you withdrew your photo "
+            "consent; only its area, view and date are kept.",
+            "The images of {count} photographs were deleted when you withdrew your photo "
+            "consent; only their areas, views and dates are kept.",
+            summary.photos_without_image).format(count=number(summary.photos_without_image)),
+            styles.body))
     if summary.photos:
         rows = [[long_date(p.taken_on), _area(kb, p.area), _view(p.view),
                  _("before the course") if p.session_id is None

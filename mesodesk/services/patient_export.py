@@ -18,8 +18,10 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -82,10 +84,44 @@ class PhotoEntry:
 
 
 def photo_entries(db: Database, patient_id: int) -> list[PhotoEntry]:
-    """The patient's photographs, oldest first; each image is read only when it is
-    written, so one is in memory at a time. Photographs come with the photos workflow
-    (``mesodesk.services.photos``, issue 16); a build without it keeps none."""
-    return []
+    """The patient's photographs that have their image, oldest first; each image is read
+    only when it is written, so one is in memory at a time."""
+    from mesodesk.services.photos import image_bytes, list_photos
+
+    return [PhotoEntry(f"photos/{photo.id}-{_ascii(photo.area)}-{_ascii(photo.view)}-"
+                       f"{photo.taken_on.isoformat()}.jpg", photo,
+                       partial(image_bytes, db, photo.id))
+            for photo in list_photos(db, patient_id)]
+
+
+def _ascii(tag: str) -> str:
+    """A tag as part of a file name any system takes: lower-case letters, digits, '-'."""
+    kept = re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-")
+    return kept[:40] or "x"
+
+
+def _consent_since(photo_record: dict[str, Any]) -> dt.date | None:
+    consent = photo_record["consent"]
+    return dt.date.fromisoformat(consent["since"]) if consent["in_force"] and consent["since"] \
+        else None
+
+
+def _photo_record(db: Database, patient_id: int) -> dict[str, Any]:
+    """What else is kept about photographs: the consent's history, and the photographs
+    whose image was deleted when the consent was withdrawn (what they were, no image)."""
+    from mesodesk.services.photos import list_photos, photo_consent
+
+    state = photo_consent(db, patient_id)
+    deleted = [photo for photo in list_photos(db, patient_id, include_deleted=True)
+               if not photo.has_image]
+    return {"consent": {"in_force": state.in_force,
+                        "since": state.since.isoformat() if state.since else None,
+                        "events": [{"given": e.given, "on": e.on.isoformat(), "source": e.source,
+                                    "actor": e.actor} for e in state.events]},
+            "without_image": [{"id": p.id, "area": p.area, "view": p.view,
+                               "session_id": p.session_id, "taken_on": p.taken_on.isoformat(),
+                               "image_deleted_at": p.deleted_at.isoformat()
+                               if p.deleted_at else None} for p in deleted]}
 
 
 def _check_destination(path: Path, patient_id: int) -> None:
@@ -161,6 +197,7 @@ def export_patient(db: Database, kb: KnowledgeBase, patient_id: int,
         settings = db.settings.get()
         dates = db.patients.record_dates(patient_id)
     photos = photo_entries(db, patient_id)
+    photo_record = _photo_record(db, patient_id)
     language = _language(settings, consultations, language)
     today = today or dt.date.today()
 
@@ -182,11 +219,14 @@ def export_patient(db: Database, kb: KnowledgeBase, patient_id: int,
         files=tuple(listed), audit_events=len(events), retention_years=settings.retention_years,
         kept_until=retention_end(dates.last, settings.retention_years),
         photos=tuple(PhotoLine(p.path, p.photo.taken_on, p.photo.area, p.photo.view,
-                               p.photo.session_id) for p in photos))
+                               p.photo.session_id) for p in photos),
+        photo_consent_since=_consent_since(photo_record),
+        photos_without_image=len(photo_record["without_image"]))
     entries = [_Entry("README.txt", "readme", _readme(summary, settings, language)),
                _Entry("summary.pdf", "summary", _summary_pdf(summary, kb, settings, language)),
                *entries]
-    files = _write_zip(path, entries, photos, _index_head(patient, settings, language, today))
+    head = {**_index_head(patient, settings, language, today), "photographs": photo_record}
+    files = _write_zip(path, entries, photos, head)
     destination = str(path.absolute())
     _record_export(db, patient, destination, files, actor, path)
     return ExportResult(patient, path, tuple(files), language, len(consultations),

@@ -3,7 +3,7 @@ once that time has run out.
 
 Clinical records must be kept for a period the law sets (the clinic's retention period,
 a setting: ``ClinicSettings.retention_years``, 10 years until the clinic confirms its own
-value); the period runs from the patient's last consultation or session. While it runs, an
+value); the period runs from the patient's last consultation, session or photograph. While it runs, an
 erasure is refused and says until when. The GUI's "Delete patient…" and ``mesodesk patient
 delete``/``erase`` both ask ``erasure_check`` and call ``erase_patient``.
 """
@@ -46,7 +46,8 @@ class ErasureCheck:
     patient: PatientRecord
     consultations: int
     sessions: int
-    last_record: dt.date | None     # the latest consultation or session
+    photos: int
+    last_record: dt.date | None     # the latest consultation, session or photograph
     retention_years: int
     retention_confirmed: bool
     kept_until: dt.date | None      # the last day the records must be kept; None: no record
@@ -54,7 +55,7 @@ class ErasureCheck:
 
     @property
     def has_records(self) -> bool:
-        return self.consultations > 0 or self.sessions > 0
+        return self.consultations > 0 or self.sessions > 0 or self.photos > 0
 
     @property
     def allowed(self) -> bool:
@@ -64,6 +65,10 @@ class ErasureCheck:
         """Why the erasure is refused, naming the date until which the records are kept."""
         held = ngettext("{count} consultation", "{count} consultations",
                         self.consultations).format(count=self.consultations)
+        if self.photos:
+            held = _("{consultations} and {photos}").format(
+                consultations=held, photos=ngettext("{count} photograph", "{count} photographs",
+                                                    self.photos).format(count=self.photos))
         text = ngettext(
             "{name} has {held}; clinical records are kept for {years} year after the last "
             "one ({last}), so this record cannot be erased before {until} has passed.",
@@ -92,7 +97,7 @@ def erasure_check(db: Database, patient_id: int, today: dt.date | None = None
         dates = db.patients.record_dates(patient_id)
         settings = db.settings.get()
     return ErasureCheck(patient=patient, consultations=dates.consultations,
-                        sessions=dates.sessions, last_record=dates.last,
+                        sessions=dates.sessions, photos=dates.photos, last_record=dates.last,
                         retention_years=settings.retention_years,
                         retention_confirmed=settings.retention_confirmed,
                         kept_until=retention_end(dates.last, settings.retention_years),

@@ -131,7 +131,8 @@ def load_document(text: str, consultation_id: int, stored_format: str | None = N
 class RecordDates:
     consultations: int
     sessions: int
-    last: dt.date | None  # the latest consultation or session date; None without either
+    last: dt.date | None  # the latest consultation, session or photograph; None: none
+    photos: int = 0       # photographs, their image deleted or not
 
 
 class _Repository:
@@ -300,17 +301,20 @@ class Patients(_Repository):
                                   .where(t.consultations.c.patient_id == patient_id)).scalar_one()
 
     def record_dates(self, patient_id: int) -> RecordDates:
-        """How many consultations and sessions the patient has, and the date of the last
-        one (what the retention period runs from)."""
-        c, s = t.consultations.c, t.sessions.c
+        """How many consultations, sessions and photographs the patient has, and the date
+        of the last one (what the retention period runs from)."""
+        c, s, ph = t.consultations.c, t.sessions.c, t.photos.c
         with self._db.reading() as connection:
             self._row(connection, patient_id)
             consultations, last_consultation = connection.execute(
                 select(func.count(), func.max(c.date)).where(c.patient_id == patient_id)).one()
             sessions, last_session = connection.execute(
                 select(func.count(), func.max(s.date)).where(s.patient_id == patient_id)).one()
-        dates = [day for day in (last_consultation, last_session) if day is not None]
-        return RecordDates(consultations, sessions, max(dates) if dates else None)
+            photos, last_photo = connection.execute(
+                select(func.count(), func.max(ph.taken_on)).where(ph.patient_id == patient_id)
+            ).one()
+        dates = [day for day in (last_consultation, last_session, last_photo) if day is not None]
+        return RecordDates(consultations, sessions, max(dates) if dates else None, photos)
 
     def delete(self, patient_id: int, actor: str = "") -> None:
         """Delete a patient who has no consultation (a record made by mistake); one with
@@ -965,7 +969,8 @@ class AuditTrail(_Repository):
 
     def about_patient(self, patient_id: int) -> list[AuditEvent]:
         """Every event of the patient's record and of their consultations, signed
-        consents, sessions and session products, oldest first."""
+        consents, sessions, session products, photographs and photo consent events,
+        oldest first."""
         c, s = t.consultations.c, t.sessions.c
         with self._db.reading() as connection:
             Patients._row(connection, patient_id)
@@ -979,10 +984,16 @@ class AuditTrail(_Repository):
             products = list(connection.execute(
                 select(t.session_products.c.id)
                 .where(t.session_products.c.patient_id == patient_id)).scalars())
+            photos = list(connection.execute(
+                select(t.photos.c.id).where(t.photos.c.patient_id == patient_id)).scalars())
+            photo_consents = list(connection.execute(
+                select(t.photo_consents.c.id)
+                .where(t.photo_consents.c.patient_id == patient_id)).scalars())
             return audit.events_about(connection, {
                 "patients": [patient_id], "consultations": consultations,
                 "signed_consents": consents, "sessions": sessions,
-                "session_products": products})
+                "session_products": products, "photos": photos,
+                "photo_consents": photo_consents})
 
     def events(self, limit: int = 100, *, table: str | None = None,
                record_id: int | None = None) -> list[AuditEvent]:

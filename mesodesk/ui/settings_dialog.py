@@ -193,8 +193,9 @@ class SettingsDialog(QDialog):
         self.retention.setRange(1, MAX_RETENTION_YEARS)
         self.retention.setValue(settings.retention_years)
         self.retention.setSuffix(_(" years"))
-        self.retention.setToolTip(_("Counted from a patient's last consultation or session; "
-                                    "until then the patient's record cannot be erased."))
+        self.retention.setToolTip(_("Counted from a patient's last consultation, session or "
+                                    "photograph; until then the patient's record cannot be "
+                                    "erased."))
         self.retention_confirmed = QCheckBox(_("&confirmed by the clinic"))
         self.retention_confirmed.setChecked(settings.retention_confirmed)
         row = QHBoxLayout()

@@ -120,3 +120,51 @@ def test_a_missing_patient_or_a_bad_destination_is_named(db, kb, tmp_path) -> No
         with pytest.raises(ServiceError, match="cannot write"):
             export_patient(db, kb, ids["patient"], locked / "x.zip")
     assert len(db.audit.events(limit=1000)) == events  # nothing disclosed, nothing audited
+
+
+def test_the_photographs_are_in_the_zip_without_metadata(db, kb, tmp_path) -> None:
+    import datetime as dt
+
+    from mesodesk.services import photos
+    from tests.services.photo_helpers import camera_jpeg, plain_jpeg
+
+    ids = fill_patient(db, kb, language="el")
+    patient = ids["patient"]
+    photos.give_photo_consent(db, patient, on=dt.date(2026, 11, 20), actor="dr")
+    gone = photos.add_photo(db, patient, plain_jpeg(), area="thighs", view="side", kb=kb,
+                            taken_on=dt.date(2026, 11, 20))
+    photos.withdraw_photo_consent(db, patient, on=dt.date(2026, 11, 24), actor="dr")
+    photos.give_photo_consent(db, patient, on=dt.date(2026, 11, 25), actor="dr")
+    before = photos.add_photo(db, patient, camera_jpeg(), area="thighs", view="front", kb=kb,
+                              taken_on=dt.date(2026, 11, 26))
+    after = photos.add_photo(db, patient, plain_jpeg(), area="thighs", view="close-up", kb=kb,
+                             session_id=ids["sessions"][1], taken_on=dt.date(2026, 11, 26))
+    out = tmp_path / "export.zip"
+    result = export_patient(db, kb, patient, out)
+    assert result.photos == 2
+    with zipfile.ZipFile(out) as archive:
+        index = json.loads(archive.read("index.json"))
+        listed = {f["path"]: f for f in index["files"]}
+        for photo, name in ((before, "front"), (after, "close-up")):
+            path = f"photos/{photo.id}-thighs-{name}-2026-11-26.jpg"
+            data = archive.read(path)
+            assert data == photos.image_bytes(db, photo.id) and data.startswith(b"\xff\xd8")
+            assert listed[path]["sha256"] == hashlib.sha256(data).hexdigest()
+            assert listed[path]["format"] == "image/jpeg"
+            assert b"GPS" not in data and b"TestCam" not in data
+        assert not any(name.startswith(f"photos/{gone.id}-") for name in archive.namelist())
+        record = index["photographs"]
+        assert record["consent"]["in_force"] and record["consent"]["since"] == "2026-11-25"
+        assert [e["given"] for e in record["consent"]["events"]] == [True, False, True]
+        assert [p["id"] for p in record["without_image"]] == [gone.id]
+        summary = pdf_text(archive.read("summary.pdf"))
+        events = json.loads(archive.read("audit.json"))["events"]
+    assert "25 Νοεμβρίου 2026" in summary and f"photos/{before.id}-thighs-front" in summary
+    assert {"photo.add", "photo.consent.withdraw"} <= {e["action"] for e in events}
+    assert event_details(db)["photo"] == "2"
+
+
+def event_details(db) -> dict:
+    event = db.audit.events(limit=1)[0]
+    assert event.action == "patient.export"
+    return event.details
