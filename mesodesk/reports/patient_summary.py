@@ -180,7 +180,7 @@ def _story(summary: PatientSummary, kb: KnowledgeBase, clinic: ClinicSettings,
                  _file_of(summary, "consultation", c.id)] for c in summary.consultations]
         story.append(data_table([_("Date"), _("Status"), _("Concerns"), _("Consent signed"),
                                  _("File")], rows,
-                                [width * f for f in (0.2, 0.13, 0.27, 0.18, 0.22)], styles))
+                                [width * f for f in (0.17, 0.19, 0.23, 0.17, 0.24)], styles))
     else:
         story.append(Paragraph(_("No consultation is recorded."), styles.body))
 
@@ -223,7 +223,7 @@ def _story(summary: PatientSummary, kb: KnowledgeBase, clinic: ClinicSettings,
                  else _("session record {id}").format(id=p.session_id), esc(p.path)]
                 for p in summary.photos]
         story.append(data_table([_("Taken"), _("Area"), _("View"), _("When"), _("File")], rows,
-                                [width * f for f in (0.18, 0.18, 0.12, 0.2, 0.32)], styles))
+                                [width * f for f in (0.16, 0.15, 0.11, 0.2, 0.38)], styles))
     else:
         story.append(Paragraph(_("No photograph is kept."), styles.body))
 
