@@ -57,9 +57,16 @@ def delete_command(args: argparse.Namespace) -> int:
     command = f"patient {args.patient_command}"
     with open_store(args, command) as db:
         check = retention.erasure_check(db, patient_id)
+        described = _described(check.patient, check.consultations)
         if not check.has_records:
-            confirm(_("Delete patient {patient}?").format(patient=_described(check.patient, 0)),
-                    args.yes, _("nothing was deleted"))
+            confirm(_("Delete patient {patient}?").format(patient=described), args.yes,
+                    _("nothing was deleted"))
+        elif check.allowed:
+            confirm(_("Erase patient {patient} and every record of theirs (signed consents, "
+                      "sessions and photographs too)? Their records had to be kept until "
+                      "{until}. This cannot be undone.").format(
+                patient=described, until=retention.app_date(check.kept_until)),
+                args.yes, _("nothing was erased"))
         retention.erase_patient(db, patient_id, actor=actor(command))  # says why not
     print(_("deleted patient {id}, {name}").format(id=patient_id, name=check.patient.name))
     return EXIT_OK

@@ -3,9 +3,10 @@ once that time has run out.
 
 Clinical records must be kept for a period the law sets (the clinic's retention period,
 a setting: ``ClinicSettings.retention_years``, 10 years until the clinic confirms its own
-value); the period runs from the patient's last consultation, session or photograph. While it runs, an
-erasure is refused and says until when. The GUI's "Delete patient…" and ``mesodesk patient
-delete``/``erase`` both ask ``erasure_check`` and call ``erase_patient``.
+value); the period runs from the patient's last consultation, session or photograph.
+While it runs, an erasure is refused and says until when; after it, the patient and all
+their records are erased. The GUI's "Delete patient…" and ``mesodesk patient delete`` /
+``erase`` both ask ``erasure_check`` and call ``erase_patient``.
 """
 
 from __future__ import annotations
@@ -14,20 +15,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from mesodesk.domain.dates import add_years
 from mesodesk.i18n import _, current_language, ngettext
 from mesodesk.services.errors import Blocked, store_errors
 
 if TYPE_CHECKING:
     from mesodesk.domain.records import PatientRecord
     from mesodesk.store.database import Database
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same day ``years`` later; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def app_date(day: dt.date) -> str:
@@ -106,19 +100,17 @@ def erasure_check(db: Database, patient_id: int, today: dt.date | None = None
 
 def erase_patient(db: Database, patient_id: int, actor: str = "",
                   today: dt.date | None = None) -> ErasureCheck:
-    """Erase a patient. One with no consultation (a record made by mistake) is deleted,
-    audited. One with clinical records is refused while the retention period runs, saying
-    until when (``Blocked``, exit 3); once it has run out, erasing the clinical records
-    themselves (signed consents are immutable in the store) is not built yet, and is
-    refused saying so."""
+    """Erase a patient. One with no record (made by mistake) is deleted, audited. One with
+    clinical records is refused while the retention period runs, saying until when
+    (``Blocked``, exit 3); once it has run out, the patient and every record of theirs
+    (signed consents and photographs too) are erased in one audited transaction of the
+    store (``Erasures.erase``)."""
     check = erasure_check(db, patient_id, today)
     if check.has_records and not check.allowed:
         raise Blocked(check.refusal(), field="patient")
-    if check.has_records:
-        raise Blocked(_("The retention period of the records of {name} ended on {until}, but "
-                        "this version of mesodesk cannot yet erase clinical records (signed "
-                        "consents are kept unchangeable); nothing was deleted.").format(
-            name=check.patient.name, until=app_date(check.kept_until)), field="patient")
     with store_errors():
-        db.patients.delete(patient_id, actor=actor)
+        if check.has_records:
+            db.erasures.erase(patient_id, check.retention_years, check.today, actor=actor)
+        else:
+            db.patients.delete(patient_id, actor=actor)
     return check

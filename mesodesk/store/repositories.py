@@ -51,6 +51,7 @@ from mesodesk.store.base import (
 from mesodesk.store.search import key_segments, latin_key, parse_query, phone_digits, search_key
 
 if TYPE_CHECKING:
+    from mesodesk.store.erasure import RecordDates
     from mesodesk.store.handle import DatabaseHandle
 
 MAX_NAME = 200
@@ -125,14 +126,6 @@ def load_document(text: str, consultation_id: int, stored_format: str | None = N
             f"{written_in}, but the record says {stored_format}; restore a backup or run "
             "`mesodesk audit verify`")
     return doc
-
-
-@dataclass(frozen=True)
-class RecordDates:
-    consultations: int
-    sessions: int
-    last: dt.date | None  # the latest consultation, session or photograph; None: none
-    photos: int = 0       # photographs, their image deleted or not
 
 
 class _Repository:
@@ -303,18 +296,11 @@ class Patients(_Repository):
     def record_dates(self, patient_id: int) -> RecordDates:
         """How many consultations, sessions and photographs the patient has, and the date
         of the last one (what the retention period runs from)."""
-        c, s, ph = t.consultations.c, t.sessions.c, t.photos.c
+        from mesodesk.store.erasure import record_dates
+
         with self._db.reading() as connection:
             self._row(connection, patient_id)
-            consultations, last_consultation = connection.execute(
-                select(func.count(), func.max(c.date)).where(c.patient_id == patient_id)).one()
-            sessions, last_session = connection.execute(
-                select(func.count(), func.max(s.date)).where(s.patient_id == patient_id)).one()
-            photos, last_photo = connection.execute(
-                select(func.count(), func.max(ph.taken_on)).where(ph.patient_id == patient_id)
-            ).one()
-        dates = [day for day in (last_consultation, last_session, last_photo) if day is not None]
-        return RecordDates(consultations, sessions, max(dates) if dates else None, photos)
+            return record_dates(connection, patient_id)
 
     def delete(self, patient_id: int, actor: str = "") -> None:
         """Delete a patient who has no consultation (a record made by mistake); one with

@@ -340,6 +340,24 @@ class PhotoConsentRow(SQLModel, table=True):
     recorded_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
+class ErasureRow(SQLModel, table=True):
+    """A patient erased once the retention period of their records had run out (migration
+    0009): the delete triggers let their records go only with this row, which never changes.
+    No personal data: the id only (no foreign key, the patient is gone)."""
+
+    __tablename__ = "erasures"
+    __table_args__ = (
+        UniqueConstraint("patient_id", name="uq_erasures_patient"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    patient_id: int = Field(sa_column=Column(Integer, nullable=False))
+    kept_until: dt.date = Field(sa_column=Column(Date, nullable=False))
+    erased_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    actor: str = Field(sa_column=Column(String(200), nullable=False))
+
+
 patients = PatientRow.__table__
 practitioners = PractitionerRow.__table__
 consultations = ConsultationRow.__table__
@@ -350,4 +368,5 @@ clinic_settings = ClinicSettingsRow.__table__
 audit_events = AuditEventRow.__table__
 photos = PhotoRow.__table__
 photo_consents = PhotoConsentRow.__table__
+erasures = ErasureRow.__table__
 metadata = SQLModel.metadata

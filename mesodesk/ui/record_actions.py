@@ -147,23 +147,26 @@ class RecordActions(QObject):
         db, actor = window.session.db, window.session.actor
 
         def checked(check: retention.ErasureCheck) -> None:
-            if check.has_records:
+            if check.has_records and not check.allowed:
                 self.box = message_box(window, QMessageBox.Icon.Information,
-                                       _("This patient is kept"),
-                                       check.refusal() if not check.allowed
-                                       else _("The retention period of these records has run "
-                                              "out, but this version of mesodesk cannot yet "
-                                              "erase clinical records; nothing was deleted."))
+                                       _("This patient is kept"), check.refusal())
                 self.box.open()
                 return
+            question = _("Delete the record of {name}, born {date}? It has no consultation. "
+                         "The audit trail keeps that it was deleted.") if not check.has_records \
+                else _("Erase the record of {name}, born {date}, and every record of theirs "
+                       "(signed consents, sessions and photographs too)? They had to be kept "
+                       "until {until}. This cannot be undone; the audit trail keeps that they "
+                       "were erased.")
             self.box = message_box(window, QMessageBox.Icon.Question, _("Delete patient"),
-                                   _("Delete the record of {name}, born {date}? It has no "
-                                     "consultation. The audit trail keeps that it was "
-                                     "deleted.").format(name=patient.name,
-                                                        date=patient.date_of_birth.isoformat()))
+                                   question.format(name=patient.name,
+                                                   date=patient.date_of_birth.isoformat(),
+                                                   until=retention.app_date(check.kept_until)
+                                                   if check.kept_until else ""))
             delete = self.box.addButton(_("&Delete the record"),
                                         QMessageBox.ButtonRole.DestructiveRole)
-            self.box.addButton(QMessageBox.StandardButton.Cancel)
+            # Cancel is the default: Enter never deletes a record.
+            self.box.setDefaultButton(self.box.addButton(QMessageBox.StandardButton.Cancel))
             self.box.delete_button = delete
             self.box.buttonClicked.connect(lambda button: deleting() if button is delete else None)
             self.box.open()

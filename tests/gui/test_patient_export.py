@@ -5,6 +5,7 @@ retention period is set in Settings, with a note while the clinic has not confir
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import zipfile
 
 from mesodesk.services import records
@@ -96,3 +97,36 @@ def test_settings_show_the_retention_period_and_whether_it_is_confirmed(qtbot, o
     dialog = window.main_actions.settings_dialog
     assert dialog.retention.value() == 20 and not dialog.retention_note.isVisible()
     dialog.reject()
+
+
+def test_delete_after_the_period_asks_then_erases(qtbot, open_window, db_path, kb):
+    from mesodesk.domain.records import NewPatient
+    from mesodesk.services import consultations
+    from tests.services.export_records import SIGNATURES
+    from tests.store.helpers import example_document
+
+    db = records.open_records(str(db_path))
+    try:  # a patient last seen in 2015: ten years have passed
+        patient = db.patients.create(NewPatient(name="Παλαιά Ασθενής",
+                                                date_of_birth=dt.date(1960, 5, 1)))
+        doc = example_document("format-example.json", kb, date="2015-03-10",
+                               signatures={**SIGNATURES, "signed_at": "2015-03-10T10:00:00"},
+                               courses=[{"concern": "cellulite", "sessions": 10,
+                                         "interval_days": 7, "start_date": "2015-03-10"}])
+        consultations.finalize_signed(db, kb, None, patient.id, doc)
+    finally:
+        db.close()
+    window = open_window(db_path)
+    select_patient(qtbot, window, patient.id)
+    actions = window.main_actions.records
+    actions.delete_action.trigger()
+    qtbot.waitUntil(lambda: actions.box is not None and actions.box.isVisible(), timeout=TIMEOUT)
+    text = actions.box.text()
+    assert "every record of theirs" in text and "kept until 10 March 2025" in text
+    screenshot(actions.box, "erase-patient-after-retention")
+    actions.box.delete_button.click()
+    qtbot.waitUntil(lambda: window.session.db.patients.count() == 0, timeout=TIMEOUT)
+    settle(qtbot, window)
+    assert window.current_patient is None
+    assert window.session.db.audit.events(limit=1)[0].action == "erase"
+    assert "was deleted" in window.statusBar().currentMessage()

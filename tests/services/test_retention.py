@@ -65,9 +65,23 @@ def test_erasure_is_refused_until_the_period_has_run(db, kb) -> None:
     assert not retention.erasure_check(db, ids["patient"], today=dt.date(2036, 12, 1)).allowed
     after = retention.erasure_check(db, ids["patient"], today=dt.date(2036, 12, 2))
     assert after.allowed
-    with pytest.raises(Blocked, match="cannot yet erase clinical records"):
-        retention.erase_patient(db, ids["patient"], today=dt.date(2036, 12, 2))
-    assert db.patients.get(ids["patient"]).id == ids["patient"]  # nothing deleted
+
+
+def test_after_the_period_the_patient_and_their_records_are_erased(db, kb, tmp_path) -> None:
+    from mesodesk.services.patient_export import export_patient
+
+    ids = fill_patient(db, kb)
+    retention.erase_patient(db, ids["patient"], actor="dr", today=dt.date(2036, 12, 2))
+    with pytest.raises(InvalidInput, match=f"no patient {ids['patient']}"):
+        retention.erasure_check(db, ids["patient"])
+    with pytest.raises(InvalidInput, match=f"no patient {ids['patient']}"):
+        export_patient(db, kb, ids["patient"], tmp_path / "x.zip")
+    event = db.audit.events(limit=1)[0]
+    assert (event.action, event.record_id, event.details["kept_until"]) == (
+        "erase", ids["patient"], "2036-12-01")
+    erased = db.audit.events(limit=8)  # 2 products, 2 sessions, 1 consent, 2 consultations
+    assert {e.action for e in erased} == {"erase"} and len({e.table for e in erased}) == 5
+    assert db.audit.verify().ok
 
 
 def test_the_period_set_by_the_clinic_decides(db, kb) -> None:
