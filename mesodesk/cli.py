@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_record_commands(commands)
     _add_session_commands(commands)
+    _add_photo_commands(commands)
     return parser
 
 
@@ -212,6 +213,54 @@ def _add_session_commands(commands: argparse._SubParsersAction) -> None:
     demo = commands.add_parser("demo-db", help=_("write the demo clinic to a new database file"))
     demo.add_argument("--out", required=True, metavar="PATH")
     demo.set_defaults(handler=_lazy(module, "demo_db_command"))
+
+
+def _add_photo_commands(commands: argparse._SubParsersAction) -> None:
+    from mesodesk.domain.photos import PhotoView
+
+    module = "mesodesk.commands.photos"
+    photo = commands.add_parser("photo", help=_("photographs of the treated areas, with the "
+                                                "patient's photo consent"))
+    actions = photo.add_subparsers(dest="photo_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help=_("add photographs (JPEG, PNG; HEIC with pillow-heif), "
+                                           "stripped of their metadata; prints their ids last"))
+    add.add_argument("patient", metavar="PATIENT_ID")
+    add.add_argument("files", metavar="FILE", nargs="+")
+    add.add_argument("--area", required=True, help=_("the area, as the knowledge base names it"))
+    add.add_argument("--view", required=True, choices=[view.value for view in PhotoView])
+    when = add.add_mutually_exclusive_group()
+    when.add_argument("--session", metavar="SESSION_ID", help=_("taken at this session"))
+    when.add_argument("--before", action="store_true",
+                      help=_("taken before the course (the default)"))
+    add.add_argument("--taken", metavar="DATE",
+                     help=_("the date taken (default: the camera's, else today)"))
+    _add_database_options(add)
+    add.set_defaults(handler=_lazy(module, "photo_add_command"))
+
+    listing = actions.add_parser("list", help=_("a patient's photographs (no image data)"))
+    listing.add_argument("patient", metavar="PATIENT_ID")
+    listing.add_argument("--json", action="store_true")
+    _add_database_options(listing)
+    listing.set_defaults(handler=_lazy(module, "photo_list_command"))
+
+    consent = actions.add_parser("consent", help=_("show, give or withdraw the photo consent; "
+                                                   "withdrawing deletes the image data"))
+    consent.add_argument("patient", metavar="PATIENT_ID")
+    consent.add_argument("action", nargs="?", choices=["give", "withdraw"])
+    consent.add_argument("--date", metavar="DATE", help=_("the date (default: today)"))
+    consent.add_argument("--yes", action="store_true",
+                         help=_("withdraw without asking (the image data is deleted)"))
+    _add_database_options(consent)
+    consent.set_defaults(handler=_lazy(module, "photo_consent_command"))
+
+    sheet = actions.add_parser("sheet", help=_("the comparison sheet of two photographs (PDF)"))
+    sheet.add_argument("before", metavar="BEFORE_ID")
+    sheet.add_argument("after", metavar="AFTER_ID")
+    sheet.add_argument("--out", required=True, metavar="FILE.pdf")
+    sheet.add_argument("--language", choices=["el", "en"],
+                       help=_("default: the patient's (their latest consultation's)"))
+    _add_database_options(sheet)
+    sheet.set_defaults(handler=_lazy(module, "photo_sheet_command"))
 
 
 def _run_gui(args: argparse.Namespace) -> int:

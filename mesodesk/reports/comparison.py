@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from functools import partial
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    Image,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from mesodesk import __version__
 from mesodesk.domain.knowledge import KnowledgeBase
@@ -147,12 +156,16 @@ def render_comparison(before: SheetPhoto, after: SheetPhoto, patient: str, kb: K
                           patient=name, clinic=clinic.name.strip(),
                           part_titles={"sheet": _("Your photographs compared")})
         buffer = io.BytesIO()
-        template = SimpleDocTemplate(
+        template = BaseDocTemplate(
             buffer, pagesize=size, leftMargin=LEFT_MARGIN, rightMargin=RIGHT_MARGIN,
             topMargin=FIRST_TOP_MARGIN, bottomMargin=BOTTOM_MARGIN,
             title=_("Your photographs compared: {patient}").format(patient=name),
             author=clinic.name.strip() or "mesodesk", creator=f"mesodesk {__version__}",
             lang=language, invariant=1, initialFontName=REGULAR, initialFontSize=BODY_SIZE)
+        # The text frame is the text width exactly (no padding), as on the other papers.
+        template.addPageTemplates([PageTemplate(id="sheet", frames=[Frame(
+            LEFT_MARGIN, BOTTOM_MARGIN, width, size[1] - FIRST_TOP_MARGIN - BOTTOM_MARGIN,
+            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)])])
         try:
             template.build(story, canvasmaker=partial(NumberedCanvas, decor=decor))
         except ReportError:

@@ -13,6 +13,7 @@ decompression bomb) is refused with ``InvalidInput`` naming the file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
 import warnings
@@ -32,6 +33,7 @@ QUALITY = 88
 THUMBNAIL_QUALITY = 80
 
 
+@functools.cache
 def _heif_available() -> bool:
     try:
         from pillow_heif import register_heif_opener  # type: ignore[import-not-found]

@@ -56,6 +56,8 @@ SQLITE_TRIGGERS = (
     "sessions_final_only", "sessions_no_update", "sessions_no_delete",
     "session_products_while_recording", "session_products_no_update",
     "session_products_no_delete",
+    "photos_no_update", "photos_no_delete", "photo_consents_no_update",
+    "photo_consents_no_delete",
 )
 POSTGRESQL_TRIGGERS = (*SQLITE_TRIGGERS, "consultations_no_truncate")
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import func, select
@@ -93,6 +95,30 @@ def _patient_exists(connection: Connection, patient_id: int) -> None:
         raise NotFound(f"there is no patient {patient_id}")
 
 
+@contextmanager
+def _overwriting_freed_pages(connection: Connection) -> Iterator[None]:
+    """SQLite: the pages the deleted images free are overwritten with zeros, not left in
+    the file's free list where a file recovery tool would find them."""
+    if connection.dialect.name != "sqlite":
+        yield  # PostgreSQL: VACUUM reclaims the space; the server's disks are its own
+        return
+    before = connection.exec_driver_sql("PRAGMA secure_delete").scalar()
+    connection.exec_driver_sql("PRAGMA secure_delete = ON")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA secure_delete = {int(bool(before))}")
+
+
+def _checkpoint(db) -> None:
+    """Copy the write-ahead log into the file and empty it, so no copy of a deleted image's
+    pages stays in the log (a reader still open may delay it to the next checkpoint)."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 class Photos(_Repository):
     # -- the consent -----------------------------------------------------------------
     def consent(self, patient_id: int) -> PhotoConsentState:
@@ -123,15 +149,17 @@ class Photos(_Repository):
         with self._db.writing() as connection:
             _patient_exists(connection, patient_id)
             consent_id, state = self._insert_consent(connection, patient_id, False, on, actor)
-            deleted = connection.execute(
-                t.photos.update()
-                .where(PH.patient_id == patient_id, PH.deleted_at.is_(None))
-                .values(image=None, thumbnail=None, deleted_at=audit.now())).rowcount
+            with _overwriting_freed_pages(connection):
+                deleted = connection.execute(
+                    t.photos.update()
+                    .where(PH.patient_id == patient_id, PH.deleted_at.is_(None))
+                    .values(image=None, thumbnail=None, deleted_at=audit.now())).rowcount
             audit.append(connection, actor=actor, action="photo.consent.withdraw",
                          table="photo_consents", record_id=consent_id, before=None,
                          after=state, details={"patient": patient_id, "on": on.isoformat(),
                                                "deleted": deleted})
-            return deleted
+        _checkpoint(self._db)
+        return deleted
 
     # -- photographs -----------------------------------------------------------------
     def add(self, patient_id: int, *, area: str, view: str, session_id: int | None,
@@ -224,11 +252,3 @@ class Photos(_Repository):
                          details={"before": before_id, "after": after_id,
                                   "patient": after.patient_id, "to": destination})
 
-
-def patient_photo_records(connection: Connection, patient_id: int) -> tuple[int, int]:
-    """How many photographs and photo consent events the patient has (a deletion's check)."""
-    photos = connection.execute(select(func.count()).select_from(t.photos)
-                                .where(PH.patient_id == patient_id)).scalar_one()
-    consents = connection.execute(select(func.count()).select_from(t.photo_consents)
-                                  .where(PC.patient_id == patient_id)).scalar_one()
-    return photos, consents

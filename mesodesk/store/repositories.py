@@ -322,9 +322,10 @@ class Patients(_Repository):
 
     @staticmethod
     def _refuse_with_photos(connection: Connection, patient_id: int, name: str) -> None:
-        from mesodesk.store.photos import patient_photo_records
-
-        photos, consents = patient_photo_records(connection, patient_id)
+        photos, consents = (
+            connection.execute(select(func.count()).select_from(table)
+                               .where(table.c.patient_id == patient_id)).scalar_one()
+            for table in (t.photos, t.photo_consents))
         if photos or consents:
             raise ImmutableRecord(
                 f"patient {patient_id} ({name}) has {photos} photograph"

@@ -66,3 +66,13 @@ def finalize_consultation(db, kb, patient_id: int, photo_consent: bool, language
     doc = parse_consultation(consultation_doc(photo_consent, language), kb)
     draft = db.consultations.save_draft(patient_id, doc)
     return db.consultations.finalize(draft.id, doc)
+
+
+def noise_jpeg(size: tuple[int, int] = (600, 400), seed: int = 16) -> bytes:
+    """Random noise: bytes that occur nowhere else in a database file."""
+    import random
+
+    pixels = random.Random(seed).randbytes(size[0] * size[1] * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, pixels).save(out, "JPEG", quality=90)
+    return out.getvalue()

@@ -193,3 +193,33 @@ def test_a_database_at_0007_with_data_upgrades_and_takes_photographs(backend):
         assert db.audit.verify().ok, db.audit.verify().problems
         with pytest.raises(Exception, match="stored photograph cannot be deleted"):
             backend.execute("DELETE FROM photos")
+
+
+def test_a_withdrawal_leaves_no_copy_of_the_images_in_the_file(tmp_path):
+    """In a plain SQLite file the deleted images' pages are overwritten, and the log
+    emptied: none of their bytes can be recovered from the file."""
+    from mesodesk.store import open_database
+    from tests.services.photo_helpers import noise_jpeg
+
+    path = tmp_path / "plain.db"
+    image = noise_jpeg()
+    marks = [image[start:start + 48] for start in range(1000, len(image) - 48, len(image) // 7)]
+    db = open_database(str(path), unencrypted=True)
+    try:
+        patient = db.patients.create(NewPatient(name="Ελένη", date_of_birth=dt.date(1988, 4, 12)))
+        db.photos.give_consent(patient.id, TODAY)
+        for view in ("front", "side"):
+            db.photos.add(patient.id, area="face", view=view, session_id=None, taken_on=TODAY,
+                          width=600, height=400, image=image, thumbnail=image[:5000])
+        _checkpoint_now(db)
+        assert all(mark in path.read_bytes() for mark in marks)  # stored, as a check of it
+        assert db.photos.withdraw_consent(patient.id, TODAY) == 2
+        files = b"".join(p.read_bytes() for p in tmp_path.glob("plain.db*"))
+        assert not any(mark in files for mark in marks)
+    finally:
+        db.close()
+
+
+def _checkpoint_now(db) -> None:
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
