@@ -38,6 +38,12 @@ def test_export_patients_data_writes_the_zip_and_says_where(qtbot, open_window, 
     select_patient(qtbot, window, ids["patient"])
     assert actions.export_action.isEnabled()
     assert actions.export_action in actions.patient_actions
+    window.main_actions.show_patient_menu(window.mapToGlobal(window.rect().center()))
+    menu = window.main_actions.patient_menu
+    qtbot.waitUntil(menu.isVisible, timeout=TIMEOUT)
+    assert actions.export_action in menu.actions()
+    screenshot(menu, "patient-menu-export")
+    menu.close()
     actions.export_to(window.current_patient, tmp_path / "Ελένη export")  # ".zip" is added
     out = tmp_path / "Ελένη export.zip"
     qtbot.waitUntil(lambda: "was exported to" in window.statusBar().currentMessage(),
