@@ -143,10 +143,10 @@ def _add_record_commands(commands: argparse._SubParsersAction) -> None:
     _add_database_options(merge)
     merge.set_defaults(handler=_lazy("mesodesk.commands.patients", "merge_command"))
     for name, text in (("delete", _("delete a patient who has no consultation (made by "
-                                    "mistake)")),
-                       ("erase", _("erase a patient (GDPR article 17): refused while the "
-                                   "retention period of their records runs, saying until "
-                                   "when"))):
+                                    "mistake); one with records as erase does")),
+                       ("erase", _("erase a patient and all their records (GDPR article "
+                                   "17): refused while the retention period of their records "
+                                   "runs, saying until when"))):
         delete = patient_commands.add_parser(name, help=text)
         delete.add_argument("patient", metavar="PATIENT_ID")
         delete.add_argument("--yes", action="store_true", help=_("delete without asking"))

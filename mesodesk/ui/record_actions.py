@@ -1,7 +1,7 @@
 """The actions that keep the records clean and bring them back: merge a patient into
 another record, delete a patient (refused while the retention period of their records
-runs, saying until when), export everything kept about a patient, restore the database
-from a backup.
+runs, saying until when; after it, the patient and all their records are erased), export
+everything kept about a patient, restore the database from a backup.
 
 Each runs the workflow the command line runs (``mesodesk patient merge``/``delete``,
 ``mesodesk patient-export``, ``mesodesk restore``) as a named operation, after the same
@@ -49,8 +49,9 @@ def message_box(parent: Any, icon: QMessageBox.Icon, title: str, text: str,
 
 
 class RecordActions(QObject):
-    """"Merge into…", "Delete patient…" and "Restore from backup…" for ``window`` (the
-    ``MainWindow``); ``make_action`` builds a QAction as the window's other actions are."""
+    """"Merge into…", "Delete patient…", "Export patient's data…" and "Restore from
+    backup…" for ``window`` (the ``MainWindow``); ``make_action`` builds a QAction as the
+    window's other actions are."""
 
     def __init__(self, window: QMainWindow, make_action: Callable[..., QAction]):
         super().__init__(window)
