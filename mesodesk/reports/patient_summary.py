@@ -102,7 +102,7 @@ def _sex(value: object) -> str:
 
 
 def _status(record: ConsultationRecord) -> str:
-    return {"draft": _("draft"), "final": _("signed"),
+    return {"draft": _("draft"), "final": _("final"),
             "not-treated": _("not treated")}.get(str(record.status), str(record.status))
 
 

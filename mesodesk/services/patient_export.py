@@ -202,7 +202,8 @@ def export_patient(db: Database, kb: KnowledgeBase, patient_id: int,
     today = today or dt.date.today()
 
     entries = [_Entry(f"consultations/{c.id}.json", "consultation",
-                      document_json(c).encode("utf-8"), c.id) for c in reversed(consultations)]
+                      document_json(c).encode("utf-8"), c.id)
+               for c in sorted(consultations, key=lambda c: c.id)]
     entries += [_Entry(f"sessions/{s.id}.json", "session",
                        (session_text(s.session) + "\n").encode("utf-8"), s.id) for s in sessions]
     entries += [_Entry(f"signed/{cid}.pdf", "signed-consent", pdf, cid)
