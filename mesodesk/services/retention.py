@@ -41,7 +41,8 @@ class ErasureCheck:
     consultations: int
     sessions: int
     photos: int
-    last_record: dt.date | None     # the latest consultation, session or photograph
+    photo_consents: int             # photo consent events given or withdrawn on their own
+    last_record: dt.date | None     # the latest consultation, session, photograph or consent
     retention_years: int
     retention_confirmed: bool
     kept_until: dt.date | None      # the last day the records must be kept; None: no record
@@ -49,7 +50,7 @@ class ErasureCheck:
 
     @property
     def has_records(self) -> bool:
-        return self.consultations > 0 or self.sessions > 0 or self.photos > 0
+        return any((self.consultations, self.sessions, self.photos, self.photo_consents))
 
     @property
     def allowed(self) -> bool:
@@ -91,7 +92,8 @@ def erasure_check(db: Database, patient_id: int, today: dt.date | None = None
         dates = db.patients.record_dates(patient_id)
         settings = db.settings.get()
     return ErasureCheck(patient=patient, consultations=dates.consultations,
-                        sessions=dates.sessions, photos=dates.photos, last_record=dates.last,
+                        sessions=dates.sessions, photos=dates.photos,
+                        photo_consents=dates.photo_consents, last_record=dates.last,
                         retention_years=settings.retention_years,
                         retention_confirmed=settings.retention_confirmed,
                         kept_until=retention_end(dates.last, settings.retention_years),

@@ -31,22 +31,25 @@ if TYPE_CHECKING:
 class RecordDates:
     consultations: int
     sessions: int
-    last: dt.date | None  # the latest consultation, session or photograph; None: none
-    photos: int = 0       # photographs, their image deleted or not
+    last: dt.date | None    # the latest record's date (what the period runs from); None: none
+    photos: int = 0         # photographs, their image deleted or not
+    photo_consents: int = 0  # photo consent events given or withdrawn on their own
 
 
 def record_dates(connection: Connection, patient_id: int) -> RecordDates:
-    """How many consultations, sessions and photographs the patient has, and the date of
-    the last one (what the retention period runs from)."""
+    """How many consultations, sessions, photographs and photo consent events the patient
+    has, and the date of the last one (what the retention period runs from)."""
     found = {}
     for name, table, day in (("consultations", t.consultations, t.consultations.c.date),
                              ("sessions", t.sessions, t.sessions.c.date),
-                             ("photos", t.photos, t.photos.c.taken_on)):
+                             ("photos", t.photos, t.photos.c.taken_on),
+                             ("photo_consents", t.photo_consents, t.photo_consents.c.on_date)):
         found[name] = connection.execute(select(func.count(), func.max(day))
                                          .where(table.c.patient_id == patient_id)).one()
     dates = [last for _count, last in found.values() if last is not None]
     return RecordDates(found["consultations"][0], found["sessions"][0],
-                       max(dates) if dates else None, found["photos"][0])
+                       max(dates) if dates else None, found["photos"][0],
+                       found["photo_consents"][0])
 
 
 @dataclass(frozen=True)

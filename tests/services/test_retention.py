@@ -168,3 +168,17 @@ def test_patient_erase_command_says_until_when(clinic, capsys) -> None:
 def test_erase_invalid_input(db) -> None:
     with pytest.raises(InvalidInput, match="no patient 5"):
         retention.erasure_check(db, 5)
+
+
+def test_a_photo_consent_event_is_a_record_kept_too(db) -> None:
+    from mesodesk.services import photos
+
+    patient = db.patients.create(NewPatient(name="Φωτογραφία", date_of_birth=dt.date(1990, 1, 1)))
+    photos.give_photo_consent(db, patient.id, on=dt.date(2026, 11, 30))
+    check = retention.erasure_check(db, patient.id)
+    assert check.has_records and check.kept_until == dt.date(2036, 11, 30)
+    with pytest.raises(Blocked, match="30 November 2036"):
+        retention.erase_patient(db, patient.id)
+    retention.erase_patient(db, patient.id, today=dt.date(2036, 12, 1))
+    assert db.audit.events(limit=1)[0].details["photo_consents"] == "1"
+    assert db.audit.verify().ok
