@@ -185,11 +185,6 @@ def export_patient(db: Database, kb: KnowledgeBase, patient_id: int,
                    language: str | None = None, today: dt.date | None = None) -> ExportResult:
     """Write everything kept about the patient to the ZIP ``out`` (see the module's
     docstring); audited as ``patient.export``."""
-    from mesodesk.reports.patient_summary import ExportFile, PatientSummary, PhotoLine
-    from mesodesk.services.documents import document_json
-    from mesodesk.services.retention import retention_end
-    from mesodesk.store.sessions import session_text
-
     path = Path(out)
     _check_destination(path, patient_id)
     patient, consultations, sessions, signed, events = _records(db, patient_id)
@@ -199,7 +194,27 @@ def export_patient(db: Database, kb: KnowledgeBase, patient_id: int,
     photos = photo_entries(db, patient_id)
     photo_record = _photo_record(db, patient_id)
     language = _language(settings, consultations, language)
-    today = today or dt.date.today()
+    entries = _record_entries(consultations, sessions, signed, events)
+    summary = _summary(patient, today or dt.date.today(), consultations, sessions, signed,
+                       entries, photos, photo_record, len(events), settings, dates.last)
+    entries = [_Entry("README.txt", "readme", _readme(summary, settings, language)),
+               _Entry("summary.pdf", "summary", _summary_pdf(summary, kb, settings, language)),
+               *entries]
+    head = {**_index_head(patient, settings, language, summary.exported_on),
+            "kept_until": summary.kept_until.isoformat() if summary.kept_until else None,
+            "photographs": photo_record}
+    files = _write_zip(path, entries, photos, head)
+    _record_export(db, patient, str(path.absolute()), files, actor, path)
+    return ExportResult(patient, path, tuple(files), language, len(consultations),
+                        len(sessions), len(signed), len(photos))
+
+
+def _record_entries(consultations: list, sessions: list, signed: dict, events: list
+                    ) -> list[_Entry]:
+    """The files of the records as kept: each consultation in version-2 JSON (the
+    ``mesodesk export`` serializer), each session as stored, each signed PDF as signed."""
+    from mesodesk.services.documents import document_json
+    from mesodesk.store.sessions import session_text
 
     entries = [_Entry(f"consultations/{c.id}.json", "consultation",
                       document_json(c).encode("utf-8"), c.id)
@@ -209,29 +224,31 @@ def export_patient(db: Database, kb: KnowledgeBase, patient_id: int,
     entries += [_Entry(f"signed/{cid}.pdf", "signed-consent", pdf, cid)
                 for cid, (_consent, pdf) in sorted(signed.items())]
     entries.append(_Entry("audit.json", "audit", _audit_json(events)))
+    return entries
+
+
+def _summary(patient: PatientRecord, today: dt.date, consultations: list, sessions: list,
+             signed: dict, entries: list[_Entry], photos: list[PhotoEntry],
+             photo_record: dict[str, Any], events: int, settings: ClinicSettings,
+             last_record: dt.date | None) -> PatientSummary:
+    """What the summary and the README say, with every file of the ZIP."""
+    from mesodesk.reports.patient_summary import ExportFile, PatientSummary, PhotoLine
+    from mesodesk.services.retention import retention_end
+
     listed = [ExportFile("index.json", "index"), ExportFile("README.txt", "readme"),
               ExportFile("summary.pdf", "summary"),
               *(ExportFile(e.path, e.kind, e.record_id) for e in entries),
               *(ExportFile(p.path, "photo", p.photo.id) for p in photos)]
-    summary = PatientSummary(
+    return PatientSummary(
         patient=patient, exported_on=today, consultations=tuple(consultations),
-        sessions=tuple(sessions), signed={cid: consent.signed_at
-                                          for cid, (consent, _pdf) in signed.items()},
-        files=tuple(listed), audit_events=len(events), retention_years=settings.retention_years,
-        kept_until=retention_end(dates.last, settings.retention_years),
+        sessions=tuple(sessions),
+        signed={cid: consent.signed_at for cid, (consent, _pdf) in signed.items()},
+        files=tuple(listed), audit_events=events, retention_years=settings.retention_years,
+        kept_until=retention_end(last_record, settings.retention_years),
         photos=tuple(PhotoLine(p.path, p.photo.taken_on, p.photo.area, p.photo.view,
                                p.photo.session_id) for p in photos),
         photo_consent_since=_consent_since(photo_record),
         photos_without_image=len(photo_record["without_image"]))
-    entries = [_Entry("README.txt", "readme", _readme(summary, settings, language)),
-               _Entry("summary.pdf", "summary", _summary_pdf(summary, kb, settings, language)),
-               *entries]
-    head = {**_index_head(patient, settings, language, today), "photographs": photo_record}
-    files = _write_zip(path, entries, photos, head)
-    destination = str(path.absolute())
-    _record_export(db, patient, destination, files, actor, path)
-    return ExportResult(patient, path, tuple(files), language, len(consultations),
-                        len(sessions), len(signed), len(photos))
 
 
 def _readme(summary: PatientSummary, settings: ClinicSettings, language: str) -> bytes:

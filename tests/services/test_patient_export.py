@@ -47,6 +47,7 @@ def test_the_zip_holds_everything_and_reads_back(db, kb, tmp_path, language) -> 
         assert index["patient"]["name"] == "Ελένη Παπαδοπούλου"
         assert index["clinic"]["name"] == "Κλινική Αθηνών <b>&"
         assert index["formats"]["consultation"] == "mesodesk.consultation/2"
+        assert (index["retention_years"], index["kept_until"]) == (10, "2036-12-01")
         assert all(name.isascii() for name in names)
 
         for consultation in (ids["signed"], ids["draft"]):
