@@ -15,6 +15,8 @@ store below only enforces data rules (status transitions, immutability, fingerpr
     records        open the database, back up, restore, verify the audit trail,
                    read a passphrase file
     clinic         the clinic's settings
+    photos         the photo consent, photographs stripped of metadata, the timeline,
+                   the comparison sheet
 
 Importing this package is cheap: each module imports SQLAlchemy and reportlab only when
 a workflow runs.

@@ -122,7 +122,9 @@ def _srgb(image: Image.Image) -> Image.Image:
 
 
 def _rgb(image: Image.Image) -> Image.Image:
-    """Opaque RGB: transparency is laid on white (as on paper)."""
+    """Opaque RGB: transparency is laid on white (as on paper); 16-bit grey scaled to 8."""
+    if image.mode == "I" or image.mode.startswith("I;16"):
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         white = Image.new("RGB", rgba.size, (255, 255, 255))

@@ -11,10 +11,11 @@ from PIL import ExifTags, Image, ImageCms
 SKIN = (196, 150, 132)
 MARKER = (20, 40, 230)  # the stored image's top-left quarter
 SECRETS = (b"TestCam", b"secret comment", b"adobe:ns:meta", b"GPS")
+CAMERA_DAY = dt.date.today() - dt.timedelta(days=20)  # the day the test camera took it
 
 
 def camera_jpeg(size: tuple[int, int] = (3200, 2000), orientation: int = 6,
-                taken: str | None = "2026:11:01 10:30:00") -> bytes:
+                taken: str | None = CAMERA_DAY.strftime("%Y:%m:%d 10:30:00")) -> bytes:
     """A JPEG as a phone writes it: stored landscape with orientation 6 (shown turned
     90° clockwise), with GPS tags, the camera's make, its date, a profile, XMP, a comment."""
     image = Image.new("RGB", size, SKIN)

@@ -13,6 +13,7 @@ from mesodesk.services import photo_images
 from mesodesk.services import photos as ph
 from mesodesk.services.errors import Blocked, InvalidInput
 from tests.services.photo_helpers import (
+    CAMERA_DAY,
     MARKER,
     SECRETS,
     camera_jpeg,
@@ -176,7 +177,7 @@ def test_the_stored_image_has_no_metadata_is_upright_and_size_limited(db, consen
     assert not close(rgb.getpixel((20, 20)), MARKER)
     thumb = Image.open(io.BytesIO(ph.thumbnail_bytes(db, photo.id)))
     assert max(thumb.size) == 256 and len(thumb.getexif()) == 0 and "icc_profile" not in thumb.info
-    assert photo.taken_on == dt.date(2026, 11, 1)  # the camera's DateTimeOriginal
+    assert photo.taken_on == CAMERA_DAY  # the camera's DateTimeOriginal
 
 
 def test_taken_on_given_wins_and_without_exif_it_is_today(db, consented, kb):
@@ -196,6 +197,20 @@ def test_a_transparent_png_is_laid_on_white(db, consented, kb, tmp_path):
     photo = ph.add_photo(db, consented.id, path, area="face", view="close-up", kb=kb)
     image = Image.open(io.BytesIO(ph.image_bytes(db, photo.id)))
     assert image.format == "JPEG" and close(image.convert("RGB").getpixel((5, 5)), (255, 255, 255))
+
+
+@pytest.mark.parametrize("mode, value, expected", [
+    ("I;16", 30000, (117, 117, 117)),  # 16-bit grey: scaled, not clipped to white
+    ("CMYK", (0, 50, 50, 0), (255, 205, 205)),
+    ("P", 0, (0, 0, 0)),
+    ("LA", (100, 50), (225, 225, 225)),  # half transparent grey on white
+])
+def test_other_modes_become_the_same_colours_in_rgb(db, consented, kb, mode, value, expected):
+    out = io.BytesIO()
+    Image.new(mode, (120, 80), value).save(out, "JPEG" if mode == "CMYK" else "PNG")
+    photo = ph.add_photo(db, consented.id, out.getvalue(), area="face", view="side", kb=kb)
+    image = Image.open(io.BytesIO(ph.image_bytes(db, photo.id)))
+    assert image.mode == "RGB" and close(image.getpixel((60, 40)), expected, tolerance=4)
 
 
 @pytest.mark.parametrize("changes, field, words", [
@@ -290,3 +305,47 @@ def test_listing_never_selects_image_data(db, consented, kb):
     assert photo_queries
     for statement in photo_queries:
         assert "image" not in statement.replace("image_sha256", "") and "thumbnail" not in statement
+
+
+# -- the comparison sheet --------------------------------------------------------------
+
+def test_the_sheet_is_in_the_patients_language_and_audited_as_a_disclosure(db, patient, kb):
+    from pypdf import PdfReader
+
+    finalize_consultation(db, kb, patient.id, photo_consent=True, language="el")
+    before = ph.add_photo(db, patient.id, plain_jpeg(), area="face", view="front",
+                          taken_on=A_MONTH_AGO, kb=kb)
+    after = ph.add_photo(db, patient.id, plain_jpeg(), area="face", view="front", kb=kb)
+    pdf = ph.comparison_sheet(db, kb, before.id, after.id, actor="dr")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Σύγκριση των φωτογραφιών σας" in text and "Πρόσωπο" in text
+    event = db.audit.events(limit=1)[0]
+    assert (event.action, event.table, event.record_id) == ("photo.sheet", "photos", after.id)
+    assert event.details["before"] == str(before.id) and event.actor == "dr"
+    english = ph.comparison_sheet(db, kb, before.id, after.id, language="en")
+    assert "Your photographs compared" in PdfReader(io.BytesIO(english)).pages[0].extract_text()
+    with pytest.raises(InvalidInput) as raised:
+        ph.comparison_sheet(db, kb, before.id, after.id, language="fr")
+    assert raised.value.field == "--language"
+
+
+def test_the_sheet_needs_the_consent_and_a_matching_pair(db, patient, kb, tmp_path):
+    ph.give_photo_consent(db, patient.id, A_MONTH_AGO)
+    front = ph.add_photo(db, patient.id, plain_jpeg(), area="face", view="front",
+                         taken_on=A_MONTH_AGO, kb=kb)
+    side = ph.add_photo(db, patient.id, plain_jpeg(), area="face", view="side", kb=kb)
+    later = ph.add_photo(db, patient.id, plain_jpeg(), area="face", view="front", kb=kb)
+    for first, second, words in ((front.id, side.id, "another area or view"),
+                                 (front.id, front.id, "two different photographs"),
+                                 (later.id, front.id, "earlier one first"),
+                                 (front.id, 999, "photograph 999")):
+        with pytest.raises(InvalidInput, match=words):
+            ph.comparison_sheet(db, kb, first, second)
+    path = tmp_path / "sheet.pdf"
+    assert ph.write_comparison_sheet(db, kb, front.id, later.id, path) == path
+    assert path.read_bytes().startswith(b"%PDF")
+    assert db.audit.events(limit=1)[0].details["to"] == str(path.absolute())
+    ph.withdraw_photo_consent(db, patient.id)
+    ph.give_photo_consent(db, patient.id)
+    with pytest.raises(InvalidInput, match="deleted when the photo consent was withdrawn"):
+        ph.comparison_sheet(db, kb, front.id, later.id)
