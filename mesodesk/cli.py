@@ -145,12 +145,25 @@ def _add_record_commands(commands: argparse._SubParsersAction) -> None:
     merge.add_argument("--yes", action="store_true", help=_("merge without asking (for scripts)"))
     _add_database_options(merge)
     merge.set_defaults(handler=_lazy("mesodesk.commands.patients", "merge_command"))
-    delete = patient_commands.add_parser(
-        "delete", help=_("delete a patient who has no consultation (made by mistake)"))
-    delete.add_argument("patient", metavar="PATIENT_ID")
-    delete.add_argument("--yes", action="store_true", help=_("delete without asking"))
-    _add_database_options(delete)
-    delete.set_defaults(handler=_lazy("mesodesk.commands.patients", "delete_command"))
+    for name, text in (("delete", _("delete a patient who has no consultation (made by "
+                                    "mistake); one with records as erase does")),
+                       ("erase", _("erase a patient and all their records (GDPR article "
+                                   "17): refused while the retention period of their records "
+                                   "runs, saying until when"))):
+        delete = patient_commands.add_parser(name, help=text)
+        delete.add_argument("patient", metavar="PATIENT_ID")
+        delete.add_argument("--yes", action="store_true", help=_("delete without asking"))
+        _add_database_options(delete)
+        delete.set_defaults(handler=_lazy("mesodesk.commands.patients", "delete_command"))
+
+    export = commands.add_parser(
+        "patient-export", help=_("write everything kept about a patient to a ZIP file (GDPR "
+                                 "articles 15 and 20): consultations, sessions, signed PDFs, "
+                                 "photographs, a summary PDF and an index"))
+    export.add_argument("patient", metavar="PATIENT_ID")
+    export.add_argument("--out", required=True, metavar="FILE.zip")
+    _add_database_options(export)
+    export.set_defaults(handler=_lazy("mesodesk.commands.patients", "export_command"))
 
     audit = commands.add_parser("audit", help=_("the audit trail"))
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)

@@ -1,8 +1,10 @@
-"""Headless patient commands: ``patient merge`` and ``patient delete``.
+"""Headless patient commands: ``patient merge``, ``patient delete`` (or ``erase``) and
+``patient-export``.
 
-They run the same workflows as the app's "Merge into…" and "Delete patient…"
-(``mesodesk.services.patients``), show what will happen and ask first (``--yes`` for
-scripts). Errors become one-line messages with their exit code, never tracebacks.
+They run the same workflows as the app's "Merge into…", "Delete patient…" and "Export
+patient's data…" (``mesodesk.services.patients``, ``retention``, ``patient_export``), show
+what will happen and ask first (``--yes`` for scripts). Errors become one-line messages
+with their exit code, never tracebacks.
 """
 
 from __future__ import annotations
@@ -47,13 +49,40 @@ def merge_command(args: argparse.Namespace) -> int:
 
 
 def delete_command(args: argparse.Namespace) -> int:
+    """``patient delete`` and ``patient erase``: refused while the retention period of the
+    patient's records runs, saying until when."""
+    from mesodesk.services import retention
+
     patient_id = whole_number(args.patient, _("patient id"))
-    with open_store(args, "patient delete") as db:
-        patient = db.patients.get(patient_id)
-        count = patients.consultation_count(db, patient_id)
-        if count == 0:
-            confirm(_("Delete patient {patient}?").format(patient=_described(patient, 0)),
-                    args.yes, _("nothing was deleted"))
-        patients.delete_patient(db, patient_id, actor=actor("patient delete"))  # says why not
-    print(_("deleted patient {id}, {name}").format(id=patient_id, name=patient.name))
+    command = f"patient {args.patient_command}"
+    with open_store(args, command) as db:
+        check = retention.erasure_check(db, patient_id)
+        described = _described(check.patient, check.consultations)
+        if not check.has_records:
+            confirm(_("Delete patient {patient}?").format(patient=described), args.yes,
+                    _("nothing was deleted"))
+        elif check.allowed:
+            confirm(_("Erase patient {patient} and every record of theirs (signed consents, "
+                      "sessions and photographs too)? Their records had to be kept until "
+                      "{until}. This cannot be undone.").format(
+                patient=described, until=retention.app_date(check.kept_until)),
+                args.yes, _("nothing was erased"))
+        retention.erase_patient(db, patient_id, actor=actor(command))  # says why not
+    print(_("deleted patient {id}, {name}").format(id=patient_id, name=check.patient.name))
+    return EXIT_OK
+
+
+def export_command(args: argparse.Namespace) -> int:
+    """``patient-export ID --out FILE.zip``: everything kept about the patient."""
+    from mesodesk.commands.clinical import knowledge
+    from mesodesk.services.patient_export import export_patient
+
+    patient_id = whole_number(args.patient, _("patient id"))
+    kb = knowledge()
+    with open_store(args, "patient-export") as db:
+        result = export_patient(db, kb, patient_id, args.out, actor=actor("patient-export"))
+    print(ngettext("wrote the data of patient {id}, {name}, to {path}: {count} file",
+                   "wrote the data of patient {id}, {name}, to {path}: {count} files",
+                   len(result.files) + 1).format(id=patient_id, name=result.patient.name,
+                                                  path=result.path, count=len(result.files) + 1))
     return EXIT_OK

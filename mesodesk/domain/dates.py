@@ -92,3 +92,12 @@ def parse_datetime(text: object, field: str = "") -> dt.datetime:
 def age_on(born: dt.date, day: dt.date) -> int:
     """Age in whole years on ``day`` of a person born on ``born``."""
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later; 29 February becomes 28 February in a common year
+    (a retention period ends on the day it reaches, never a day late)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

@@ -100,6 +100,10 @@ class SignedConsent:
     signed_at: dt.datetime
 
 
+DEFAULT_RETENTION_YEARS = 10
+MAX_RETENTION_YEARS = 100
+
+
 @dataclass(frozen=True)
 class ClinicSettings:
     """The clinic's own details, printed on every plan and consent summary."""
@@ -117,6 +121,11 @@ class ClinicSettings:
     # the EU the member state as an ISO 3166 code ("GR").
     jurisdiction: Literal["EU", "US", "UK"] = "EU"
     member_state: str = "GR"
+    # How long a patient's clinical records are kept after their last one; erasure is
+    # refused until then. The default is not a legal answer: the clinic must confirm it
+    # (``retention_confirmed``), and the app says so until it does.
+    retention_years: int = DEFAULT_RETENTION_YEARS
+    retention_confirmed: bool = False
 
 
 @dataclass(frozen=True)

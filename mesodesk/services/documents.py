@@ -83,7 +83,7 @@ def export_document(db: Database, consultation_id: int, out: str | os.PathLike[s
     check_undamaged(db, _("export"))
     with store_errors():
         record = db.consultations.get(consultation_id)
-    text = record.document.to_json(indent=2) + "\n"
+    text = document_json(record)
     if path is None:
         if write_stdout is None:
             raise InvalidInput("give a file to export to", field="--out")
@@ -99,6 +99,13 @@ def export_document(db: Database, consultation_id: int, out: str | os.PathLike[s
     record_disclosure(db, "export", record, destination, actor,
                       written=path if path is not None else None)
     return ExportResult(record, text, destination)
+
+
+def document_json(record: ConsultationRecord) -> str:
+    """A stored consultation as an exported document: version-2 JSON (a version-1 record
+    is upgraded as it was read), indented, with a final newline. The one serializer of
+    ``mesodesk export`` and the patient's export."""
+    return record.document.to_json(indent=2) + "\n"
 
 
 def record_disclosure(db: Database, action: str, record: ConsultationRecord, destination: str,

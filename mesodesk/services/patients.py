@@ -69,10 +69,12 @@ def merge_patients(db: Database, removed_id: int, kept_id: int,
 
 
 def delete_patient(db: Database, patient_id: int, actor: str = "") -> None:
-    """Delete a record with no consultation; one with consultations is refused with a
-    message saying how many (the records are kept)."""
-    with store_errors():
-        db.patients.delete(patient_id, actor=actor)
+    """Delete a record with no consultation; one with records is refused while the
+    retention period runs, saying how many and until when, and erased with all its records
+    after it (``retention.erase_patient``)."""
+    from mesodesk.services.retention import erase_patient
+
+    erase_patient(db, patient_id, actor=actor)
 
 
 def consultation_count(db: Database, patient_id: int) -> int:

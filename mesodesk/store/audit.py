@@ -183,6 +183,19 @@ def events(connection: Connection, limit: int = 100, *, table: str | None = None
     return [_event(row) for row in rows]
 
 
+def events_about(connection: Connection, records: Mapping[str, list[int]]) -> list[AuditEvent]:
+    """Every event of the records named (table: ids), oldest first."""
+    from sqlalchemy import and_, or_
+
+    columns = t.audit_events.c
+    wanted = [and_(columns.table_name == table, columns.record_id.in_(ids))
+              for table, ids in records.items() if ids]
+    if not wanted:
+        return []
+    rows = connection.execute(select(t.audit_events).where(or_(*wanted)).order_by(columns.id))
+    return [_event(row) for row in rows]
+
+
 def _recomputed(row: Any) -> str | None:
     try:
         details = json.loads(row.details)

@@ -14,7 +14,7 @@ from mesodesk.exit_codes import EXIT_FAILURE, EXIT_INVALID
 # writes. tests/store/test_migrations.py checks them against the Alembic scripts, so the
 # start-up check can compare revisions without importing Alembic.
 REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007",
-                              "0008")
+                              "0008", "0009")
 SCHEMA_HEAD = REVISIONS[-1]
 
 # SQLite's header field for "which program owns this file" ('MSDK'). Set by migration 1;

@@ -47,7 +47,7 @@ PUBLIC_KEY_FILE = "signing-key.pub"    # beside the checkpoints, for reading the
 EMBEDDED_TABLE = "mesodesk_checkpoint"  # the checkpoint inside a backup file
 FOLDER = "checkpoints"
 
-# The triggers migrations 0001 and 0006 create; each must be there (and, on PostgreSQL,
+# The triggers the migrations create (0001, 0006, 0008, 0009); each must be there (and, on PostgreSQL,
 # enabled). tests/store/test_tampering.py checks this list against a new database.
 SQLITE_TRIGGERS = (
     "audit_events_no_delete", "audit_events_no_update", "consultations_final_no_delete",
@@ -57,9 +57,14 @@ SQLITE_TRIGGERS = (
     "session_products_while_recording", "session_products_no_update",
     "session_products_no_delete",
     "photos_no_update", "photos_no_delete", "photo_consents_no_update",
-    "photo_consents_no_delete",
+    "photo_consents_no_delete", "erasures_no_update", "erasures_no_delete",
 )
-POSTGRESQL_TRIGGERS = (*SQLITE_TRIGGERS, "consultations_no_truncate")
+# On PostgreSQL a delete trigger is per row (an erasure lets one patient's rows go, 0009),
+# so TRUNCATE has a trigger of its own.
+POSTGRESQL_TRIGGERS = (*SQLITE_TRIGGERS, "consultations_no_truncate",
+                       "signed_consents_no_truncate", "sessions_no_truncate",
+                       "session_products_no_truncate", "photos_no_truncate",
+                       "photo_consents_no_truncate")
 
 
 def _sha256(data: str) -> str:

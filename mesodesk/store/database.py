@@ -27,6 +27,7 @@ from mesodesk.store.engine import (
     with_new_key,
 )
 from mesodesk.store.keys import forget_key
+from mesodesk.store.erasure import Erasures
 from mesodesk.store.photos import Photos
 from mesodesk.store.sessions import Sessions
 from mesodesk.store.repositories import (
@@ -53,6 +54,7 @@ class Database:
         self.settings = Settings(self)
         self.sessions = Sessions(self)
         self.photos = Photos(self)
+        self.erasures = Erasures(self)
         self.audit = AuditTrail(self)
         self.upgrade_backup: Path | None = None  # the backup made before a schema upgrade
         # The last audit event's id when the session began (services.verify.Session):

@@ -13,7 +13,10 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from mesodesk.paths import PRIVATE_FILE_MODE
 
@@ -25,13 +28,23 @@ def write_atomically(path: str | os.PathLike[str], data: bytes | str) -> Path:
     unchanged and the temporary file removed. The file is owner-only (0600), a file it
     replaces too: an exported record or a plan is for the practitioner's eyes only.
     """
-    path = Path(path)
     if isinstance(data, str):
         data = data.encode("utf-8")
+    with open_atomically(path) as stream:
+        stream.write(data)
+    return Path(path)
+
+
+@contextmanager
+def open_atomically(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A binary stream whose bytes become ``path`` when the block ends without an error,
+    as ``write_atomically`` writes them (owner-only, whole or not at all); for a file too
+    big to hold in memory first (a patient's export with their photographs)."""
+    path = Path(path)
     handle, temporary = _create_temporary(path)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        with os.fdopen(handle, "w+b") as stream:
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
@@ -41,7 +54,6 @@ def write_atomically(path: str | os.PathLike[str], data: bytes | str) -> Path:
         except OSError:
             pass
         raise
-    return path
 
 
 def create_private_file(path: str | os.PathLike[str]) -> bool:

@@ -29,6 +29,7 @@ from mesodesk.domain.document import (
 )
 from mesodesk.domain.patient import PatientError, validate_patient
 from mesodesk.domain.records import (
+    MAX_RETENTION_YEARS,
     AuditEvent,
     ClinicSettings,
     ConsultationRecord,
@@ -50,6 +51,7 @@ from mesodesk.store.base import (
 from mesodesk.store.search import key_segments, latin_key, parse_query, phone_digits, search_key
 
 if TYPE_CHECKING:
+    from mesodesk.store.erasure import RecordDates
     from mesodesk.store.handle import DatabaseHandle
 
 MAX_NAME = 200
@@ -290,6 +292,15 @@ class Patients(_Repository):
     def _consultations(connection: Connection, patient_id: int) -> int:
         return connection.execute(select(func.count()).select_from(t.consultations)
                                   .where(t.consultations.c.patient_id == patient_id)).scalar_one()
+
+    def record_dates(self, patient_id: int) -> RecordDates:
+        """How many consultations, sessions and photographs the patient has, and the date
+        of the last one (what the retention period runs from)."""
+        from mesodesk.store.erasure import record_dates
+
+        with self._db.reading() as connection:
+            self._row(connection, patient_id)
+            return record_dates(connection, patient_id)
 
     def delete(self, patient_id: int, actor: str = "") -> None:
         """Delete a patient who has no consultation (a record made by mistake); one with
@@ -809,7 +820,8 @@ def _settings(row: Any) -> ClinicSettings:
                           practitioner_registration=row.practitioner_registration,
                           default_paper=row.default_paper, default_language=row.default_language,
                           phone=row.phone, jurisdiction=row.jurisdiction,
-                          member_state=row.member_state)
+                          member_state=row.member_state, retention_years=row.retention_years,
+                          retention_confirmed=bool(row.retention_confirmed))
 
 
 def clean_settings(settings: ClinicSettings) -> dict[str, Any]:
@@ -842,7 +854,18 @@ def clean_settings(settings: ClinicSettings) -> dict[str, Any]:
         "default_paper": settings.default_paper, "default_language": settings.default_language,
         "phone": text(settings.phone, "phone", 100),
         "jurisdiction": _jurisdiction(settings), "member_state": _member_state(settings),
+        "retention_years": _retention_years(settings),
+        "retention_confirmed": settings.retention_confirmed is True,
     }
+
+
+def _retention_years(settings: ClinicSettings) -> int:
+    years = settings.retention_years
+    if isinstance(years, bool) or not isinstance(years, int) or not (
+            1 <= years <= MAX_RETENTION_YEARS):
+        raise InvalidRecord(f"retention_years: must be a whole number of years from 1 to "
+                            f"{MAX_RETENTION_YEARS}")
+    return years
 
 
 def _jurisdiction(settings: ClinicSettings) -> str:
@@ -861,6 +884,11 @@ def _member_state(settings: ClinicSettings) -> str:
     if not re.fullmatch(r"[A-Z]{2}", state):
         raise InvalidRecord("member_state: must be a two-letter country code such as GR")
     return state
+
+
+# Settings columns outside the audited state (``audit.STATE_COLUMNS``).
+_LATER_SETTINGS = ("phone", "jurisdiction", "member_state", "retention_years",
+                   "retention_confirmed")
 
 
 class Settings(_Repository):
@@ -883,12 +911,18 @@ class Settings(_Repository):
                              record_id=1, before=None, after=after)
             else:
                 before = audit.state_hash("clinic_settings", row._mapping)
-                if before != after:
+                # The audited state predates the later columns (its hash must stay what
+                # earlier events recorded), so a change to one of those is named in the
+                # event's details instead.
+                later = {column: values[column] for column in _LATER_SETTINGS
+                         if row._mapping[column] != values[column]}
+                if before != after or later:
                     connection.execute(t.clinic_settings.update()
                                        .where(t.clinic_settings.c.id == 1)
                                        .values(**values, updated_at=audit.now()))
                     audit.append(connection, actor=actor, action="update",
-                                 table="clinic_settings", record_id=1, before=before, after=after)
+                                 table="clinic_settings", record_id=1, before=before, after=after,
+                                 details={column: str(value) for column, value in later.items()})
             return _settings(_Values(values))
 
 
@@ -919,6 +953,34 @@ class AuditTrail(_Repository):
     def verify(self) -> AuditReport:
         with self._db.reading() as connection:
             return audit.verify(connection)
+
+    def about_patient(self, patient_id: int) -> list[AuditEvent]:
+        """Every event of the patient's record and of their consultations, signed
+        consents, sessions, session products, photographs and photo consent events,
+        oldest first."""
+        c, s = t.consultations.c, t.sessions.c
+        with self._db.reading() as connection:
+            Patients._row(connection, patient_id)
+            consultations = list(connection.execute(
+                select(c.id).where(c.patient_id == patient_id)).scalars())
+            consents = list(connection.execute(
+                select(t.signed_consents.c.id)
+                .where(t.signed_consents.c.consultation_id.in_(consultations))).scalars())
+            sessions = list(connection.execute(
+                select(s.id).where(s.patient_id == patient_id)).scalars())
+            products = list(connection.execute(
+                select(t.session_products.c.id)
+                .where(t.session_products.c.patient_id == patient_id)).scalars())
+            photos = list(connection.execute(
+                select(t.photos.c.id).where(t.photos.c.patient_id == patient_id)).scalars())
+            photo_consents = list(connection.execute(
+                select(t.photo_consents.c.id)
+                .where(t.photo_consents.c.patient_id == patient_id)).scalars())
+            return audit.events_about(connection, {
+                "patients": [patient_id], "consultations": consultations,
+                "signed_consents": consents, "sessions": sessions,
+                "session_products": products, "photos": photos,
+                "photo_consents": photo_consents})
 
     def events(self, limit: int = 100, *, table: str | None = None,
                record_id: int | None = None) -> list[AuditEvent]:

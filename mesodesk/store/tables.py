@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlmodel import Field, SQLModel
 
@@ -229,6 +230,7 @@ class ClinicSettingsRow(SQLModel, table=True):
         CheckConstraint("default_paper IN ('a4', 'letter')", name="ck_clinic_settings_paper"),
         CheckConstraint("jurisdiction IN ('EU', 'US', 'UK')",
                         name="ck_clinic_settings_jurisdiction"),
+        CheckConstraint("retention_years BETWEEN 1 AND 100", name="ck_clinic_settings_retention"),
     )
 
     id: int = Field(default=1, sa_column=Column(Integer, primary_key=True, autoincrement=False))
@@ -249,6 +251,12 @@ class ClinicSettingsRow(SQLModel, table=True):
                                                              server_default="EU"))
     member_state: str = Field(default="GR", sa_column=Column(String(2), nullable=False,
                                                              server_default="GR"))
+    # How long clinical records are kept after a patient's last one (revision 0009), and
+    # whether the clinic confirmed the period (the default is a value it must confirm).
+    retention_years: int = Field(default=10, sa_column=Column(Integer, nullable=False,
+                                                              server_default="10"))
+    retention_confirmed: bool = Field(default=False, sa_column=Column(
+        Boolean, nullable=False, server_default=false()))
     updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
@@ -332,6 +340,24 @@ class PhotoConsentRow(SQLModel, table=True):
     recorded_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
+class ErasureRow(SQLModel, table=True):
+    """A patient erased once the retention period of their records had run out (migration
+    0009): the delete triggers let their records go only with this row, which never changes.
+    No personal data: the id only (no foreign key, the patient is gone)."""
+
+    __tablename__ = "erasures"
+    __table_args__ = (
+        UniqueConstraint("patient_id", name="uq_erasures_patient"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    patient_id: int = Field(sa_column=Column(Integer, nullable=False))
+    kept_until: dt.date = Field(sa_column=Column(Date, nullable=False))
+    erased_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    actor: str = Field(sa_column=Column(String(200), nullable=False))
+
+
 patients = PatientRow.__table__
 practitioners = PractitionerRow.__table__
 consultations = ConsultationRow.__table__
@@ -342,4 +368,5 @@ clinic_settings = ClinicSettingsRow.__table__
 audit_events = AuditEventRow.__table__
 photos = PhotoRow.__table__
 photo_consents = PhotoConsentRow.__table__
+erasures = ErasureRow.__table__
 metadata = SQLModel.metadata

@@ -1,10 +1,13 @@
 """The actions that keep the records clean and bring them back: merge a patient into
-another record, delete a patient made by mistake, restore the database from a backup.
+another record, delete a patient (refused while the retention period of their records
+runs, saying until when; after it, the patient and all their records are erased), export
+everything kept about a patient, restore the database from a backup.
 
 Each runs the workflow the command line runs (``mesodesk patient merge``/``delete``,
-``mesodesk restore``) as a named operation, after the same confirmation: the restore shows
-what the backup holds (clinic, date, patients, consultations, chain head, and whether
-another installation made it) before anything is replaced.
+``mesodesk patient-export``, ``mesodesk restore``) as a named operation, after the same
+confirmation: the restore shows what the backup holds (clinic, date, patients,
+consultations, chain head, and whether another installation made it) before anything is
+replaced.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from mesodesk.i18n import _, ngettext
-from mesodesk.services import ServiceError, patients, records
+from mesodesk.services import ServiceError, patient_export, patients, records, retention
 from mesodesk.ui.lazy import lazy_module
 from mesodesk.ui.operations import RecordsChange
 from mesodesk.ui.widgets import plain_label
@@ -52,8 +55,9 @@ def message_box(parent: Any, icon: QMessageBox.Icon, title: str, text: str,
 
 
 class RecordActions(QObject):
-    """"Merge into…", "Delete patient…" and "Restore from backup…" for ``window`` (the
-    ``MainWindow``); ``make_action`` builds a QAction as the window's other actions are."""
+    """"Merge into…", "Delete patient…", "Export patient's data…" and "Restore from
+    backup…" for ``window`` (the ``MainWindow``); ``make_action`` builds a QAction as the
+    window's other actions are."""
 
     def __init__(self, window: QMainWindow, make_action: Callable[..., QAction]):
         super().__init__(window)
@@ -65,19 +69,24 @@ class RecordActions(QObject):
                                         _("Merge the selected patient into another record of "
                                           "the same person"))
         self.delete_action = make_action(None, _("De&lete patient…"), self.delete_patient, None,
-                                         _("Delete a patient record made by mistake (one "
-                                           "with no consultation)"))
+                                         _("Delete a patient record made by mistake, or one "
+                                           "whose retention period has run out"))
+        self.export_action = make_action(None, _("E&xport patient's data…"),
+                                         self.export_patient, None,
+                                         _("Write everything kept about the patient to a ZIP "
+                                           "file, for the patient (GDPR articles 15 and 20)"))
         self.backup_action = make_action("backup", _("&Back up database…"), self.backup_database,
                                          None, _("Copy the whole database to a file"))
         self.restore_action = make_action(None, _("&Restore from backup…"),
                                           self.restore_backup, None,
                                           _("Replace the database with a backup, after "
                                             "showing what it holds"))
-        self.patient_actions = (self.merge_action, self.delete_action)  # for the menus
+        self.patient_actions = (self.export_action, self.merge_action,  # for the menus
+                                self.delete_action)
 
     def update(self, usable: bool, patient: bool) -> None:
-        self.merge_action.setEnabled(usable and patient)
-        self.delete_action.setEnabled(usable and patient)
+        for action in self.patient_actions:
+            action.setEnabled(usable and patient)
         self.restore_action.setEnabled(usable)
 
     def _failed(self, error: BaseException) -> None:
@@ -145,27 +154,27 @@ class RecordActions(QObject):
             return
         db, actor = window.session.db, window.session.actor
 
-        def counted(count: int) -> None:
-            if count:
+        def checked(check: retention.ErasureCheck) -> None:
+            if check.has_records and not check.allowed:
                 self.box = message_box(window, QMessageBox.Icon.Information,
-                                       _("This patient is kept"), ngettext(
-                    "{name} has {count} consultation, so the record cannot be deleted: "
-                    "clinical records are kept. If it is a second record of the same "
-                    "person, use Merge into… instead.",
-                    "{name} has {count} consultations, so the record cannot be deleted: "
-                    "clinical records are kept. If it is a second record of the same "
-                    "person, use Merge into… instead.", count).format(
-                    name=patient.name, count=count))
+                                       _("This patient is kept"), check.refusal())
                 self.box.open()
                 return
+            question = _("Delete the record of {name}, born {date}? It has no consultation. "
+                         "The audit trail keeps that it was deleted.") if not check.has_records \
+                else _("Erase the record of {name}, born {date}, and every record of theirs "
+                       "(signed consents, sessions and photographs too)? They had to be kept "
+                       "until {until}. This cannot be undone; the audit trail keeps that they "
+                       "were erased.")
             self.box = message_box(window, QMessageBox.Icon.Question, _("Delete patient"),
-                                   _("Delete the record of {name}, born {date}? It has no "
-                                     "consultation. The audit trail keeps that it was "
-                                     "deleted.").format(name=patient.name,
-                                                        date=patient.date_of_birth.isoformat()))
+                                   question.format(name=patient.name,
+                                                   date=patient.date_of_birth.isoformat(),
+                                                   until=retention.app_date(check.kept_until)
+                                                   if check.kept_until else ""))
             delete = self.box.addButton(_("&Delete the record"),
                                         QMessageBox.ButtonRole.DestructiveRole)
-            self.box.addButton(QMessageBox.StandardButton.Cancel)
+            # Cancel is the default: Enter never deletes a record.
+            self.box.setDefaultButton(self.box.addButton(QMessageBox.StandardButton.Cancel))
             self.box.delete_button = delete
             self.box.buttonClicked.connect(lambda button: deleting() if button is delete else None)
             self.box.open()
@@ -179,8 +188,40 @@ class RecordActions(QObject):
                               actor, touched=RecordsChange(), on_done=deleted,
                               on_error=self._failed)
 
-        window.ops.query(_("Count the consultations"), patients.consultation_count, db,
-                         patient.id, on_done=counted, on_error=self._failed)
+        window.ops.query(_("Check the retention period"), retention.erasure_check, db,
+                         patient.id, on_done=checked, on_error=self._failed)
+
+    # ====================================================================== export
+    @Slot()
+    def export_patient(self) -> None:
+        window = self.window
+        patient = window.current_patient
+        if not window.usable or patient is None:
+            return
+        suggested = Path.home() / f"patient-{patient.id}-{dt.date.today().isoformat()}.zip"
+        path, _selected = QFileDialog.getSaveFileName(
+            window, _("Export the patient's data"), str(suggested), _("ZIP archive (*.zip)"))
+        if path:
+            self.export_to(patient, Path(path))
+
+    def export_to(self, patient: Any, path: Path) -> None:
+        """Write everything kept about ``patient`` to ``path``, as ``mesodesk
+        patient-export`` does (the same service, the same audit event)."""
+        window = self.window
+        if path.suffix.lower() != ".zip":
+            path = path.with_name(path.name + ".zip")
+        session = window.session
+
+        def exported(result: patient_export.ExportResult) -> None:
+            self._status(ngettext("The data of {name} was exported to {path} ({count} file).",
+                                  "The data of {name} was exported to {path} ({count} files).",
+                                  len(result.files) + 1).format(
+                name=result.patient.name, path=result.path, count=len(result.files) + 1))
+
+        self._status(_("Exporting the data of {name}…").format(name=patient.name), 60000)
+        window.ops.query(_("Export the patient's data"), patient_export.export_patient,
+                         session.db, session.kb, patient.id, path, session.actor,
+                         on_done=exported, on_error=self._failed)
 
     # ====================================================================== restore
     @Slot()

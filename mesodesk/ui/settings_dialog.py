@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Slot
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -144,6 +146,7 @@ class SettingsDialog(QDialog):
                                    "starts.")))
 
         language = self._language_box()
+        records = self._records_box(settings)
 
         self.error = plain_label()
         self.error.setStyleSheet(f"color: {colours.css('error', self.palette())};")
@@ -153,7 +156,8 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (clinic, practitioner, output, language, database, self.error, buttons):
+        for widget in (clinic, practitioner, output, records, language, database, self.error,
+                       buttons):
             layout.addWidget(widget)
         self.set_logo(settings.logo_png)
         self._set_location(database_location)
@@ -176,6 +180,40 @@ class SettingsDialog(QDialog):
             lambda _index: self.language_note.setVisible(self.language != current_language()))
         self.language_note.setVisible(self.language != current_language())
         form.addRow(self.language_note)
+        return box
+
+    def _records_box(self, settings: ClinicSettings) -> QGroupBox:
+        """How long clinical records are kept; until the clinic confirms the period, a
+        note says the default is not confirmed."""
+        from mesodesk.domain.records import DEFAULT_RETENTION_YEARS, MAX_RETENTION_YEARS
+
+        box = QGroupBox(_("Keeping records"))
+        form = QFormLayout(box)
+        self.retention = QSpinBox()
+        self.retention.setRange(1, MAX_RETENTION_YEARS)
+        self.retention.setValue(settings.retention_years)
+        self.retention.setSuffix(_(" years"))
+        self.retention.setToolTip(_("Counted from a patient's last consultation, session or "
+                                    "photograph; until then the patient's record cannot be "
+                                    "erased."))
+        self.retention_confirmed = QCheckBox(_("&confirmed by the clinic"))
+        self.retention_confirmed.setChecked(settings.retention_confirmed)
+        row = QHBoxLayout()
+        row.addWidget(self.retention)
+        row.addWidget(self.retention_confirmed)
+        row.addStretch(1)
+        label = QLabel(_("&Keep clinical records for:"))
+        label.setBuddy(self.retention)
+        form.addRow(label, row)
+        self.retention_note = plain_label(_(
+            "Not confirmed: {years} years after the last record is mesodesk's default, not a "
+            "legal answer. Set the period the law requires of your clinic.").format(
+            years=DEFAULT_RETENTION_YEARS))
+        self.retention_note.setStyleSheet(f"color: {colours.css('error', self.palette())};")
+        self.retention_note.setVisible(not settings.retention_confirmed)
+        self.retention_confirmed.toggled.connect(
+            lambda checked: self.retention_note.setVisible(not checked))
+        form.addRow(self.retention_note)
         return box
 
     @property
@@ -271,7 +309,8 @@ class SettingsDialog(QDialog):
             self.original, name=self.name.text().strip(), address=self.address.toPlainText().strip(),
             logo_png=self._logo, practitioner_name=self.practitioner.text().strip(),
             practitioner_registration=self.registration.text().strip(),
-            default_paper=self.paper.currentData())
+            default_paper=self.paper.currentData(), retention_years=self.retention.value(),
+            retention_confirmed=self.retention_confirmed.isChecked())
 
     def accept(self) -> None:
         try:

@@ -108,8 +108,10 @@ def test_delete_patient_keeps_one_with_consultations_and_says_why(qtbot, open_wi
     actions = window.main_actions.records
     actions.delete_action.trigger()
     qtbot.waitUntil(lambda: actions.box is not None and actions.box.isVisible(), timeout=TIMEOUT)
-    assert "has 1 consultation, so the record cannot be deleted" in actions.box.text()
-    assert "Merge into" in actions.box.text()
+    assert "has 1 consultation; clinical records are kept for 10 years" in actions.box.text()
+    assert "cannot be erased before 26 November 2036 has passed" in actions.box.text()
+    assert "merge it into the other one" in actions.box.text()
+    assert "not confirmed yet" in actions.box.text()
     actions.box.close()
     assert window.session.db.patients.count() == 2
 

@@ -165,9 +165,10 @@ def test_a_patient_with_consultations_is_not_deleted_and_says_why(db, doc) -> No
     assert service.consultation_count(db, removed.id) == 2
     with pytest.raises(ServiceError) as refused:
         service.delete_patient(db, removed.id)
-    assert "has 2 consultations and cannot be deleted" in str(refused.value)
+    assert "has 2 consultations; clinical records are kept for 10 years" in str(refused.value)
+    assert "cannot be erased before" in str(refused.value)
     assert "merge it into the other one" in str(refused.value)
-    assert refused.value.exit_code == 2
+    assert refused.value.exit_code == 3
     assert db.patients.get(removed.id).name == "Eleni Papadopoulou"
 
 
@@ -208,7 +209,7 @@ def test_patient_delete_command(backend, db, doc, tmp_path, capsys) -> None:
     _kept, removed, *_ = two_records(db, doc)
     mistake = db.patients.create(NewPatient(name="<b>&", date_of_birth=dt.date(1990, 1, 1)))
     code, _out, err = run(backend, tmp_path, capsys, "patient", "delete", str(removed.id))
-    assert code == 2 and "has 2 consultations and cannot be deleted" in err
+    assert code == 3 and "has 2 consultations; clinical records are kept" in err
     code, out, err = run(backend, tmp_path, capsys, "patient", "delete", str(mistake.id), "--yes")
     assert code == 0 and f"deleted patient {mistake.id}, <b>&" in out
     for wrong, message in (("0", "not a patient id"), ("abc", "not a patient id"),

@@ -182,7 +182,7 @@ def test_a_database_at_0007_with_data_upgrades_and_takes_photographs(backend):
     patient_id = _fill_0007(backend)
     before = table_dump(backend)
     with backend.open() as db:
-        assert db.schema_revision == SCHEMA_HEAD == "0008"
+        assert db.schema_revision == SCHEMA_HEAD == "0009"
         after = table_dump(backend)
         assert after["patients"] == before["patients"]
         assert after["audit_events"][:len(before["audit_events"])] == before["audit_events"]
