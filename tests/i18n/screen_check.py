@@ -86,7 +86,7 @@ def english_left(root: QWidget, allowed: set[str] = frozenset()) -> list[str]:
         # paths and URLs, and the knowledge base's identifiers (history-not-reviewed:)
         plain = " ".join(word for word in plain.split()
                          if "/" not in word and not IDENTIFIER.fullmatch(word)
-                         and not FINGERPRINT.fullmatch(word.strip(".,;:()")))
+                         and not FINGERPRINT.fullmatch(word.strip(".,;:·()")))
         words = [w for w in LATIN_WORD.findall(plain) if w not in KEPT and not w.isupper()  # ASDS, PRP
                  and not any(w in kept for kept in allowed)]
         if plain in _english_sources() or words:
