@@ -13,38 +13,25 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from functools import partial
 
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Frame,
-    Image,
-    PageTemplate,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Image, Paragraph, Spacer, Table, TableStyle
 
-from mesodesk import __version__
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.photos import PhotoInfo
 from mesodesk.domain.records import ClinicSettings
 from mesodesk.reports.blocks import callout, clinic_header, read_png
-from mesodesk.reports.errors import ReportError
-from mesodesk.reports.fonts import REGULAR, register_fonts
+from mesodesk.reports.fonts import register_fonts
 from mesodesk.reports.layout import (
-    BOTTOM_MARGIN,
     FIRST_TOP_MARGIN,
     LEFT_MARGIN,
     RIGHT_MARGIN,
-    NumberedCanvas,
     PageDecor,
     PartMarker,
+    build_paper,
     page_size,
 )
-from mesodesk.reports.styles import BODY_SIZE, RULE, TINT, make_styles
+from mesodesk.reports.styles import RULE, TINT, make_styles
 from mesodesk.reports.text import clean, esc
 from mesodesk.reports.words import _, long_date, writing_in
 
@@ -155,21 +142,8 @@ def render_comparison(before: SheetPhoto, after: SheetPhoto, patient: str, kb: K
                               before=before.info.id, after=after.info.id),
                           patient=name, clinic=clinic.name.strip(),
                           part_titles={"sheet": _("Your photographs compared")})
-        buffer = io.BytesIO()
-        template = BaseDocTemplate(
-            buffer, pagesize=size, leftMargin=LEFT_MARGIN, rightMargin=RIGHT_MARGIN,
-            topMargin=FIRST_TOP_MARGIN, bottomMargin=BOTTOM_MARGIN,
+        return build_paper(
+            story, size=size, decor=decor, what="the comparison sheet",
+            pages=(("sheet", FIRST_TOP_MARGIN),),
             title=_("Your photographs compared: {patient}").format(patient=name),
-            author=clinic.name.strip() or "mesodesk", creator=f"mesodesk {__version__}",
-            lang=language, invariant=1, initialFontName=REGULAR, initialFontSize=BODY_SIZE)
-        # The text frame is the text width exactly (no padding), as on the other papers.
-        template.addPageTemplates([PageTemplate(id="sheet", frames=[Frame(
-            LEFT_MARGIN, BOTTOM_MARGIN, width, size[1] - FIRST_TOP_MARGIN - BOTTOM_MARGIN,
-            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)])])
-        try:
-            template.build(story, canvasmaker=partial(NumberedCanvas, decor=decor))
-        except ReportError:
-            raise
-        except Exception as error:  # reportlab's LayoutError and friends
-            raise ReportError(f"the comparison sheet could not be laid out: {error}") from error
-        return buffer.getvalue()
+            author=clinic.name.strip() or "mesodesk", lang=language)

@@ -12,53 +12,36 @@ to belong together. In the patient's language (the ``documents`` catalogue), lik
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
     NextPageTemplate,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 
-from mesodesk import __version__
 from mesodesk.domain.document import Consultation
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.records import ClinicSettings
 from mesodesk.domain.session import SessionRecord, TreatmentSession
 from mesodesk.domain.translated import MissingTranslation
 from mesodesk.reports.errors import ReportError
-from mesodesk.reports.fonts import REGULAR, register_fonts
+from mesodesk.reports.fonts import register_fonts
 from mesodesk.reports.layout import (
-    BOTTOM_MARGIN,
-    FIRST_TOP_MARGIN,
     LEFT_MARGIN,
     RIGHT_MARGIN,
-    TOP_MARGIN,
-    NumberedCanvas,
     PageDecor,
     PartMarker,
+    build_paper,
     page_size,
 )
-from mesodesk.reports.styles import (
-    BODY_SIZE,
-    RULE,
-    TINT,
-    WARN_RULE,
-    WARN_TINT,
-    Styles,
-    make_styles,
-)
+from mesodesk.reports.styles import RULE, TINT, WARN_RULE, WARN_TINT, Styles, make_styles
 from mesodesk.reports.text import clean, esc, esc_lines, sentence
 from mesodesk.reports.words import _, join_words, local, long_date, number, writing_in
 
@@ -117,30 +100,14 @@ def _build(doc: Consultation, history: Sequence[SessionRecord],
         clinic_details=" · ".join(clean(line).strip() for line in clinic.address.splitlines()
                                   if line.strip()),
         part_titles={"course": _("Course record")}, chain_head=chain_head)
-    buffer = io.BytesIO()
-    template = BaseDocTemplate(
-        buffer, pagesize=size, leftMargin=LEFT_MARGIN, rightMargin=RIGHT_MARGIN,
-        topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN,
+    return build_paper(
+        story, size=size, decor=decor, what="the course record",
         title=_("Course record: {patient}").format(patient=patient),
         author=clean(clinic.name).strip() or "mesodesk",
         subject=_("The treatment course as it happened, consultation of {date} (record "
                   "{fingerprint})").format(date=doc.date.isoformat(),
                                            fingerprint=doc.fingerprint()),
-        creator=f"mesodesk {__version__}", lang=doc.language, invariant=1, pageCompression=1,
-        initialFontName=REGULAR, initialFontSize=BODY_SIZE)
-    template.addPageTemplates([
-        PageTemplate(id=name, frames=[Frame(LEFT_MARGIN, BOTTOM_MARGIN, width,
-                                            size[1] - top - BOTTOM_MARGIN, id=f"{name}-text",
-                                            leftPadding=0, rightPadding=0, topPadding=0,
-                                            bottomPadding=0)])
-        for name, top in (("first", FIRST_TOP_MARGIN), ("later", TOP_MARGIN))])
-    try:
-        template.build(story, canvasmaker=partial(NumberedCanvas, decor=decor))
-    except (ReportError, MissingTranslation):
-        raise
-    except Exception as error:  # reportlab's LayoutError and friends
-        raise ReportError(f"the course record could not be laid out: {error}") from error
-    return buffer.getvalue()
+        lang=doc.language)
 
 
 class _Names:

@@ -7,12 +7,9 @@ consultation's. The same consultation therefore gives the same bytes.
 
 from __future__ import annotations
 
-import io
-from functools import partial
 
-from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
+from reportlab.platypus import NextPageTemplate, PageBreak
 
-from mesodesk import __version__
 from mesodesk.domain.document import Consultation
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.records import ClinicSettings
@@ -22,20 +19,17 @@ from mesodesk.reports.blocks import glue
 from mesodesk.reports.consent import consent_story
 from mesodesk.reports.context import Context
 from mesodesk.reports.errors import ReportError
-from mesodesk.reports.fonts import REGULAR, register_fonts
+from mesodesk.reports.fonts import register_fonts
 from mesodesk.reports.layout import (
-    BOTTOM_MARGIN,
-    FIRST_TOP_MARGIN,
     LEFT_MARGIN,
     RIGHT_MARGIN,
-    TOP_MARGIN,
-    NumberedCanvas,
     PageDecor,
     PartMarker,
+    build_paper,
     page_size,
 )
 from mesodesk.reports.plan import plan_story
-from mesodesk.reports.styles import BODY_SIZE, make_styles
+from mesodesk.reports.styles import make_styles
 from mesodesk.reports.text import clean
 from mesodesk.reports.words import _, writing_in
 
@@ -87,36 +81,12 @@ def _build(doc: Consultation, result: ScreeningResult, kb: KnowledgeBase,
         part_titles={"plan": _("Treatment plan"), "consent": _("Consent summary")},
         chain_head=chain_head,
     )
-    buffer = io.BytesIO()
-    template = BaseDocTemplate(
-        buffer, pagesize=size,
-        leftMargin=LEFT_MARGIN, rightMargin=RIGHT_MARGIN,
-        topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN,
+    return build_paper(
+        story, size=size, decor=decor, what="the document",
         title=_("Treatment plan and consent summary: {patient}").format(patient=patient),
         author=author,
         subject=_("Mesotherapy treatment plan and consent summary, consultation of {date} "
                   "(record {fingerprint})").format(date=doc.date.isoformat(),
                                                    fingerprint=doc.fingerprint()),
-        creator=f"mesodesk {__version__}",
         keywords=[_("mesotherapy"), _("treatment plan"), _("consent"), doc.fingerprint()],
-        lang=doc.language,
-        # Without this the canvas starts every page in Helvetica, which would be
-        # referenced (though unused) on every page.
-        initialFontName=REGULAR, initialFontSize=BODY_SIZE,
-        invariant=1,
-        pageCompression=1,
-    )
-    template.addPageTemplates([
-        PageTemplate(id=name, frames=[Frame(LEFT_MARGIN, BOTTOM_MARGIN, width,
-                                            size[1] - top - BOTTOM_MARGIN, id=f"{name}-text",
-                                            leftPadding=0, rightPadding=0, topPadding=0,
-                                            bottomPadding=0)])
-        for name, top in (("first", FIRST_TOP_MARGIN), ("later", TOP_MARGIN))
-    ])
-    try:
-        template.build(story, canvasmaker=partial(NumberedCanvas, decor=decor))
-    except (ReportError, MissingTranslation):
-        raise
-    except Exception as error:  # reportlab's LayoutError and friends
-        raise ReportError(f"the document could not be laid out: {error}") from error
-    return buffer.getvalue()
+        lang=doc.language)

@@ -8,18 +8,23 @@ paper's edge, where office printers cannot print.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from mesodesk import __version__
+from mesodesk.domain.translated import MissingTranslation
 
 from mesodesk.reports.errors import ReportError
 from mesodesk.reports.fonts import REGULAR
-from mesodesk.reports.styles import MUTED, RULE
+from mesodesk.reports.styles import BODY_SIZE, MUTED, RULE
 from mesodesk.reports.words import _, number
 
 PAGE_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
@@ -170,3 +175,39 @@ class NumberedCanvas(Canvas):
             footer += " · " + _("audit {head}").format(head=decor.chain_head)
         self.drawCentredString(self.page_width / 2, FOOTER_BASELINE, fit(footer, inner))
         self.restoreState()
+
+
+# The first page leaves room for the clinic's letterhead; later pages only for the header.
+PAGES = (("first", FIRST_TOP_MARGIN), ("later", TOP_MARGIN))
+
+
+def build_paper(story: list[Flowable], *, size: tuple[float, float], decor: PageDecor,
+                what: str, pages: tuple[tuple[str, float], ...] = PAGES, **metadata: Any
+                ) -> bytes:
+    """One of the patient's papers as PDF bytes: ``story`` laid out in a frame exactly the
+    text width (no padding) on each of ``pages`` (template name, top margin), with the
+    header, footer and "page X of Y" of ``decor``; ``metadata`` (title, author, subject,
+    keywords, lang) goes into the PDF. Deterministic bytes, DejaVu from the first page on.
+    A layout that fails is a ``ReportError`` naming ``what`` could not be laid out."""
+    buffer = io.BytesIO()
+    template = BaseDocTemplate(
+        buffer, pagesize=size, leftMargin=LEFT_MARGIN, rightMargin=RIGHT_MARGIN,
+        topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN, creator=f"mesodesk {__version__}",
+        # Without this the canvas starts every page in Helvetica, which would be
+        # referenced (though unused) on every page.
+        initialFontName=REGULAR, initialFontSize=BODY_SIZE,
+        invariant=1, pageCompression=1, **metadata)
+    width = size[0] - LEFT_MARGIN - RIGHT_MARGIN
+    template.addPageTemplates([
+        PageTemplate(id=name, frames=[Frame(LEFT_MARGIN, BOTTOM_MARGIN, width,
+                                            size[1] - top - BOTTOM_MARGIN, id=f"{name}-text",
+                                            leftPadding=0, rightPadding=0, topPadding=0,
+                                            bottomPadding=0)])
+        for name, top in pages])
+    try:
+        template.build(story, canvasmaker=partial(NumberedCanvas, decor=decor))
+    except (ReportError, MissingTranslation):
+        raise
+    except Exception as error:  # reportlab's LayoutError and friends
+        raise ReportError(f"{what} could not be laid out: {error}") from error
+    return buffer.getvalue()

@@ -12,33 +12,26 @@ footer are the other papers' (``layout.NumberedCanvas``).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
-from functools import partial
 
-from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate, Paragraph
+from reportlab.platypus import NextPageTemplate, Paragraph
 
-from mesodesk import __version__
 from mesodesk.domain.knowledge import KnowledgeBase
 from mesodesk.domain.records import ClinicSettings, ConsultationRecord, PatientRecord
 from mesodesk.domain.session import SessionRecord
 from mesodesk.domain.translated import MissingTranslation
 from mesodesk.reports.blocks import clinic_header, data_table, glue, heading, info_table, read_png
 from mesodesk.reports.errors import ReportError
-from mesodesk.reports.fonts import REGULAR, register_fonts
+from mesodesk.reports.fonts import register_fonts
 from mesodesk.reports.layout import (
-    BOTTOM_MARGIN,
-    FIRST_TOP_MARGIN,
     LEFT_MARGIN,
     RIGHT_MARGIN,
-    TOP_MARGIN,
-    NumberedCanvas,
     PageDecor,
     PartMarker,
+    build_paper,
     page_size,
 )
-from mesodesk.reports.styles import BODY_SIZE, make_styles
+from mesodesk.reports.styles import make_styles
 from mesodesk.reports.text import clean, esc, paragraphs
 from mesodesk.reports.words import _, long_date, ngettext, number, writing_in
 
@@ -281,28 +274,11 @@ def _render(summary: PatientSummary, kb: KnowledgeBase, clinic: ClinicSettings,
                       fingerprint=_("record {id}").format(id=summary.patient.id), patient=name,
                       clinic=clean(clinic.name).strip(), clinic_details=" · ".join(lines),
                       part_titles={"summary": _("The records we keep about you")})
-    buffer = io.BytesIO()
-    template = BaseDocTemplate(
-        buffer, pagesize=size, leftMargin=LEFT_MARGIN, rightMargin=RIGHT_MARGIN,
-        topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN,
-        title=_("The records we keep about you: {patient}").format(patient=name),
-        author=clean(clinic.name).strip() or "mesodesk", creator=f"mesodesk {__version__}",
-        lang=language, initialFontName=REGULAR, initialFontSize=BODY_SIZE, invariant=1,
-        pageCompression=1)
-    template.addPageTemplates([
-        PageTemplate(id=template_name, frames=[Frame(
-            LEFT_MARGIN, BOTTOM_MARGIN, width, size[1] - top - BOTTOM_MARGIN,
-            id=f"{template_name}-text", leftPadding=0, rightPadding=0, topPadding=0,
-            bottomPadding=0)])
-        for template_name, top in (("first", FIRST_TOP_MARGIN), ("later", TOP_MARGIN))])
     story = [NextPageTemplate("later"), *_story(summary, kb, clinic, width)]
-    try:
-        template.build(story, canvasmaker=partial(NumberedCanvas, decor=decor))
-    except (ReportError, MissingTranslation):
-        raise
-    except Exception as error:  # reportlab's LayoutError and friends
-        raise ReportError(f"the summary could not be laid out: {error}") from error
-    return buffer.getvalue()
+    return build_paper(
+        story, size=size, decor=decor, what="the summary",
+        title=_("The records we keep about you: {patient}").format(patient=name),
+        author=clean(clinic.name).strip() or "mesodesk", lang=language)
 
 
 def readme_text(summary: PatientSummary, clinic: ClinicSettings | None, language: str) -> str:
