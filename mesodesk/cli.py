@@ -24,6 +24,11 @@ def _add_database_options(parser: argparse.ArgumentParser, *, top_level: bool = 
     parser.add_argument("--db", metavar="PATH_OR_URL", default=default,
                         help=_("database file or postgresql:// URL (default: MESODESK_DB, "
                              "else the user data directory)"))
+    _add_encryption_options(parser, default)
+
+
+def _add_encryption_options(parser: argparse.ArgumentParser,
+                            default: object = argparse.SUPPRESS) -> None:
     parser.add_argument("--passphrase-file", metavar="FILE", default=default,
                         help=_("open an encrypted (SQLCipher) database with the passphrase in FILE "
                              "(or set MESODESK_PASSPHRASE); a new database is encrypted with a "
@@ -223,6 +228,8 @@ def _add_session_commands(commands: argparse._SubParsersAction) -> None:
 
     demo = commands.add_parser("demo-db", help=_("write the demo clinic to a new database file"))
     demo.add_argument("--out", required=True, metavar="PATH")
+    # A new file: the passphrase or --unencrypted chooses how it is written; --db means nothing.
+    _add_encryption_options(demo)
     demo.set_defaults(handler=_lazy(module, "demo_db_command"))
 
 

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from mesodesk.commands.clinical import knowledge
-from mesodesk.commands.common import CommandError, actor, open_store, service_errors, write_file
+from mesodesk.commands.common import (CommandError, actor, open_store, read_passphrase,
+                                     service_errors, write_file)
 from mesodesk.exit_codes import EXIT_OK
 from mesodesk.i18n import _
 from mesodesk.services import documents
@@ -140,7 +141,8 @@ def demo_db_command(args: argparse.Namespace) -> int:
             path=args.out, folder=out.parent))
     with service_errors():
         summary = write_demo_database(out, knowledge(), actor=actor("demo-db"),
-                                      unencrypted=bool(getattr(args, "unencrypted", False)))
+                                      unencrypted=bool(getattr(args, "unencrypted", False)),
+                                      passphrase=read_passphrase(args))
     print(_("wrote the demo clinic to {path}: {patients} patients, {consultations} "
             "consultations, {sessions} sessions").format(path=out, **summary))
     return EXIT_OK

@@ -222,13 +222,15 @@ def record_demo_sessions(db: Any, kb: KnowledgeBase, consultation_id: int, today
 
 
 def write_demo_database(path: Path, kb: KnowledgeBase, actor: str = "",
-                        unencrypted: bool = False) -> dict[str, int]:
+                        unencrypted: bool = False, passphrase: str | None = None
+                        ) -> dict[str, int]:
     """Write the demo clinic to a new database file at ``path`` (encrypted like any new
-    database unless ``unencrypted``); what it holds."""
+    database, with ``passphrase`` or a key in the key store, unless ``unencrypted``); what
+    it holds."""
     from mesodesk.services.errors import store_errors
     from mesodesk.services.records import open_records
 
-    db = open_records(path, None, actor=actor, unencrypted=unencrypted)
+    db = open_records(path, passphrase, actor=actor, unencrypted=unencrypted)
     try:
         with store_errors():
             consultations = fill_demo_database(db, kb)

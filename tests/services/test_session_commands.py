@@ -316,3 +316,27 @@ def test_the_consultation_may_be_named_by_its_fingerprint(cli, tmp_path, clinic)
     assert code == 0 and "(session 1)" in out
     code, _out, err = cli("sessions", "abcdefabcdef")
     assert code == 2 and "no consultation has the fingerprint abcdefabcdef" in err
+
+
+def test_demo_db_with_a_passphrase_file_or_unencrypted(tmp_path, capsys, monkeypatch):
+    """Where no key store is at hand (a server, a fresh laptop), the demo clinic is written
+    with a passphrase or as a plain file, as the refusal's message suggests."""
+    monkeypatch.delenv("MESODESK_PASSPHRASE", raising=False)
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text("Κωδικός demo 😊\n", encoding="utf-8")
+    locked, plain = tmp_path / "locked.db", tmp_path / "plain.db"
+    assert main(["demo-db", "--out", str(locked), "--passphrase-file", str(secret)]) == 0
+    assert main(["demo-db", "--out", str(plain), "--unencrypted"]) == 0
+    assert plain.read_bytes().startswith(b"SQLite format 3")
+    assert not locked.read_bytes().startswith(b"SQLite format 3")
+    for path, passphrase in ((locked, "Κωδικός demo 😊"), (plain, None)):
+        db = open_records(path, passphrase, migrate=False)
+        try:
+            assert db.sessions.consultation_list()
+        finally:
+            db.close()
+    capsys.readouterr()
+    assert main(["demo-db", "--out", str(tmp_path / "x.db"),
+                 "--passphrase-file", str(tmp_path / "missing.txt")]) == 2
+    assert "missing.txt" in capsys.readouterr().err
+    assert not (tmp_path / "x.db").exists()
